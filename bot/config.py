@@ -1,0 +1,94 @@
+"""Load and validate the TOML configuration, with secrets from the environment.
+
+The policy part is validated by `conversations.policy.Policy`; this module adds the
+runtime settings (database, channels) and turns validation errors into one line per key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from conversations.policy import Policy
+
+EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
+DEFAULT_DATABASE = "sqlite+aiosqlite:///complaintdesk.db"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which key and how to fix it."""
+
+
+class DatabaseSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = DEFAULT_DATABASE
+
+
+class TelegramSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: SecretStr | None = None
+    api_base: str | None = None
+
+
+class Config(BaseSettings):
+    """The whole file. Environment variables override it: COMPLAINTDESK_DATABASE__URL,
+    COMPLAINTDESK_TELEGRAM__TOKEN and so on, so secrets need not sit in the file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COMPLAINTDESK_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    database: DatabaseSettings = DatabaseSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    policy: Policy
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init arguments; the environment wins over them.
+        return (env_settings, init_settings)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"{path}: no such file; create one with `complaintdesk init --config {path}`"
+        raise ConfigError(msg) from None
+    except tomllib.TOMLDecodeError as error:
+        msg = f"{path}: not valid TOML: {error}"
+        raise ConfigError(msg) from None
+    try:
+        return Config(**raw)
+    except ValidationError as error:
+        raise ConfigError(describe(path, error)) from None
+
+
+def describe(path: Path, error: ValidationError) -> str:
+    """One line per problem: the dotted key, then what is wrong with it."""
+    lines = [f"{path}: {error.error_count()} problem(s) in the configuration"]
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        lines.append(f"  {key}: {_reason(problem)}")
+    return "\n".join(lines)
+
+
+def _reason(problem: Any) -> str:
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    if problem["type"] == "extra_forbidden":
+        return "unknown key (check the spelling against config.example.toml)"
+    if problem["type"] == "missing":
+        return "required but missing"
+    return f"{message} (got {problem.get('input')!r})" if "input" in problem else message

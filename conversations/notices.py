@@ -1,0 +1,113 @@
+"""The wording of what the desk says on its own initiative (POLICY §6 tone).
+
+Each function takes the recipient's translation and plain values and returns the text;
+named placeholders keep every language free to order the sentence its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from gettext import NullTranslations
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What a staff alert shows: no full contact details (POLICY §8)."""
+
+    number: str
+    kind: str
+    category: str
+    severity: str
+    department: str
+    description: str
+    masked_phone: str
+    due: str
+
+
+def case_received(t: NullTranslations, number: str, due: str) -> str:
+    return t.gettext(
+        "Thank you, and we are sorry for the trouble. Your case number is {number}. "
+        "We will contact you by {due} at the latest."
+    ).format(number=number, due=due)
+
+
+def case_card(t: NullTranslations, case: CaseSummary, handler: str | None) -> str:
+    header = t.gettext("New case {number} · {severity} · {category}").format(
+        number=case.number, severity=case.severity, category=case.category
+    )
+    body = t.gettext("Contact: {phone}\nDue: {due}\n{description}").format(
+        phone=case.masked_phone or "-", due=case.due, description=_short(case.description)
+    )
+    owner = (
+        t.gettext("Taken by {handler}").format(handler=handler)
+        if handler
+        else t.gettext("Not taken yet")
+    )
+    return f"{header}\n{body}\n{owner}"
+
+
+def manager_alert(t: NullTranslations, case: CaseSummary, reason: str) -> str:
+    return t.gettext("Attention: case {number} is {severity} ({reason}).").format(
+        number=case.number, severity=case.severity, reason=reason
+    )
+
+
+def status_changed(t: NullTranslations, number: str, status: str) -> str:
+    return t.gettext("Update on your case {number}: {status}.").format(number=number, status=status)
+
+
+def solution_offer(t: NullTranslations, number: str, solution: str) -> str:
+    return t.gettext(
+        "Here is what we propose for case {number}:\n{solution}\nDo you accept it?"
+    ).format(number=number, solution=solution)
+
+
+def approval_request(t: NullTranslations, number: str, solution: str) -> str:
+    return t.gettext("Please approve the solution for case {number}:\n{solution}").format(
+        number=number, solution=solution
+    )
+
+
+def survey(t: NullTranslations, number: str) -> str:
+    return t.gettext(
+        "Your case {number} has been resolved. Is the problem solved, and how satisfied "
+        "are you (1-5)?"
+    ).format(number=number)
+
+
+def closed(t: NullTranslations, number: str) -> str:
+    return t.gettext("Case {number} is closed. Thank you for helping us improve.").format(
+        number=number
+    )
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def question(t: NullTranslations, number: str, text: str) -> str:
+    return t.gettext(
+        "About your case {number}, we need a little more from you:\n{question}"
+    ).format(number=number, question=text)
+
+
+def sent_back(t: NullTranslations, number: str, reason: str) -> str:
+    return t.gettext("Case {number} was sent back: {reason}").format(number=number, reason=reason)
+
+
+def customer_added(t: NullTranslations, number: str, text: str) -> str:
+    return t.gettext("The customer added to case {number}:\n{text}").format(
+        number=number, text=_short(text)
+    )
+
+
+def reopened(t: NullTranslations, number: str, severity: str) -> str:
+    return t.gettext(
+        "Case {number} is reopened for a second rectification, now graded {severity}."
+    ).format(number=number, severity=severity)
+
+
+def reassigned(t: NullTranslations, number: str, reason: str) -> str:
+    return t.gettext("Case {number} was reassigned to you: {reason}").format(
+        number=number, reason=reason
+    )

@@ -1,0 +1,26 @@
+"""The department alert card: posted once, then edited in place as the case moves."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations import notices
+from conversations.values import CaseStatus
+from handlers.common import staff_name, summary
+from handlers.desk import Desk
+from notifications.notices import Choice, Notifier
+from storage.models import Case
+
+CARD = "card"
+
+
+async def post_card(session: AsyncSession, desk: Desk, case: Case) -> None:
+    """Queue the card; the dispatcher edits the earlier one when it has a reference."""
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    language = notifier.staff_language
+    handler = await staff_name(session, case.handler_id)
+    text = notices.case_card(language, await summary(session, desk, case), handler)
+    choices = [Choice(language.gettext("Details"), f"details:{case.number}")]
+    if case.status is CaseStatus.ASSIGNED:
+        choices.insert(0, Choice(language.gettext("Take"), f"take:{case.number}"))
+    notifier.department(case, case.department, text, choices, purpose=CARD)

@@ -1,0 +1,38 @@
+"""The transaction boundary of every use case: one unit of work, retried on conflict.
+
+Optimistic concurrency (the case `version`) makes the slower of two simultaneous changes
+fail at flush. Rather than surface that, the whole use case runs again on fresh data, so
+its own guards give the real answer ("already taken by Li Lei").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from handlers.refusals import Refusal
+from storage.engine import Database
+from storage.uow import AfterCommit, UnitOfWork, unit_of_work
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ATTEMPTS = 3
+
+
+async def perform(
+    db: Database,
+    work: Callable[[UnitOfWork], Awaitable[T]],
+    after_commit: AfterCommit | None = None,
+) -> T:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            async with unit_of_work(db) as uow:
+                if after_commit is not None:
+                    uow.after_commit.append(after_commit)
+                return await work(uow)
+        except StaleDataError:
+            log.info("optimistic_conflict attempt=%s", attempt)
+    raise Refusal("case.busy")

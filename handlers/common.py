@@ -1,0 +1,55 @@
+"""Helpers the use cases share: loading a case, naming people, showing due times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.notices import CaseSummary
+from conversations.privacy import mask_phone
+from handlers.desk import Desk
+from handlers.refusals import Refusal
+from storage.cases import CaseRepository
+from storage.deadlines import DeadlineRepository
+from storage.models import Case
+from storage.people import PeopleRepository
+
+
+async def load_case(session: AsyncSession, number: str) -> Case:
+    case = await CaseRepository(session).by_number(number.strip().upper())
+    if case is None:
+        raise Refusal("case.not_found")
+    return case
+
+
+async def staff_name(session: AsyncSession, staff_id: int | None) -> str | None:
+    if staff_id is None:
+        return None
+    staff = await PeopleRepository(session).staff(staff_id)
+    return staff.name if staff else None
+
+
+def local_time(desk: Desk, instant: datetime) -> str:
+    return instant.astimezone(desk.calendar.zone).strftime("%Y-%m-%d %H:%M")
+
+
+async def next_due_text(session: AsyncSession, desk: Desk, case: Case) -> str:
+    deadline = await DeadlineRepository(session).next_due(case.id)
+    return local_time(desk, deadline.due_at) if deadline else "-"
+
+
+async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
+    """What staff alerts show about a case, with the contact masked (POLICY §8)."""
+    customer = await PeopleRepository(session).customer(case.customer_id)
+    language = desk.policy.default_language
+    return CaseSummary(
+        number=case.number,
+        kind=case.kind.value,
+        category=desk.policy.category(case.category).names.get(language, case.category),
+        severity=case.severity,
+        department=case.department,
+        description=case.description,
+        masked_phone=mask_phone(customer.phone if customer else None),
+        due=await next_due_text(session, desk, case),
+    )

@@ -1,0 +1,155 @@
+"""File a new case: number it, grade it, route it, start its clocks, tell everyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import CaseKind, CaseStatus, Urgency, Wanted
+from handlers import deadlines
+from handlers.actors import Actor
+from handlers.alerts import post_card
+from handlers.common import local_time, summary
+from handlers.desk import Desk
+from handlers.grading import apply_collective_rule, danger_words_in
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.cases import CaseRepository
+from storage.models import Case
+from storage.uow import UnitOfWork
+
+MAX_DESCRIPTION = 20_000
+
+
+@dataclass(frozen=True)
+class NewCase:
+    kind: CaseKind
+    category: str
+    description: str
+    channel: str
+    wanted: Wanted | None = None
+    order_ref: str | None = None
+    subject: str | None = None
+    occurred_on: date | None = None
+    urgency: Urgency = Urgency.NORMAL
+    source: str | None = None
+
+
+def subject_key(new: NewCase) -> str | None:
+    """What 'the same issue' is matched on: a product, building or order batch."""
+    raw = new.subject or new.order_ref
+    return " ".join(raw.casefold().split())[:200] if raw and raw.strip() else None
+
+
+async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase) -> Case:
+    _validate(desk, new)
+    session, now = uow.session, desk.clock.now()
+    case = await _create(session, desk, customer_id, new)
+    actor = Actor.customer(customer_id)
+    record(session, case, actor, "filed", now, visible=True, kind=new.kind.value)
+    words = danger_words_in(new.description, desk.policy.grading)
+    if words:
+        case.proposed_severity = desk.policy.grading.danger_grade
+        record(
+            session,
+            case,
+            Actor.system(),
+            "grade_proposed",
+            now,
+            visible=False,
+            grade=case.proposed_severity,
+            words=words,
+        )
+    await apply_collective_rule(session, case, desk.policy.grading, now)
+    await _route(session, desk, case)
+    first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
+    deadlines.start(session, desk, case, _answer_step(case), now)
+    await session.flush()
+    await _announce(session, desk, case, local_time(desk, first.due_at), words)
+    return case
+
+
+def _validate(desk: Desk, new: NewCase) -> None:
+    if not new.description.strip():
+        raise Refusal("file.empty_description")
+    if len(new.description) > MAX_DESCRIPTION:
+        raise Refusal("file.too_long", limit=MAX_DESCRIPTION)
+    try:
+        desk.policy.category(new.category)
+    except KeyError:
+        raise Refusal("file.unknown_category", category=new.category) from None
+
+
+async def _create(session: AsyncSession, desk: Desk, customer_id: int, new: NewCase) -> Case:
+    now, policy = desk.clock.now(), desk.policy
+    repository = CaseRepository(session)
+    period = now.astimezone(desk.calendar.zone).strftime("%Y%m")
+    serial = await repository.next_serial(policy.case_prefix, period)
+    subject = subject_key(new)
+    window = now - timedelta(days=policy.grading.collective_window_days)
+    repeat = await repository.customer_raised_before(customer_id, new.category, subject, window)
+    case = Case(
+        number=f"{policy.case_prefix}{period}-{serial:04d}",
+        kind=new.kind,
+        category=new.category,
+        severity=policy.grading.grades[0],
+        urgency=new.urgency,
+        status=CaseStatus.RECEIVED,
+        department=policy.category(new.category).department,
+        customer_id=customer_id,
+        subject_key=subject,
+        description=new.description,
+        wanted=new.wanted,
+        order_ref=new.order_ref,
+        occurred_on=new.occurred_on,
+        channel=new.channel,
+        source=new.source,
+        is_repeat=repeat,
+        created_at=now,
+        updated_at=now,
+    )
+    return await repository.add(case)
+
+
+async def _route(session: AsyncSession, desk: Desk, case: Case) -> None:
+    """Route by category to the lead department, with its supporting ones (POLICY §3)."""
+    category = desk.policy.category(case.category)
+    advance(case, Action.ROUTE)
+    await CaseRepository(session).add_supporting(case.id, category.supporting)
+    record(
+        session,
+        case,
+        Actor.system(),
+        "routed",
+        desk.clock.now(),
+        visible=False,
+        department=case.department,
+        supporting=category.supporting,
+    )
+
+
+def _answer_step(case: Case) -> Step:
+    return Step.ANSWER if case.kind is CaseKind.INQUIRY else Step.PROPOSE
+
+
+async def _announce(
+    session: AsyncSession, desk: Desk, case: Case, due: str, words: list[str]
+) -> None:
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    language = await notifier.customer_language(case)
+    await notifier.customer(case, notices.case_received(language, case.number, due))
+    await post_card(session, desk, case)
+    grading = desk.policy.grading
+    serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
+    if serious or words:
+        reason = ", ".join(words) if words else case.severity
+        text = notices.manager_alert(
+            notifier.staff_language, await summary(session, desk, case), reason
+        )
+        notifier.managers(case, text)

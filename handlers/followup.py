@@ -1,0 +1,122 @@
+"""The satisfaction survey and what follows it: closed, or reopened (POLICY §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import CaseStatus, Role
+from handlers import deadlines
+from handlers.access import require_customer_of, require_role
+from handlers.actors import Actor
+from handlers.common import load_case
+from handlers.desk import Desk
+from handlers.grading import raise_grade
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.models import Case, Survey
+from storage.uow import UnitOfWork
+
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class SurveyAnswer:
+    solved: bool
+    score: int
+    comment: str = ""
+
+
+async def answer_survey(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, answer: SurveyAnswer
+) -> Case:
+    """Satisfied -> closed; not satisfied -> second rectification with the grade raised."""
+    if not 1 <= answer.score <= 5:
+        raise Refusal("survey.score_range")
+    if len(answer.comment) > MAX_COMMENT:
+        raise Refusal("input.too_long", limit=MAX_COMMENT)
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_customer_of(actor, case)
+    survey = await _open_survey(uow, case)
+    survey.answered_at, survey.solved, survey.score = now, answer.solved, answer.score
+    survey.comment = answer.comment.strip() or None
+    record(
+        session,
+        case,
+        actor,
+        "survey_answered",
+        now,
+        visible=True,
+        solved=answer.solved,
+        score=answer.score,
+    )
+    if answer.solved and answer.score >= desk.policy.measures.satisfied_from:
+        await _close(uow, desk, case, solved=True)
+    else:
+        await _reopen(uow, desk, case, actor, "dissatisfied")
+    return case
+
+
+async def close_unanswered(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    """Customer service closes a case whose survey got no answer after the reminder."""
+    require_role(actor, Role.STAFF, Role.LEAD, Role.MANAGER)
+    case = await load_case(uow.session, number)
+    if actor.department != desk.policy.service_department and not actor.is_manager:
+        raise Refusal(
+            "access.department", number=case.number, department=desk.policy.service_department
+        )
+    record(uow.session, case, actor, "closed_without_answer", desk.clock.now(), visible=False)
+    await _close(uow, desk, case, solved=True)
+    return case
+
+
+async def reopen(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason: str) -> Case:
+    """The customer complains again about the same case (second complaint)."""
+    case = await load_case(uow.session, number)
+    require_customer_of(actor, case)
+    await _reopen(uow, desk, case, actor, reason.strip()[:500] or "complained_again")
+    return case
+
+
+async def _open_survey(uow: UnitOfWork, case: Case) -> Survey:
+    if case.status is not CaseStatus.FOLLOW_UP:
+        raise Refusal("survey.not_open", number=case.number)
+    survey = await uow.session.scalar(
+        select(Survey).where(Survey.case_id == case.id, Survey.answered_at.is_(None))
+    )
+    if survey is None:
+        raise Refusal("survey.not_open", number=case.number)
+    return survey
+
+
+async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool) -> None:
+    now = desk.clock.now()
+    advance(case, Action.CLOSE)
+    case.closed_at, case.solved = now, solved
+    record(uow.session, case, Actor.system(), "closed", now, visible=True, solved=solved)
+    notifier = Notifier(uow.session, desk.policy, now)
+    language = await notifier.customer_language(case)
+    await notifier.customer(case, notices.closed(language, case.number))
+
+
+async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason: str) -> None:
+    """Second rectification (二次整改): back to the handler, grade raised (POLICY §2)."""
+    session, now = uow.session, desk.clock.now()
+    advance(case, Action.REOPEN)
+    case.reopen_count += 1
+    case.is_repeat = True
+    case.closed_at = case.resolved_at = case.solved = None
+    record(session, case, actor, "reopened", now, visible=True, reason=reason)
+    grading = desk.policy.grading
+    raise_grade(session, case, grading, grading.second_complaint_grade, "second_complaint", now)
+    deadlines.start(session, desk, case, Step.PROPOSE, now)
+    notifier = Notifier(session, desk.policy, now)
+    message = notices.reopened(notifier.staff_language, case.number, case.severity)
+    notifier.department(case, case.department, message)
+    notifier.managers(case, message)

@@ -1,0 +1,86 @@
+"""Investigation: internal notes, findings with validity, and asking the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations import notices
+from conversations.values import CaseStatus, Validity
+from handlers import deadlines
+from handlers.access import require_department, require_owner
+from handlers.actors import Actor
+from handlers.common import load_case
+from handlers.desk import Desk
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.cases import CaseRepository
+from storage.models import Case
+from storage.uow import UnitOfWork
+
+MAX_NOTE = 4000
+
+
+def _text(value: str, limit: int = MAX_NOTE) -> str:
+    value = value.strip()
+    if not value:
+        raise Refusal("input.empty")
+    if len(value) > limit:
+        raise Refusal("input.too_long", limit=limit)
+    return value
+
+
+async def add_note(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text: str) -> Case:
+    """An internal note: the customer never sees it (POLICY §4)."""
+    case = await load_case(uow.session, number)
+    require_department(actor, case, await CaseRepository(uow.session).supporting(case.id))
+    record(uow.session, case, actor, "note", desk.clock.now(), visible=False, text=_text(text))
+    return case
+
+
+@dataclass(frozen=True)
+class Findings:
+    summary: str
+    validity: Validity
+    root_cause: str = ""
+
+
+async def record_findings(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, findings: Findings
+) -> Case:
+    """What was found, whose fault it is (validity) and why (POLICY §4, investigating)."""
+    case = await load_case(uow.session, number)
+    require_owner(actor, case)
+    advance(case, Action.INVESTIGATE)
+    case.validity = findings.validity
+    record(
+        uow.session,
+        case,
+        actor,
+        "findings",
+        desk.clock.now(),
+        visible=False,
+        summary=_text(findings.summary),
+        validity=findings.validity.value,
+        root_cause=findings.root_cause.strip(),
+    )
+    return case
+
+
+async def ask_customer(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, question: str
+) -> Case:
+    """Ask the customer for more; the deadlines pause until they answer (POLICY §5)."""
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_owner(actor, case)
+    if case.status is CaseStatus.CLOSED:
+        raise Refusal("case.wrong_status", number=case.number, action="ask", status="closed")
+    case.waiting_on_customer = True
+    await deadlines.pause(session, case, now)
+    record(session, case, actor, "asked_customer", now, visible=True, text=_text(question))
+    notifier = Notifier(session, desk.policy, now)
+    language = await notifier.customer_language(case)
+    await notifier.customer(case, notices.question(language, case.number, question.strip()))
+    return case

@@ -1,0 +1,90 @@
+"""Leads and managers: reassign with a reason, regrade, confirm a proposed grade."""
+
+from __future__ import annotations
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import Role
+from handlers import deadlines
+from handlers.access import require_department, require_role
+from handlers.actors import Actor
+from handlers.alerts import post_card
+from handlers.common import load_case
+from handlers.desk import Desk
+from handlers.grading import raise_grade
+from handlers.investigate import _text
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.models import Case
+from storage.uow import UnitOfWork
+
+
+async def reassign(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, department: str, reason: str
+) -> Case:
+    """Move a case to another department; never silent, always with a reason (不得推诿)."""
+    require_role(actor, Role.LEAD, Role.MANAGER)
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_department(actor, case)
+    try:
+        desk.policy.department(department)
+    except KeyError:
+        raise Refusal("manage.unknown_department", department=department) from None
+    if department == case.department:
+        raise Refusal("manage.same_department", department=department)
+    advance(case, Action.REASSIGN)
+    previous, case.department, case.handler_id = case.department, department, None
+    record(
+        session,
+        case,
+        actor,
+        "reassigned",
+        now,
+        visible=False,
+        old=previous,
+        new=department,
+        reason=_text(reason),
+    )
+    await deadlines.meet(session, case, now, Step.ACKNOWLEDGE)
+    deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
+    await session.flush()
+    await post_card(session, desk, case)
+    notifier = Notifier(session, desk.policy, now)
+    notifier.department(
+        case, department, notices.reassigned(notifier.staff_language, case.number, reason.strip())
+    )
+    return case
+
+
+async def regrade(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, grade: str, reason: str
+) -> Case:
+    """Set the grade by hand (up or down), e.g. to confirm a danger-word proposal."""
+    require_role(actor, Role.LEAD, Role.MANAGER)
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_department(actor, case)
+    grading = desk.policy.grading
+    if grade not in grading.grades:
+        raise Refusal("manage.unknown_grade", grade=grade, grades=", ".join(grading.grades))
+    reason = _text(reason)
+    if grading.rank(grade) > grading.rank(case.severity):
+        raise_grade(session, case, grading, grade, reason, now, actor)
+    elif grade != case.severity:
+        record(
+            session,
+            case,
+            actor,
+            "regraded",
+            now,
+            visible=False,
+            old=case.severity,
+            new=grade,
+            reason=reason,
+        )
+        case.severity = grade
+    case.proposed_severity = None
+    return case

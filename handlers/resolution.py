@@ -1,0 +1,91 @@
+"""Implementing, resolving, and customer service's review before the survey (POLICY §4)."""
+
+from __future__ import annotations
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import CaseKind, CaseStatus, Validity
+from handlers import deadlines
+from handlers.access import require_owner, require_staff
+from handlers.actors import Actor
+from handlers.alerts import post_card
+from handlers.common import load_case
+from handlers.desk import Desk
+from handlers.investigate import _text
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.models import Case, Survey
+from storage.uow import UnitOfWork
+
+
+async def start_work(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    case = await load_case(uow.session, number)
+    require_owner(actor, case)
+    advance(case, Action.START)
+    record(uow.session, case, actor, "implementing", desk.clock.now(), visible=True)
+    return case
+
+
+def _may_skip_agreement(case: Case) -> bool:
+    """Invalid cases are explained; inquiries and suggestions answered (no agreement)."""
+    return case.validity is Validity.INVALID or case.kind is not CaseKind.COMPLAINT
+
+
+async def resolve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, summary: str) -> Case:
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_owner(actor, case)
+    if case.status is CaseStatus.INVESTIGATING and not _may_skip_agreement(case):
+        raise Refusal("case.needs_agreement", number=case.number)
+    advance(case, Action.RESOLVE)
+    case.resolved_at = now
+    await deadlines.meet(session, case, now, Step.IMPLEMENT, Step.PROPOSE, Step.ANSWER)
+    record(session, case, actor, "resolved", now, visible=True, text=_text(summary))
+    deadlines.start(session, desk, case, Step.FOLLOW_UP, now)
+    await session.flush()
+    await post_card(session, desk, case)
+    return case
+
+
+async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    """Customer service confirms the work and sends the satisfaction survey."""
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    _require_service(desk, actor, case)
+    advance(case, Action.FOLLOW_UP)
+    await deadlines.meet(session, case, now, Step.FOLLOW_UP)
+    session.add(Survey(case_id=case.id, sent_at=now))
+    record(session, case, actor, "survey_sent", now, visible=True)
+    notifier = Notifier(session, desk.policy, now)
+    language = await notifier.customer_language(case)
+    await notifier.customer(case, notices.survey(language, case.number))
+    return case
+
+
+async def reject_resolution(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason: str
+) -> Case:
+    """Customer service sends the work back to the handler with reasons."""
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    _require_service(desk, actor, case)
+    advance(case, Action.REJECT_RESOLUTION)
+    case.resolved_at = None
+    await deadlines.meet(session, case, now, Step.FOLLOW_UP)
+    record(session, case, actor, "resolution_rejected", now, visible=False, reason=_text(reason))
+    deadlines.start(session, desk, case, Step.IMPLEMENT, now)
+    return case
+
+
+def _require_service(desk: Desk, actor: Actor, case: Case) -> None:
+    """Review and follow-up belong to customer service or managers (POLICY §3); nobody
+    reviews their own work."""
+    require_staff(actor)
+    if not actor.is_manager and actor.department != desk.policy.service_department:
+        raise Refusal(
+            "access.department", number=case.number, department=desk.policy.service_department
+        )
+    if actor.id == case.handler_id and not actor.is_manager:
+        raise Refusal("access.own_work", number=case.number)

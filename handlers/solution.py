@@ -1,0 +1,97 @@
+"""Proposing a solution, and the manager's approval for serious cases (POLICY §4)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import CaseStatus, Role
+from handlers import deadlines
+from handlers.access import require_owner, require_role
+from handlers.actors import Actor
+from handlers.common import load_case
+from handlers.desk import Desk
+from handlers.investigate import _text
+from handlers.lifecycle import Action, advance, check
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Choice, Notifier
+from storage.models import Case
+from storage.uow import UnitOfWork
+
+
+def needs_approval(desk: Desk, case: Case) -> bool:
+    grading = desk.policy.grading
+    return grading.rank(case.severity) >= grading.rank(grading.approval_from)
+
+
+async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, solution: str) -> Case:
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_owner(actor, case)
+    advance(case, Action.PROPOSE)
+    case.solution = _text(solution)
+    record(session, case, actor, "solution_proposed", now, visible=False, text=case.solution)
+    notifier = Notifier(session, desk.policy, now)
+    if needs_approval(desk, case):
+        language = notifier.staff_language
+        notifier.managers(
+            case,
+            notices.approval_request(language, case.number, case.solution),
+            [
+                Choice(language.gettext("Approve"), f"approve:{case.number}"),
+                Choice(language.gettext("Send back"), f"send_back:{case.number}"),
+            ],
+        )
+    else:
+        await _offer(session, desk, case, actor)
+    return case
+
+
+async def approve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    require_role(actor, Role.MANAGER)
+    case = await load_case(uow.session, number)
+    if not needs_approval(desk, case):
+        raise Refusal("case.no_approval_needed", number=case.number)
+    advance(case, Action.APPROVE)
+    record(uow.session, case, actor, "approved", desk.clock.now(), visible=False)
+    await _offer(uow.session, desk, case, actor)
+    return case
+
+
+async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason: str) -> Case:
+    """The manager returns the solution to the handler with a reason."""
+    require_role(actor, Role.MANAGER)
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    if case.status is not CaseStatus.SOLUTION_PROPOSED or not needs_approval(desk, case):
+        check(case, Action.APPROVE)  # names the status that makes it stale
+        raise Refusal("case.no_approval_needed", number=case.number)
+    advance(case, Action.SEND_BACK)
+    record(session, case, actor, "sent_back", now, visible=False, reason=_text(reason))
+    notifier = Notifier(session, desk.policy, now)
+    notifier.department(
+        case,
+        case.department,
+        notices.sent_back(notifier.staff_language, case.number, reason.strip()),
+    )
+    return case
+
+
+async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) -> None:
+    """Show the customer the solution with accept / refuse; the propose clock is met."""
+    now = desk.clock.now()
+    await deadlines.meet(session, case, now, Step.PROPOSE)
+    assert case.solution is not None
+    record(session, case, actor, "solution_offered", now, visible=True, text=case.solution)
+    notifier = Notifier(session, desk.policy, now)
+    language = await notifier.customer_language(case)
+    await notifier.customer(
+        case,
+        notices.solution_offer(language, case.number, case.solution),
+        [
+            Choice(language.gettext("Accept"), f"accept:{case.number}"),
+            Choice(language.gettext("Refuse"), f"refuse:{case.number}"),
+        ],
+    )

@@ -1,0 +1,41 @@
+"""A department member takes a case and becomes its handler (assigned -> acknowledged)."""
+
+from __future__ import annotations
+
+from conversations import notices
+from conversations.policy import Step
+from conversations.values import CaseStatus
+from handlers import deadlines
+from handlers.access import require_department
+from handlers.actors import Actor
+from handlers.alerts import post_card
+from handlers.common import load_case, staff_name
+from handlers.desk import Desk
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.cases import CaseRepository
+from storage.models import Case
+from storage.uow import UnitOfWork
+
+
+async def take(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    session, now = uow.session, desk.clock.now()
+    case = await load_case(session, number)
+    require_department(actor, case, await CaseRepository(session).supporting(case.id))
+    if case.handler_id is not None and case.status is not CaseStatus.ASSIGNED:
+        owner = await staff_name(session, case.handler_id)
+        raise Refusal("case.already_taken", number=case.number, owner=owner or "?")
+    advance(case, Action.TAKE)
+    case.handler_id = actor.id
+    case.acknowledged_at = case.acknowledged_at or now
+    await deadlines.meet(session, case, now, Step.ACKNOWLEDGE)
+    record(session, case, actor, "taken", now, visible=True, handler=actor.name)
+    await session.flush()  # the version check: a concurrent take fails here
+    notifier = Notifier(session, desk.policy, now)
+    language = await notifier.customer_language(case)
+    status = language.gettext("a specialist is now handling it")
+    await notifier.customer(case, notices.status_changed(language, case.number, status))
+    await post_card(session, desk, case)
+    return case

@@ -1,0 +1,94 @@
+"""Address and queue what the desk tells people: outbox rows, never direct sends.
+
+Rows are written in the caller's transaction, so a rolled-back change announces nothing
+(STYLE habit 5). Customers hear on the channel their case came from; departments and
+managers in the group chats configured for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from gettext import NullTranslations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.i18n import language_of, translation
+from conversations.policy import Policy
+from storage.models import Case, OutboxMessage
+from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button (or numbered choice): what it says and the action it asks for."""
+
+    label: str
+    action: str
+
+    def as_payload(self) -> dict[str, str]:
+        return {"label": self.label, "action": self.action}
+
+
+class Notifier:
+    def __init__(self, session: AsyncSession, policy: Policy, now: datetime) -> None:
+        self.session = session
+        self.policy = policy
+        self.now = now
+        self._outbox = OutboxRepository(session)
+
+    @property
+    def staff_language(self) -> NullTranslations:
+        return translation(self.policy.default_language)
+
+    async def customer_language(self, case: Case) -> NullTranslations:
+        customer = await PeopleRepository(self.session).customer(case.customer_id)
+        code = customer.language if customer else None
+        return translation(language_of(code, self.policy.default_language))
+
+    async def customer(self, case: Case, text: str, choices: Sequence[Choice] = ()) -> bool:
+        """Queue a message to the case's customer; False when they have no address."""
+        people = PeopleRepository(self.session)
+        for identity in await people.identities_of_customer(case.customer_id):
+            if identity.channel == case.channel:
+                self._queue(case, identity.channel, identity.external_id, text, choices, None)
+                return True
+        return False
+
+    def department(
+        self,
+        case: Case,
+        department: str,
+        text: str,
+        choices: Sequence[Choice] = (),
+        purpose: str | None = None,
+    ) -> None:
+        """Queue to each chat of the department; `purpose` names a card edited later."""
+        for channel, chat_id in self.policy.department(department).chats.items():
+            self._queue(case, channel, chat_id, text, choices, purpose)
+
+    def managers(self, case: Case, text: str, choices: Sequence[Choice] = ()) -> None:
+        self.department(case, self.policy.manager_department, text, choices)
+
+    def _queue(
+        self,
+        case: Case,
+        channel: str,
+        chat_id: str,
+        text: str,
+        choices: Sequence[Choice],
+        purpose: str | None,
+    ) -> None:
+        self._outbox.enqueue(
+            OutboxMessage(
+                channel=channel,
+                chat_id=chat_id,
+                case_id=case.id,
+                purpose=purpose,
+                payload={"text": text, "choices": [c.as_payload() for c in choices]},
+                not_before=self.now,
+                created_at=self.now,
+            )
+        )

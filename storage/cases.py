@@ -1,0 +1,141 @@
+"""Queries about cases, their timeline and the monthly number counter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.values import CaseStatus
+from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: CaseStatus | None = None
+    severity: str | None = None
+    department: str | None = None
+    overdue_at: datetime | None = None
+    limit: int = 200
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, case_id: int) -> Case | None:
+        return await self.session.get(Case, case_id)
+
+    async def by_number(self, number: str) -> Case | None:
+        return await self.session.scalar(select(Case).where(Case.number == number))
+
+    async def add(self, case: Case) -> Case:
+        self.session.add(case)
+        await self.session.flush()
+        return case
+
+    async def next_serial(self, prefix: str, period: str) -> int:
+        """Take the next serial of the month; the counter row stays locked until commit,
+        so concurrent filings queue and a rolled-back filing leaves no gap."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(CaseCounter)
+            .values(prefix=prefix, period=period, last_serial=0)
+            .on_conflict_do_nothing()
+        )
+        serial = await self.session.scalar(
+            update(CaseCounter)
+            .where(CaseCounter.prefix == prefix, CaseCounter.period == period)
+            .values(last_serial=CaseCounter.last_serial + 1)
+            .returning(CaseCounter.last_serial)
+        )
+        assert serial is not None
+        return int(serial)
+
+    async def add_supporting(self, case_id: int, departments: Sequence[str]) -> None:
+        for department in departments:
+            self.session.add(SupportingDepartment(case_id=case_id, department=department))
+        await self.session.flush()
+
+    async def supporting(self, case_id: int) -> list[str]:
+        rows = await self.session.scalars(
+            select(SupportingDepartment.department).where(SupportingDepartment.case_id == case_id)
+        )
+        return list(rows)
+
+    async def customers_on_subject(self, category: str, subject_key: str, since: datetime) -> int:
+        """How many different customers raised this category and subject since `since`."""
+        count = await self.session.scalar(
+            select(func.count(func.distinct(Case.customer_id))).where(
+                Case.category == category,
+                Case.subject_key == subject_key,
+                Case.created_at >= since,
+            )
+        )
+        return count or 0
+
+    async def open_on_subject(self, category: str, subject_key: str) -> Sequence[Case]:
+        rows = await self.session.scalars(
+            select(Case).where(
+                Case.category == category,
+                Case.subject_key == subject_key,
+                Case.status != CaseStatus.CLOSED,
+            )
+        )
+        return rows.all()
+
+    async def customer_raised_before(
+        self, customer_id: int, category: str, subject_key: str | None, since: datetime
+    ) -> bool:
+        """Whether this customer already raised the same issue (a recurrence, POLICY §7)."""
+        query = select(Case.id).where(
+            Case.customer_id == customer_id,
+            Case.category == category,
+            Case.created_at >= since,
+        )
+        if subject_key is not None:
+            query = query.where(Case.subject_key == subject_key)
+        return await self.session.scalar(query.limit(1)) is not None
+
+    async def listing(self, wanted: CaseFilter) -> Sequence[Case]:
+        query = select(Case).order_by(Case.created_at.desc()).limit(wanted.limit)
+        if wanted.status is not None:
+            query = query.where(Case.status == wanted.status)
+        if wanted.severity is not None:
+            query = query.where(Case.severity == wanted.severity)
+        if wanted.department is not None:
+            query = query.where(Case.department == wanted.department)
+        if wanted.overdue_at is not None:
+            late = select(Deadline.case_id).where(
+                Deadline.met_at.is_(None),
+                Deadline.paused_at.is_(None),
+                Deadline.due_at < wanted.overdue_at,
+            )
+            query = query.where(Case.id.in_(late))
+        return (await self.session.scalars(query)).all()
+
+    async def for_customer(self, customer_id: int) -> Sequence[Case]:
+        rows = await self.session.scalars(
+            select(Case).where(Case.customer_id == customer_id).order_by(Case.created_at.desc())
+        )
+        return rows.all()
+
+
+class TimelineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def append(self, event: CaseEvent) -> None:
+        self.session.add(event)
+
+    async def of_case(self, case_id: int, *, customer_view: bool = False) -> Sequence[CaseEvent]:
+        query = select(CaseEvent).where(CaseEvent.case_id == case_id)
+        if customer_view:
+            query = query.where(CaseEvent.customer_visible.is_(True))
+        return (await self.session.scalars(query.order_by(CaseEvent.id))).all()

@@ -1,0 +1,49 @@
+"""Queries about service-level deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Deadline
+
+
+class DeadlineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, deadline: Deadline) -> None:
+        self.session.add(deadline)
+
+    async def open_for_case(self, case_id: int) -> Sequence[Deadline]:
+        rows = await self.session.scalars(
+            select(Deadline)
+            .where(Deadline.case_id == case_id, Deadline.met_at.is_(None))
+            .order_by(Deadline.due_at)
+        )
+        return rows.all()
+
+    async def all_for_case(self, case_id: int) -> Sequence[Deadline]:
+        rows = await self.session.scalars(
+            select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.id)
+        )
+        return rows.all()
+
+    async def next_due(self, case_id: int) -> Deadline | None:
+        rows = await self.open_for_case(case_id)
+        return rows[0] if rows else None
+
+    async def earliest_unmet_due(self) -> datetime | None:
+        return await self.session.scalar(
+            select(Deadline.due_at)
+            .where(
+                Deadline.met_at.is_(None),
+                Deadline.paused_at.is_(None),
+                Deadline.fired_at.is_(None),
+            )
+            .order_by(Deadline.due_at)
+            .limit(1)
+        )

@@ -1,0 +1,30 @@
+"""All tables of DESIGN §3; importing this module registers them on the metadata."""
+
+from storage.models.cases import (
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Deadline,
+    SupportingDepartment,
+    Survey,
+)
+from storage.models.messaging import Conversation, MessageRef, OutboxMessage, ProcessedUpdate
+from storage.models.people import Customer, Identity, Staff
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "Conversation",
+    "Customer",
+    "Deadline",
+    "Identity",
+    "MessageRef",
+    "OutboxMessage",
+    "ProcessedUpdate",
+    "Staff",
+    "SupportingDepartment",
+    "Survey",
+]

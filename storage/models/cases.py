@@ -1,0 +1,138 @@
+"""A case, its timeline, deadlines, attachments, survey, and the monthly number counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from conversations.values import ActorKind, CaseKind, CaseStatus, Urgency, Validity, Wanted
+from storage.base import Base
+from storage.models.types import Json, stored_enum
+
+
+class Case(Base):
+    """One matter raised by one customer (POLICY §1).
+
+    `version` is the optimistic-concurrency counter: a stale update fails instead of
+    overwriting another person's change (two staff taking one case at once).
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_subject", "category", "subject_key", "created_at"),
+        Index("ix_cases_status_department", "status", "department"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind))
+    category: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(32))
+    proposed_severity: Mapped[str | None] = mapped_column(String(32))
+    urgency: Mapped[Urgency] = mapped_column(stored_enum(Urgency), default=Urgency.NORMAL)
+    validity: Mapped[Validity | None] = mapped_column(stored_enum(Validity))
+    status: Mapped[CaseStatus] = mapped_column(stored_enum(CaseStatus))
+    department: Mapped[str] = mapped_column(String(64))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    subject_key: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    wanted: Mapped[Wanted | None] = mapped_column(stored_enum(Wanted))
+    order_ref: Mapped[str | None] = mapped_column(String(200))
+    occurred_on: Mapped[date | None]
+    channel: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(64))
+    solution: Mapped[str | None] = mapped_column(Text)
+    waiting_on_customer: Mapped[bool] = mapped_column(default=False)
+    is_repeat: Mapped[bool] = mapped_column(default=False)
+    solved: Mapped[bool | None]
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own form)
+
+
+class SupportingDepartment(Base):
+    """A department helping the lead department on a cross-department case (POLICY §3)."""
+
+    __tablename__ = "case_departments"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    department: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class CaseEvent(Base):
+    """Append-only timeline entry: who did what, when, and whether the customer sees it."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime]
+    actor_kind: Mapped[ActorKind] = mapped_column(stored_enum(ActorKind))
+    actor_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(48))
+    customer_visible: Mapped[bool]
+    data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+class Deadline(Base):
+    """A service-level step's due time (POLICY §5); met, fired and paused are recorded."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_open_due", "met_at", "paused_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    working: Mapped[bool]
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    set_at: Mapped[datetime]
+    met_at: Mapped[datetime | None]
+    fired_at: Mapped[datetime | None]
+    paused_at: Mapped[datetime | None]
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    file_ref: Mapped[str] = mapped_column(String(500))
+    media_kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class Survey(Base):
+    """The satisfaction follow-up of one resolution round (POLICY §4)."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    sent_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
+    solved: Mapped[bool | None]
+    score: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseCounter(Base):
+    """Last serial used per prefix and month; its row lock makes numbering gapless."""
+
+    __tablename__ = "case_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last_serial: Mapped[int]

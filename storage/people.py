@@ -1,0 +1,49 @@
+"""Queries about customers, staff and their platform identities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Customer, Identity, Staff
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def customer(self, customer_id: int) -> Customer | None:
+        return await self.session.get(Customer, customer_id)
+
+    async def staff(self, staff_id: int) -> Staff | None:
+        return await self.session.get(Staff, staff_id)
+
+    async def staff_by_name(self, name: str) -> Staff | None:
+        return await self.session.scalar(select(Staff).where(Staff.name == name))
+
+    async def add(self, person: Customer | Staff) -> None:
+        self.session.add(person)
+        await self.session.flush()
+
+    async def identity(self, channel: str, external_id: str) -> Identity | None:
+        return await self.session.scalar(
+            select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+
+    async def identities_of_customer(self, customer_id: int) -> Sequence[Identity]:
+        rows = await self.session.scalars(
+            select(Identity).where(Identity.customer_id == customer_id).order_by(Identity.id)
+        )
+        return rows.all()
+
+    async def identities_of_staff(self, staff_id: int) -> Sequence[Identity]:
+        rows = await self.session.scalars(
+            select(Identity).where(Identity.staff_id == staff_id).order_by(Identity.id)
+        )
+        return rows.all()
+
+    async def add_identity(self, identity: Identity) -> None:
+        self.session.add(identity)
+        await self.session.flush()

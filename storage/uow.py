@@ -1,0 +1,44 @@
+"""The unit of work: the only place in the code that commits (STYLE habit 3)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.engine import Database
+
+AfterCommit = Callable[[], None]
+
+
+@dataclass
+class UnitOfWork:
+    """A session plus what to do once its transaction has committed (e.g. wake the outbox)."""
+
+    session: AsyncSession
+    after_commit: list[AfterCommit] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def unit_of_work(db: Database, *, readonly: bool = False) -> AsyncIterator[UnitOfWork]:
+    """One transaction: commit on success, roll back on error, then run after-commit hooks.
+
+    Hooks are dropped on rollback, so nothing announces a change that did not happen.
+    """
+    async with db.sessions() as session:
+        if readonly:
+            await session.connection(execution_options={"readonly": True})
+        uow = UnitOfWork(session)
+        try:
+            yield uow
+            if readonly:
+                await session.rollback()
+            else:
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    for hook in uow.after_commit:
+        hook()
