@@ -33,10 +33,10 @@ async def unit_of_work(db: Database, *, readonly: bool = False) -> AsyncIterator
         uow = UnitOfWork(session)
         try:
             yield uow
-            if readonly:
-                await session.rollback()
-            else:
+            if not readonly:
                 await session.commit()
+            # A read ends with the session's close, which detaches objects with their
+            # loaded values; a rollback would expire them first.
         except BaseException:
             await session.rollback()
             raise

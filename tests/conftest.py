@@ -69,15 +69,16 @@ def _pg_args(schema: str) -> dict[str, object]:
 
 
 @pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+async def db(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, pg_schema: str
+) -> AsyncIterator[Database]:
     """A migrated, empty database of each backend."""
     if request.param == "sqlite":
         path = tmp_path / "desk.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        shutil.copy(sqlite_template, path)
         database = open_database(f"sqlite+aiosqlite:///{path}")
     else:
-        schema = request.getfixturevalue("pg_schema")
-        database = open_database(PG_URL, connect_args=_pg_args(schema), pool_size=20)
+        database = open_database(PG_URL, connect_args=_pg_args(pg_schema), pool_size=20)
         await _truncate(database)
     yield database
     await database.dispose()
@@ -97,3 +98,10 @@ def clock() -> FakeClock:
 @pytest.fixture
 def policy():  # type: ignore[no-untyped-def]
     return test_policy()
+
+
+@pytest.fixture
+def world(db: Database, clock: FakeClock):  # type: ignore[no-untyped-def]
+    from tests.fakes.world import World
+
+    return World.make(db, clock)
