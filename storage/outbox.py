@@ -19,12 +19,15 @@ class OutboxRepository:
     def enqueue(self, message: OutboxMessage) -> None:
         self.session.add(message)
 
-    async def heads_of_chats(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    async def heads_of_chats(
+        self, now: datetime, limit: int, channels: Sequence[str]
+    ) -> Sequence[OutboxMessage]:
         """The oldest pending message of each chat that is ready to go: order per chat
         holds because a chat's later messages wait until its head is sent or parked."""
         heads = (
             select(func.min(OutboxMessage.id))
             .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .where(OutboxMessage.channel.in_(channels))
             .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
         )
         rows = await self.session.scalars(

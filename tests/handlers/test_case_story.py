@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from conversations.values import CaseStatus, Role, Validity
 from handlers import customer, followup, investigate, resolution, solution
@@ -10,8 +11,6 @@ from handlers.followup import SurveyAnswer
 from handlers.investigate import Findings
 from handlers.refusals import Refusal
 from handlers.take import take
-from sqlalchemy import select
-
 from storage.cases import CaseRepository, TimelineRepository
 from storage.deadlines import DeadlineRepository
 from storage.models import Case, CaseEvent, Deadline, OutboxMessage

@@ -1,0 +1,42 @@
+"""The channel-sender seam: each channel adapter in bot/ implements `Sender`.
+
+The dispatcher owns order, retries and (later) rate limits; a sender only performs one
+platform call and reports what happened, so no adapter sleeps or retries on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to deliver, or an edit of one already delivered."""
+
+    chat_id: str
+    text: str
+    choices: list[dict[str, str]] = field(default_factory=list)
+    edit_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivered:
+    platform_message_id: str | None
+
+
+class SendFailed(Exception):
+    """A failed platform call. Permanent ones (blocked, chat gone) are parked; others
+    are retried, after `retry_after` seconds when the platform says so."""
+
+    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    channel: str
+
+    async def deliver(self, message: Outgoing) -> Delivered: ...
