@@ -37,7 +37,8 @@ async def test_filing_queues_customer_receipt_and_department_card(world: World) 
     card = sender.texts_to("product")
     assert len(card) == 1 and "138****5678" in card[0] and "13812345678" not in card[0]
     assert [c["action"] for c in sender.sent[-1].choices] == [
-        f"take:{case.number}", f"details:{case.number}"
+        f"take:{case.number}",
+        f"details:{case.number}",
     ]
 
 
