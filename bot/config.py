@@ -91,4 +91,7 @@ def _reason(problem: Any) -> str:
         return "unknown key (check the spelling against config.example.toml)"
     if problem["type"] == "missing":
         return "required but missing"
-    return f"{message} (got {problem.get('input')!r})" if "input" in problem else message
+    given = problem.get("input")
+    if isinstance(given, str | int | float) and repr(given) not in message:
+        return f"{message} (got {given!r})"
+    return message

@@ -47,3 +47,8 @@ class PeopleRepository:
     async def add_identity(self, identity: Identity) -> None:
         self.session.add(identity)
         await self.session.flush()
+
+
+async def staff_names(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+    rows = await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids)))
+    return dict(rows.tuples().all())

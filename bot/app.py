@@ -1,0 +1,61 @@
+"""Build the application in one place from the configuration (STYLE habit 2).
+
+Order of assembly: the database first (everything stores through it), then the desk
+(policy, calendar, clock) the use cases need, then the outbox dispatcher with one sender
+per configured channel. Channels arrive as their adapters land; with none configured the
+service still runs: it migrates, delivers nothing, and says what to configure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from bot.config import Config
+from handlers.desk import Desk
+from notifications.clock import Clock, SystemClock
+from notifications.dispatcher import Dispatcher
+from notifications.senders import Sender
+from storage.engine import Database, open_database
+from storage.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class App:
+    config: Config
+    db: Database
+    desk: Desk
+    dispatcher: Dispatcher
+
+
+def build_app(config: Config, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    db = open_database(config.database.url)
+    senders: dict[str, Sender] = {}
+    return App(config, db, Desk.build(config.policy, clock), Dispatcher(db, senders, clock))
+
+
+async def serve(app: App) -> None:
+    """Run until cancelled (Ctrl-C or SIGTERM)."""
+    await migrate(app.db)
+    if not app.dispatcher.senders:
+        log.warning(
+            "no_channels_configured fix='set telegram.token in the config (or "
+            "COMPLAINTDESK_TELEGRAM__TOKEN); see README, Configuration'"
+        )
+    log.info("serving database=%s channels=%s", app.db.dialect, sorted(app.dispatcher.senders))
+    try:
+        await app.dispatcher.run()
+    except asyncio.CancelledError:
+        log.info("stopping")
+        raise
+    finally:
+        await app.db.dispose()
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """key=value lines; bodies and phone numbers are never logged at INFO."""
+    logging.basicConfig(level=level, format="%(asctime)s level=%(levelname)s %(name)s %(message)s")

@@ -1,0 +1,131 @@
+"""Terminal views for operators: case lists, one case with its timeline, report tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from conversations.policy import Policy
+from notifications.reports import ReportSection, ranking
+from storage.cases import CaseFilter, CaseRepository, TimelineRepository
+from storage.deadlines import DeadlineRepository
+from storage.measures import Dimension, Measures, Period, compute
+from storage.models import Case
+from storage.people import PeopleRepository, staff_names
+from storage.uow import unit_of_work
+
+
+def _local(app: App, instant: datetime | None) -> str:
+    if instant is None:
+        return "-"
+    return instant.astimezone(app.desk.calendar.zone).strftime("%Y-%m-%d %H:%M")
+
+
+async def case_table(app: App, wanted: CaseFilter) -> Table:
+    table = Table("Number", "Status", "Grade", "Category", "Department", "Handler",
+                  "Filed", "Next due")  # fmt: skip
+    async with unit_of_work(app.db, readonly=True) as uow:
+        found = await CaseRepository(uow.session).listing(wanted)
+        names = await staff_names(uow.session, [c.handler_id for c in found if c.handler_id])
+        deadlines = DeadlineRepository(uow.session)
+        for case in found:
+            due = await deadlines.next_due(case.id)
+            table.add_row(
+                case.number,
+                case.status.value,
+                case.severity,
+                case.category,
+                case.department,
+                names.get(case.handler_id or 0, "-"),
+                _local(app, case.created_at),
+                _local(app, due.due_at if due else None),
+            )
+    table.caption = f"{len(found)} case(s)"
+    return table
+
+
+async def case_detail(app: App, number: str) -> list[Table] | None:
+    async with unit_of_work(app.db, readonly=True) as uow:
+        case = await CaseRepository(uow.session).by_number(number.strip().upper())
+        if case is None:
+            return None
+        events = await TimelineRepository(uow.session).of_case(case.id)
+        people = PeopleRepository(uow.session)
+        customer = await people.customer(case.customer_id)
+        names = await staff_names(uow.session, [e.actor_id for e in events if e.actor_id])
+    fields = Table("Field", "Value", title=f"Case {case.number}")
+    for label, value in _fields(case, customer.name if customer else None):
+        fields.add_row(label, value)
+    timeline = Table("When", "Who", "What", "Seen by customer", "Details", title="Timeline")
+    for event in events:
+        who = names.get(event.actor_id or 0, "") if event.actor_kind.value == "staff" else ""
+        timeline.add_row(_local(app, event.at), f"{event.actor_kind.value} {who}".strip(),
+                         event.kind, "yes" if event.customer_visible else "no",
+                         ", ".join(f"{k}={v}" for k, v in event.data.items()))  # fmt: skip
+    return [fields, timeline]
+
+
+def _fields(case: Case, customer_name: str | None) -> list[tuple[str, str]]:
+    return [
+        ("Kind", case.kind.value), ("Status", case.status.value),
+        ("Grade", case.severity + (f" (proposed {case.proposed_severity})"
+                                   if case.proposed_severity else "")),
+        ("Category", case.category), ("Department", case.department),
+        ("Customer", customer_name or "-"), ("Order / product", case.order_ref or "-"),
+        ("Wanted", case.wanted.value if case.wanted else "-"),
+        ("Validity", case.validity.value if case.validity else "-"),
+        ("Channel", case.channel), ("Reopened", str(case.reopen_count)),
+        ("Description", case.description), ("Solution", case.solution or "-"),
+    ]  # fmt: skip
+
+
+async def report_tables(app: App, period: Period) -> tuple[list[Table], list[ReportSection]]:
+    sections: list[ReportSection] = []
+    satisfied = app.config.policy.measures.satisfied_from
+    async with unit_of_work(app.db, readonly=True) as uow:
+        for dimension in Dimension:
+            rows = await compute(uow.session, period, dimension, app.desk.clock.now(), satisfied)
+            names = await _names(uow.session, app.config.policy, dimension, rows)
+            sections.append(ReportSection(dimension, rows, names))
+    return [_report_table(section) for section in sections], sections
+
+
+async def _names(
+    session: AsyncSession, policy: Policy, dimension: Dimension, rows: Sequence[Measures]
+) -> dict[str, str]:
+    """Readable names for group keys: department and category names, staff names."""
+    language = policy.default_language
+    if dimension is Dimension.DEPARTMENT:
+        return {d.key: d.names.get(language, d.key) for d in policy.departments}
+    if dimension is Dimension.CATEGORY:
+        return {c.key: c.names.get(language, c.key) for c in policy.categories}
+    if dimension is Dimension.HANDLER:
+        ids = [int(row.key) for row in rows if row.key.isdigit()]
+        named = await staff_names(session, ids)
+        return {str(key): name for key, name in named.items()} | {"-": "(not taken)"}
+    return {"all": "All cases"}
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else "-"
+
+
+def _hours(seconds: float | None) -> str:
+    return f"{seconds / 3600:.1f}h" if seconds is not None else "-"
+
+
+def _report_table(section: ReportSection) -> Table:
+    table = Table("#", section.dimension.value, "Received", "Open", "Overdue", "Closed",
+                  "On time", "Satisfied", "Score", "Resolved", "Repeat", "Ack p90",
+                  "Resolve p90", title=f"By {section.dimension.value}")  # fmt: skip
+    for place, m in enumerate(ranking(section.rows), start=1):
+        table.add_row(str(place), section.names.get(m.key, m.key), str(m.received),
+                      str(m.open), str(m.overdue), str(m.closed), _pct(m.timeliness),
+                      _pct(m.satisfaction), f"{m.mean_score:.1f}" if m.mean_score else "-",
+                      _pct(m.resolution_rate), _pct(m.repeat_rate), _hours(m.ack_p90_s),
+                      _hours(m.resolve_p90_s))  # fmt: skip
+    return table
