@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from rich.table import Table
+from rich.table import Column, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
@@ -26,8 +26,16 @@ def _local(app: App, instant: datetime | None) -> str:
 
 
 async def case_table(app: App, wanted: CaseFilter) -> Table:
-    table = Table("Number", "Status", "Grade", "Category", "Department", "Handler",
-                  "Filed", "Next due")  # fmt: skip
+    table = Table(
+        Column("Number", no_wrap=True),
+        "Status",
+        "Grade",
+        "Category",
+        "Department",
+        "Handler",
+        "Filed",
+        "Next due",
+    )
     async with unit_of_work(app.db, readonly=True) as uow:
         found = await CaseRepository(uow.session).listing(wanted)
         names = await staff_names(uow.session, [c.handler_id for c in found if c.handler_id])
@@ -63,24 +71,36 @@ async def case_detail(app: App, number: str) -> list[Table] | None:
     timeline = Table("When", "Who", "What", "Seen by customer", "Details", title="Timeline")
     for event in events:
         who = names.get(event.actor_id or 0, "") if event.actor_kind.value == "staff" else ""
-        timeline.add_row(_local(app, event.at), f"{event.actor_kind.value} {who}".strip(),
-                         event.kind, "yes" if event.customer_visible else "no",
-                         ", ".join(f"{k}={v}" for k, v in event.data.items()))  # fmt: skip
+        timeline.add_row(
+            _local(app, event.at),
+            f"{event.actor_kind.value} {who}".strip(),
+            event.kind,
+            "yes" if event.customer_visible else "no",
+            ", ".join(f"{k}={v}" for k, v in event.data.items()),
+        )
     return [fields, timeline]
 
 
 def _fields(case: Case, customer_name: str | None) -> list[tuple[str, str]]:
     return [
-        ("Kind", case.kind.value), ("Status", case.status.value),
-        ("Grade", case.severity + (f" (proposed {case.proposed_severity})"
-                                   if case.proposed_severity else "")),
-        ("Category", case.category), ("Department", case.department),
-        ("Customer", customer_name or "-"), ("Order / product", case.order_ref or "-"),
+        ("Kind", case.kind.value),
+        ("Status", case.status.value),
+        (
+            "Grade",
+            case.severity
+            + (f" (proposed {case.proposed_severity})" if case.proposed_severity else ""),
+        ),
+        ("Category", case.category),
+        ("Department", case.department),
+        ("Customer", customer_name or "-"),
+        ("Order / product", case.order_ref or "-"),
         ("Wanted", case.wanted.value if case.wanted else "-"),
         ("Validity", case.validity.value if case.validity else "-"),
-        ("Channel", case.channel), ("Reopened", str(case.reopen_count)),
-        ("Description", case.description), ("Solution", case.solution or "-"),
-    ]  # fmt: skip
+        ("Channel", case.channel),
+        ("Reopened", str(case.reopen_count)),
+        ("Description", case.description),
+        ("Solution", case.solution or "-"),
+    ]
 
 
 async def report_tables(app: App, period: Period) -> tuple[list[Table], list[ReportSection]]:
@@ -119,13 +139,36 @@ def _hours(seconds: float | None) -> str:
 
 
 def _report_table(section: ReportSection) -> Table:
-    table = Table("#", section.dimension.value, "Received", "Open", "Overdue", "Closed",
-                  "On time", "Satisfied", "Score", "Resolved", "Repeat", "Ack p90",
-                  "Resolve p90", title=f"By {section.dimension.value}")  # fmt: skip
+    table = Table(
+        "#",
+        section.dimension.value,
+        "Received",
+        "Open",
+        "Overdue",
+        "Closed",
+        "On time",
+        "Satisfied",
+        "Score",
+        "Resolved",
+        "Repeat",
+        "Ack p90",
+        "Resolve p90",
+        title=f"By {section.dimension.value}",
+    )
     for place, m in enumerate(ranking(section.rows), start=1):
-        table.add_row(str(place), section.names.get(m.key, m.key), str(m.received),
-                      str(m.open), str(m.overdue), str(m.closed), _pct(m.timeliness),
-                      _pct(m.satisfaction), f"{m.mean_score:.1f}" if m.mean_score else "-",
-                      _pct(m.resolution_rate), _pct(m.repeat_rate), _hours(m.ack_p90_s),
-                      _hours(m.resolve_p90_s))  # fmt: skip
+        table.add_row(
+            str(place),
+            section.names.get(m.key, m.key),
+            str(m.received),
+            str(m.open),
+            str(m.overdue),
+            str(m.closed),
+            _pct(m.timeliness),
+            _pct(m.satisfaction),
+            f"{m.mean_score:.1f}" if m.mean_score else "-",
+            _pct(m.resolution_rate),
+            _pct(m.repeat_rate),
+            _hours(m.ack_p90_s),
+            _hours(m.resolve_p90_s),
+        )
     return table

@@ -42,7 +42,7 @@ class OutboxRepository:
         rows = await self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         )
-        return dict(rows.tuples())
+        return {row[0]: int(row[1]) for row in rows}
 
     async def message_ref(
         self, case_id: int, channel: str, chat_id: str, purpose: str

@@ -51,4 +51,4 @@ class PeopleRepository:
 
 async def staff_names(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
     rows = await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids)))
-    return dict(rows.tuples().all())
+    return {int(row[0]): str(row[1]) for row in rows}

@@ -31,47 +31,81 @@ def test_the_shipped_example_is_valid() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "says"),
     [
-        ('acknowledge = "4 working hours"', 'acknowledge = "4 workin hours"',
-         "policy.deadlines.general.acknowledge", "<number> [working] <unit>"),
-        ('timezone = "Asia/Shanghai"', 'timezone = "Asia/Shangai"',
-         "policy.calendar.timezone", "unknown time zone"),
+        (
+            'acknowledge = "4 working hours"',
+            'acknowledge = "4 workin hours"',
+            "policy.deadlines.general.acknowledge",
+            "<number> [working] <unit>",
+        ),
+        (
+            'timezone = "Asia/Shanghai"',
+            'timezone = "Asia/Shangai"',
+            "policy.calendar.timezone",
+            "unknown time zone",
+        ),
         ('case_prefix = "TS"', 'case_prefix = "ts-1"', "policy.case_prefix", "pattern"),
-        ('department = "logistics"', 'department = "shipping"', "policy",
-         "routes to unknown department 'shipping'"),
-        ("satisfied_from = 4", "satisfied_from = 9", "policy.measures.satisfied_from",
-         "less than or equal to 5"),
-        ('approval_from = "important"', 'approval_from = "urgent"', "policy.grading",
-         "'urgent' is not one of grading.grades"),
-        ("[policy.calendar]", "[policy.calendar]\nwork_hours = []", "policy.calendar.work_hours",
-         "unknown key"),
-        ('working_hours = [["09:00", "18:00"]]', 'working_hours = [["18:00", "09:00"]]',
-         "policy.calendar.working_hours", "must be ordered"),
+        (
+            'department = "logistics"',
+            'department = "shipping"',
+            "policy",
+            "routes to unknown department 'shipping'",
+        ),
+        (
+            "satisfied_from = 4",
+            "satisfied_from = 9",
+            "policy.measures.satisfied_from",
+            "less than or equal to 5",
+        ),
+        (
+            'approval_from = "important"',
+            'approval_from = "urgent"',
+            "policy.grading",
+            "'urgent' is not one of grading.grades",
+        ),
+        (
+            "[policy.calendar]",
+            "[policy.calendar]\nwork_hours = []",
+            "policy.calendar.work_hours",
+            "unknown key",
+        ),
+        (
+            'working_hours = [["09:00", "18:00"]]',
+            'working_hours = [["18:00", "09:00"]]',
+            "policy.calendar.working_hours",
+            "must be ordered",
+        ),
     ],
 )
-def test_each_error_names_its_key(
-    tmp_path: Path, old: str, new: str, key: str, says: str
-) -> None:
+def test_each_error_names_its_key(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
     message = problem(variant(tmp_path, old, new))
     line = next(line for line in message.splitlines() if says in line)
     assert line.strip().startswith(f"{key}:")
 
 
 def test_a_grade_without_deadlines_is_named(tmp_path: Path) -> None:
-    path = variant(tmp_path, 'grades = ["general", "important", "major"]',
-                   'grades = ["general", "important", "hot", "major"]')
+    path = variant(
+        tmp_path,
+        'grades = ["general", "important", "major"]',
+        'grades = ["general", "important", "hot", "major"]',
+    )
     assert "deadlines.hot is missing" in problem(path)
 
 
 def test_four_grade_scheme_is_selectable(tmp_path: Path) -> None:
-    path = variant(tmp_path, 'grades = ["general", "important", "major"]',
-                   'grades = ["general", "important", "hot", "major"]')
+    path = variant(
+        tmp_path,
+        'grades = ["general", "important", "major"]',
+        'grades = ["general", "important", "hot", "major"]',
+    )
     text = path.read_text(encoding="utf-8").replace(
         "[policy.deadlines.major]",
         '[policy.deadlines.hot]\nacknowledge = "1 working hour"\npropose = "2 working days"\n'
         'implement = "3 working days"\nfollow_up = "1 working day"\n\n[policy.deadlines.major]',
     )
-    text = text.replace('collective = [{ count = 3, grade = "important" }',
-                        'collective = [{ count = 3, grade = "hot" }')
+    text = text.replace(
+        'collective = [{ count = 3, grade = "important" }',
+        'collective = [{ count = 3, grade = "hot" }',
+    )
     path.write_text(text, encoding="utf-8")
     grading = load_config(path).policy.grading
     assert grading.at_least("important", "hot") == "hot"
