@@ -15,6 +15,18 @@ from storage.deadlines import DeadlineRepository
 from storage.models import Case
 from storage.people import PeopleRepository
 
+MAX_TEXT = 4000
+
+
+def clean_text(value: str, limit: int = MAX_TEXT) -> str:
+    """Staff or customer free text: trimmed, not empty, not longer than `limit`."""
+    value = value.strip()
+    if not value:
+        raise Refusal("input.empty")
+    if len(value) > limit:
+        raise Refusal("input.too_long", limit=limit)
+    return value
+
 
 async def load_case(session: AsyncSession, number: str) -> Case:
     case = await CaseRepository(session).by_number(number.strip().upper())

@@ -8,9 +8,8 @@ from conversations.values import CaseStatus
 from handlers import deadlines
 from handlers.access import require_customer_of
 from handlers.actors import Actor
-from handlers.common import load_case
+from handlers.common import clean_text, load_case
 from handlers.desk import Desk
-from handlers.investigate import _text
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
 from handlers.solution import needs_approval
@@ -51,7 +50,7 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     case = await _own_case(uow, actor, number)
     _offered(desk, case)
     advance(case, Action.REFUSE)
-    record(session, case, actor, "solution_refused", now, visible=True, reason=_text(reason))
+    record(session, case, actor, "solution_refused", now, visible=True, reason=clean_text(reason))
     deadlines.start(session, desk, case, Step.PROPOSE, now)
     await _tell_department(uow, desk, case, reason)
     return case
@@ -63,7 +62,7 @@ async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
     case = await _own_case(uow, actor, number)
     if case.status is CaseStatus.CLOSED:
         raise Refusal("case.closed", number=case.number)
-    record(session, case, actor, "customer_added", now, visible=True, text=_text(text))
+    record(session, case, actor, "customer_added", now, visible=True, text=clean_text(text))
     if case.waiting_on_customer:
         case.waiting_on_customer = False
         await deadlines.resume(session, desk, case, now)

@@ -25,6 +25,24 @@ def threshold_grade(count: int, thresholds: list[Threshold], grading: Grading) -
     return max(reached, key=grading.rank) if reached else None
 
 
+def set_grade(
+    session: AsyncSession, case: Case, grade: str, reason: str, at: datetime, actor: Actor
+) -> None:
+    """Change the grade, with the old and new grade and the reason on the timeline."""
+    record(
+        session,
+        case,
+        actor,
+        "regraded",
+        at,
+        visible=False,
+        old=case.severity,
+        new=grade,
+        reason=reason,
+    )
+    case.severity = grade
+
+
 def raise_grade(
     session: AsyncSession,
     case: Case,
@@ -38,18 +56,7 @@ def raise_grade(
     raised = grading.at_least(case.severity, floor)
     if raised == case.severity:
         return False
-    record(
-        session,
-        case,
-        actor or Actor.system(),
-        "regraded",
-        at,
-        visible=False,
-        old=case.severity,
-        new=raised,
-        reason=reason,
-    )
-    case.severity = raised
+    set_grade(session, case, raised, reason, at, actor or Actor.system())
     return True
 
 

@@ -9,7 +9,7 @@ from conversations.values import CaseStatus, Validity
 from handlers import deadlines
 from handlers.access import require_department, require_owner
 from handlers.actors import Actor
-from handlers.common import load_case
+from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
@@ -19,23 +19,12 @@ from storage.cases import CaseRepository
 from storage.models import Case
 from storage.uow import UnitOfWork
 
-MAX_NOTE = 4000
-
-
-def _text(value: str, limit: int = MAX_NOTE) -> str:
-    value = value.strip()
-    if not value:
-        raise Refusal("input.empty")
-    if len(value) > limit:
-        raise Refusal("input.too_long", limit=limit)
-    return value
-
 
 async def add_note(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text: str) -> Case:
     """An internal note: the customer never sees it (POLICY §4)."""
     case = await load_case(uow.session, number)
     require_department(actor, case, await CaseRepository(uow.session).supporting(case.id))
-    record(uow.session, case, actor, "note", desk.clock.now(), visible=False, text=_text(text))
+    record(uow.session, case, actor, "note", desk.clock.now(), visible=False, text=clean_text(text))
     return case
 
 
@@ -61,7 +50,7 @@ async def record_findings(
         "findings",
         desk.clock.now(),
         visible=False,
-        summary=_text(findings.summary),
+        summary=clean_text(findings.summary),
         validity=findings.validity.value,
         root_cause=findings.root_cause.strip(),
     )
@@ -79,7 +68,7 @@ async def ask_customer(
         raise Refusal("case.wrong_status", number=case.number, action="ask", status="closed")
     case.waiting_on_customer = True
     await deadlines.pause(session, case, now)
-    record(session, case, actor, "asked_customer", now, visible=True, text=_text(question))
+    record(session, case, actor, "asked_customer", now, visible=True, text=clean_text(question))
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(case, notices.question(language, case.number, question.strip()))

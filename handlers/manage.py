@@ -9,10 +9,9 @@ from handlers import deadlines
 from handlers.access import require_department, require_role
 from handlers.actors import Actor
 from handlers.alerts import post_card
-from handlers.common import load_case
+from handlers.common import clean_text, load_case
 from handlers.desk import Desk
-from handlers.grading import raise_grade
-from handlers.investigate import _text
+from handlers.grading import set_grade
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
 from handlers.timeline import record
@@ -46,7 +45,7 @@ async def reassign(
         visible=False,
         old=previous,
         new=department,
-        reason=_text(reason),
+        reason=clean_text(reason),
     )
     await deadlines.meet(session, case, now, Step.ACKNOWLEDGE)
     deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
@@ -70,21 +69,8 @@ async def regrade(
     grading = desk.policy.grading
     if grade not in grading.grades:
         raise Refusal("manage.unknown_grade", grade=grade, grades=", ".join(grading.grades))
-    reason = _text(reason)
-    if grading.rank(grade) > grading.rank(case.severity):
-        raise_grade(session, case, grading, grade, reason, now, actor)
-    elif grade != case.severity:
-        record(
-            session,
-            case,
-            actor,
-            "regraded",
-            now,
-            visible=False,
-            old=case.severity,
-            new=grade,
-            reason=reason,
-        )
-        case.severity = grade
+    reason = clean_text(reason)
+    if grade != case.severity:
+        set_grade(session, case, grade, reason, now, actor)
     case.proposed_severity = None
     return case

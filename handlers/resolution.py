@@ -9,9 +9,8 @@ from handlers import deadlines
 from handlers.access import require_owner, require_staff
 from handlers.actors import Actor
 from handlers.alerts import post_card
-from handlers.common import load_case
+from handlers.common import clean_text, load_case
 from handlers.desk import Desk
-from handlers.investigate import _text
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
 from handlers.timeline import record
@@ -42,7 +41,7 @@ async def resolve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, summar
     advance(case, Action.RESOLVE)
     case.resolved_at = now
     await deadlines.meet(session, case, now, Step.IMPLEMENT, Step.PROPOSE, Step.ANSWER)
-    record(session, case, actor, "resolved", now, visible=True, text=_text(summary))
+    record(session, case, actor, "resolved", now, visible=True, text=clean_text(summary))
     deadlines.start(session, desk, case, Step.FOLLOW_UP, now)
     await session.flush()
     await post_card(session, desk, case)
@@ -74,7 +73,9 @@ async def reject_resolution(
     advance(case, Action.REJECT_RESOLUTION)
     case.resolved_at = None
     await deadlines.meet(session, case, now, Step.FOLLOW_UP)
-    record(session, case, actor, "resolution_rejected", now, visible=False, reason=_text(reason))
+    record(
+        session, case, actor, "resolution_rejected", now, visible=False, reason=clean_text(reason)
+    )
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     return case
 

@@ -10,9 +10,8 @@ from conversations.values import CaseStatus, Role
 from handlers import deadlines
 from handlers.access import require_owner, require_role
 from handlers.actors import Actor
-from handlers.common import load_case
+from handlers.common import clean_text, load_case
 from handlers.desk import Desk
-from handlers.investigate import _text
 from handlers.lifecycle import Action, advance, check
 from handlers.refusals import Refusal
 from handlers.timeline import record
@@ -31,7 +30,7 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
     case = await load_case(session, number)
     require_owner(actor, case)
     advance(case, Action.PROPOSE)
-    case.solution = _text(solution)
+    case.solution = clean_text(solution)
     record(session, case, actor, "solution_proposed", now, visible=False, text=case.solution)
     notifier = Notifier(session, desk.policy, now)
     if needs_approval(desk, case):
@@ -69,7 +68,7 @@ async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reas
         check(case, Action.APPROVE)  # names the status that makes it stale
         raise Refusal("case.no_approval_needed", number=case.number)
     advance(case, Action.SEND_BACK)
-    record(session, case, actor, "sent_back", now, visible=False, reason=_text(reason))
+    record(session, case, actor, "sent_back", now, visible=False, reason=clean_text(reason))
     notifier = Notifier(session, desk.policy, now)
     notifier.department(
         case,

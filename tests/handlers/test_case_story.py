@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from conversations.values import CaseStatus, Role, Validity
 from handlers import customer, followup, investigate, resolution, solution
+from handlers.actors import Actor
 from handlers.followup import SurveyAnswer
 from handlers.investigate import Findings
 from handlers.refusals import Refusal
@@ -47,6 +48,18 @@ async def deadlines_of(world: World, case: Case) -> list[Deadline]:
         return list(await DeadlineRepository(uow.session).all_for_case(case.id))
 
     return await world.read(query)
+
+
+async def investigated(world: World) -> tuple[Case, Actor, Actor]:
+    """A filed case taken by 李雷 of product, found valid: ready for a solution."""
+    buyer = await world.customer()
+    handler = await world.staff("李雷", "product")
+    case = await world.file(buyer)
+    await world.act(take, handler, case.number)
+    await world.act(
+        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
+    )
+    return case, buyer, handler
 
 
 async def test_general_complaint_from_filing_to_closed(world: World) -> None:
@@ -138,13 +151,7 @@ async def test_important_case_needs_manager_approval_before_customer_sees_it(
 
 
 async def test_refused_solution_goes_back_with_the_reason(world: World) -> None:
-    buyer = await world.customer()
-    handler = await world.staff("李雷", "product")
-    case = await world.file(buyer)
-    await world.act(take, handler, case.number)
-    await world.act(
-        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
-    )
+    case, buyer, handler = await investigated(world)
     await world.act(solution.propose, handler, case.number, "A voucher")
     await world.act(customer.refuse, buyer, case.number, "I want a refund")
     refused = await reload(world, case)
@@ -175,28 +182,16 @@ async def test_invalid_case_is_explained_and_resolved_without_agreement(world: W
 
 
 async def test_valid_complaint_cannot_skip_the_customers_agreement(world: World) -> None:
-    buyer = await world.customer()
-    handler = await world.staff("李雷", "product")
-    case = await world.file(buyer)
-    await world.act(take, handler, case.number)
-    await world.act(
-        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
-    )
+    case, buyer, handler = await investigated(world)
     with pytest.raises(Refusal) as refused:
         await world.act(resolution.resolve, handler, case.number, "done")
     assert refused.value.key == "case.needs_agreement"
     assert (await reload(world, case)).status is CaseStatus.INVESTIGATING
 
 
-async def _to_follow_up(world: World) -> tuple[Case, object, object]:
-    buyer = await world.customer()
-    handler = await world.staff("李雷", "product")
+async def _to_follow_up(world: World) -> tuple[Case, Actor, Actor]:
+    case, buyer, handler = await investigated(world)
     service = await world.staff("韩梅梅", "service")
-    case = await world.file(buyer)
-    await world.act(take, handler, case.number)
-    await world.act(
-        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
-    )
     await world.act(solution.propose, handler, case.number, "Replace it")
     await world.act(customer.accept, buyer, case.number)
     await world.act(resolution.resolve, handler, case.number, "Replaced")
