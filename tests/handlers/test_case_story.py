@@ -182,7 +182,7 @@ async def test_invalid_case_is_explained_and_resolved_without_agreement(world: W
 
 
 async def test_valid_complaint_cannot_skip_the_customers_agreement(world: World) -> None:
-    case, buyer, handler = await investigated(world)
+    case, _, handler = await investigated(world)
     with pytest.raises(Refusal) as refused:
         await world.act(resolution.resolve, handler, case.number, "done")
     assert refused.value.key == "case.needs_agreement"
