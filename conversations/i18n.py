@@ -1,10 +1,18 @@
-"""Translations per language: every word a person reads is a gettext message."""
+"""Translations per language: every word a person reads is a gettext message.
+
+Catalogs are Babel `.po` files under `conversations/locale/`, read at start-up, so the
+files people edit are the files that run (no compiled `.mo` to fall out of date).
+"""
 
 from __future__ import annotations
 
 import gettext
 from functools import cache
+from io import BytesIO
 from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from conversations.policy import Language
 
@@ -12,12 +20,22 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
 
 
+def catalog_path(language: Language) -> Path:
+    return LOCALE_DIR / language.value / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @cache
 def translation(language: Language) -> gettext.NullTranslations:
-    """The catalog for `language`; English msgids when no catalog is installed."""
-    return gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language.value], fallback=True
-    )
+    """The catalog for `language`; English msgids when it has no catalog."""
+    path = catalog_path(language)
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language.value)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 def language_of(code: str | None, default: Language) -> Language:

@@ -70,8 +70,7 @@ def approval_request(t: NullTranslations, number: str, solution: str) -> str:
 
 def survey(t: NullTranslations, number: str) -> str:
     return t.gettext(
-        "Your case {number} has been resolved. Is the problem solved, and how satisfied "
-        "are you (1-5)?"
+        "We have finished the work on your case {number}. Is your problem solved?"
     ).format(number=number)
 
 

@@ -201,6 +201,15 @@ class Measures(Strict):
     satisfied_from: int = Field(4, ge=1, le=5)
 
 
+class RosterEntry(Strict):
+    """A staff member from the config file, with their account on each channel."""
+
+    name: str = Field(min_length=1, max_length=200)
+    department: str
+    role: str = Field("staff", pattern=r"^(staff|lead|manager)$")
+    accounts: dict[str, str] = Field({}, description="channel -> user id, e.g. telegram")
+
+
 class Policy(Strict):
     """Everything POLICY.md leaves to configuration, validated as one piece."""
 
@@ -215,6 +224,8 @@ class Policy(Strict):
     calendar: Calendar = Calendar()
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
+    conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
+    staff: list[RosterEntry] = []
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:
@@ -228,6 +239,10 @@ class Policy(Strict):
                 if key not in known:
                     msg = f"category {category.key!r} routes to unknown department {key!r}"
                     raise ValueError(msg)
+        for member in self.staff:
+            if member.department not in known:
+                msg = f"staff {member.name!r} is in unknown department {member.department!r}"
+                raise ValueError(msg)
         for grade in self.grading.grades:
             if grade not in self.deadlines:
                 msg = f"deadlines.{grade} is missing: every grade needs its deadlines"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
+from conversations.messages import Option
 from conversations.values import CaseStatus
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
-from notifications.notices import Choice, Notifier
+from notifications.notices import Notifier
 from storage.models import Case
 
 CARD = "card"
@@ -20,7 +21,7 @@ async def post_card(session: AsyncSession, desk: Desk, case: Case) -> None:
     language = notifier.staff_language
     handler = await staff_name(session, case.handler_id)
     text = notices.case_card(language, await summary(session, desk, case), handler)
-    choices = [Choice(language.gettext("Details"), f"details:{case.number}")]
+    choices = [Option(language.gettext("Details"), f"details:{case.number}")]
     if case.status is CaseStatus.ASSIGNED:
-        choices.insert(0, Choice(language.gettext("Take"), f"take:{case.number}"))
+        choices.insert(0, Option(language.gettext("Take"), f"take:{case.number}"))
     notifier.department(case, case.department, text, choices, purpose=CARD)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations import notices
+from conversations.messages import Option
 from conversations.policy import Step
 from conversations.values import CaseKind, CaseStatus, Validity
 from handlers import deadlines
@@ -59,7 +60,14 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     record(session, case, actor, "survey_sent", now, visible=True)
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
-    await notifier.customer(case, notices.survey(language, case.number))
+    await notifier.customer(
+        case,
+        notices.survey(language, case.number),
+        [
+            Option(language.gettext("Yes, solved"), f"solved:{case.number}:yes"),
+            Option(language.gettext("No, not solved"), f"solved:{case.number}:no"),
+        ],
+    )
     return case
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
+from conversations.messages import Option
 from conversations.policy import Step
 from conversations.values import CaseStatus, Role
 from handlers import deadlines
@@ -15,7 +16,7 @@ from handlers.desk import Desk
 from handlers.lifecycle import Action, advance, check
 from handlers.refusals import Refusal
 from handlers.timeline import record
-from notifications.notices import Choice, Notifier
+from notifications.notices import Notifier
 from storage.models import Case
 from storage.uow import UnitOfWork
 
@@ -39,8 +40,8 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
             case,
             notices.approval_request(language, case.number, case.solution),
             [
-                Choice(language.gettext("Approve"), f"approve:{case.number}"),
-                Choice(language.gettext("Send back"), f"send_back:{case.number}"),
+                Option(language.gettext("Approve"), f"approve:{case.number}"),
+                Option(language.gettext("Send back"), f"send_back:{case.number}"),
             ],
         )
     else:
@@ -90,7 +91,7 @@ async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) ->
         case,
         notices.solution_offer(language, case.number, case.solution),
         [
-            Choice(language.gettext("Accept"), f"accept:{case.number}"),
-            Choice(language.gettext("Refuse"), f"refuse:{case.number}"),
+            Option(language.gettext("Accept"), f"accept:{case.number}"),
+            Option(language.gettext("Refuse"), f"refuse:{case.number}"),
         ],
     )

@@ -8,28 +8,17 @@ managers in the group chats configured for them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.i18n import language_of, translation
+from conversations.messages import Option, Reply
 from conversations.policy import Policy
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A button (or numbered choice): what it says and the action it asks for."""
-
-    label: str
-    action: str
-
-    def as_payload(self) -> dict[str, str]:
-        return {"label": self.label, "action": self.action}
 
 
 class Notifier:
@@ -48,7 +37,7 @@ class Notifier:
         code = customer.language if customer else None
         return translation(language_of(code, self.policy.default_language))
 
-    async def customer(self, case: Case, text: str, choices: Sequence[Choice] = ()) -> bool:
+    async def customer(self, case: Case, text: str, choices: Sequence[Option] = ()) -> bool:
         """Queue a message to the case's customer; False when they have no address."""
         people = PeopleRepository(self.session)
         for identity in await people.identities_of_customer(case.customer_id):
@@ -62,14 +51,14 @@ class Notifier:
         case: Case,
         department: str,
         text: str,
-        choices: Sequence[Choice] = (),
+        choices: Sequence[Option] = (),
         purpose: str | None = None,
     ) -> None:
         """Queue to each chat of the department; `purpose` names a card edited later."""
         for channel, chat_id in self.policy.department(department).chats.items():
             self._queue(case, channel, chat_id, text, choices, purpose)
 
-    def managers(self, case: Case, text: str, choices: Sequence[Choice] = ()) -> None:
+    def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
         self.department(case, self.policy.manager_department, text, choices)
 
     def _queue(
@@ -78,7 +67,7 @@ class Notifier:
         channel: str,
         chat_id: str,
         text: str,
-        choices: Sequence[Choice],
+        choices: Sequence[Option],
         purpose: str | None,
     ) -> None:
         self._outbox.enqueue(
@@ -87,8 +76,27 @@ class Notifier:
                 chat_id=chat_id,
                 case_id=case.id,
                 purpose=purpose,
-                payload={"text": text, "choices": [c.as_payload() for c in choices]},
+                payload=payload(text, choices),
                 not_before=self.now,
                 created_at=self.now,
             )
         )
+
+
+def payload(text: str, options: Sequence[Option]) -> dict[str, object]:
+    return {"text": text, "choices": [{"label": o.label, "action": o.action} for o in options]}
+
+
+def queue_reply(
+    session: AsyncSession, channel: str, chat_id: str, reply: Reply, now: datetime
+) -> None:
+    """A direct answer to the person who wrote, in the chat they wrote from."""
+    OutboxRepository(session).enqueue(
+        OutboxMessage(
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload(reply.text, reply.options),
+            not_before=now,
+            created_at=now,
+        )
+    )

@@ -120,6 +120,26 @@ class CaseRepository:
             query = query.where(Case.id.in_(late))
         return (await self.session.scalars(query)).all()
 
+    async def open_for_staff(
+        self, staff_id: int, department: str
+    ) -> list[tuple[Case, datetime | None]]:
+        """Cases this person handles, and their department's untaken ones, by next due time."""
+        next_due = (
+            select(Deadline.case_id, func.min(Deadline.due_at).label("due"))
+            .where(Deadline.met_at.is_(None))
+            .group_by(Deadline.case_id)
+            .subquery()
+        )
+        mine = Case.handler_id == staff_id
+        untaken = (Case.department == department) & (Case.status == CaseStatus.ASSIGNED)
+        rows = await self.session.execute(
+            select(Case, next_due.c.due)
+            .outerjoin(next_due, next_due.c.case_id == Case.id)
+            .where(Case.status != CaseStatus.CLOSED, mine | untaken)
+            .order_by(next_due.c.due.is_(None), next_due.c.due, Case.id)
+        )
+        return [(row[0], row[1]) for row in rows]
+
     async def for_customer(self, customer_id: int) -> Sequence[Case]:
         rows = await self.session.scalars(
             select(Case).where(Case.customer_id == customer_id).order_by(Case.created_at.desc())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Customer, Identity, Staff
+from storage.models import Customer, Identity, Staff, StaffInvite
 
 
 class PeopleRepository:
@@ -52,3 +52,12 @@ class PeopleRepository:
 async def staff_names(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
     rows = await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids)))
     return {int(row[0]): str(row[1]) for row in rows}
+
+
+async def open_invite(session: AsyncSession, code: str) -> StaffInvite | None:
+    """An unused invitation with this code, locked for redemption."""
+    return await session.scalar(
+        select(StaffInvite)
+        .where(StaffInvite.code == code, StaffInvite.used_at.is_(None))
+        .with_for_update()
+    )

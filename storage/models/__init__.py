@@ -10,7 +10,7 @@ from storage.models.cases import (
     Survey,
 )
 from storage.models.messaging import Conversation, MessageRef, OutboxMessage, ProcessedUpdate
-from storage.models.people import Customer, Identity, Staff
+from storage.models.people import Customer, Identity, Staff, StaffInvite
 
 __all__ = [
     "Attachment",
@@ -25,6 +25,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessedUpdate",
     "Staff",
+    "StaffInvite",
     "SupportingDepartment",
     "Survey",
 ]

@@ -31,7 +31,21 @@ class Staff(Base):
     department: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[Role] = mapped_column(stored_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
+
+
+class StaffInvite(Base):
+    """A one-time code a manager hands out; whoever redeems it joins the roster."""
+
+    __tablename__ = "staff_invites"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(stored_enum(Role))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Identity(Base):

@@ -1,0 +1,238 @@
+"""A customer's side of the conversation: commands, buttons and the short flows.
+
+Commands work everywhere (/cancel, /back, /help, /start, /cases, /language); buttons name
+an action and a case; anything else belongs to the flow the chat is in, or, when idle,
+starts filing with the text as the story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conversations import filing
+from conversations.intents import (
+    Accept,
+    AddInfo,
+    AnswerSurvey,
+    Refuse,
+    SetLanguage,
+    ShowCase,
+    ShowCases,
+)
+from conversations.messages import Inbound, Option, Reply
+from conversations.parsing import clean, find_case_number
+from conversations.policy import Language
+from conversations.state import IDLE, Context, Outcome, State, say
+
+MAX_TEXT = 4000
+MAX_COMMENT = 1000
+LANGUAGE_NAMES = {
+    Language.ZH_HANS: "简体中文",
+    Language.ZH_HANT: "繁體中文",
+    Language.EN: "English",
+}
+COMMAND_WORDS = {
+    "cancel": {"/cancel", "取消", "cancel"},
+    "back": {"/back", "返回", "上一步", "back"},
+    "help": {"/help", "帮助", "幫助", "help", "?", "？"},
+    "cases": {"/cases", "我的投诉", "我的投訴", "my cases"},
+    "language": {"/language", "语言", "語言", "language"},
+}
+
+
+def command_of(text: str) -> tuple[str | None, str]:
+    """('start', 'store42') for '/start store42'; a known word counts as its command."""
+    head, _, rest = text.partition(" ")
+    lowered = text.casefold()
+    for command, words in COMMAND_WORDS.items():
+        if lowered in words or head.casefold() == f"/{command}":
+            return command, rest.strip()
+    if head.casefold() == "/start":
+        return "start", rest.strip()
+    return None, text
+
+
+def menu(ctx: Context, lead: str | None = None) -> Reply:
+    t = ctx.t.gettext
+    text = lead or t(
+        "Hello! Tell us what happened in your own words, or choose below. We read every message."
+    )
+    return Reply(
+        text,
+        (
+            Option(t("File a complaint"), "file:complaint"),
+            Option(t("Make a suggestion"), "file:suggestion"),
+            Option(t("Ask a question"), "file:inquiry"),
+            Option(t("My cases"), "cases"),
+        ),
+    )
+
+
+def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    """One customer message in, the new state, replies and intents out."""
+    text = clean(inbound.text)
+    command, argument = command_of(text) if not inbound.button else (None, text)
+    if command is not None:
+        return COMMANDS[command](state, argument, ctx)
+    if inbound.button:
+        handled = on_button(state, inbound, ctx)
+        if handled is not None:
+            return handled
+    flow = FLOWS.get(state.flow)
+    if flow is not None:
+        return flow(state, inbound, ctx)
+    return on_idle_text(state, inbound, ctx, text)
+
+
+def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Outcome:
+    number = find_case_number(text)
+    if number is not None and len(text) <= len(number) + 2:
+        return say(state, intents=(ShowCase(number),))
+    if not text and not inbound.media:
+        return say(state, menu(ctx))
+    story = filing.answer_description(inbound, ctx, {})
+    if isinstance(story, str):
+        return say(state, Reply(story), menu(ctx))
+    if story.pop("_stay", False):
+        data = {"kind": "complaint", **story, "source": state.data.get("source")}
+        return Outcome(
+            State(filing.FLOW, "description", data), (filing.ask_description(ctx, data),)
+        )
+    return filing.start(ctx, {"kind": "complaint", **story, "source": state.data.get("source")})
+
+
+# -- commands -----------------------------------------------------------------------
+
+
+def do_cancel(state: State, argument: str, ctx: Context) -> Outcome:
+    if state.idle:
+        return say(state, menu(ctx))
+    return say(State(IDLE), menu(ctx, ctx.t.gettext("Cancelled. What else can we do for you?")))
+
+
+def do_back(state: State, argument: str, ctx: Context) -> Outcome:
+    if state.flow == filing.FLOW:
+        return filing.back(state, ctx)
+    return do_cancel(state, argument, ctx)
+
+
+def do_help(state: State, argument: str, ctx: Context) -> Outcome:
+    t = ctx.t.gettext
+    guide = t(
+        "You can describe a problem in your own words, check your cases with /cases, "
+        "go back a step with /back, stop with /cancel, or change language with /language."
+    )
+    if state.flow == filing.FLOW:
+        current = filing.BY_KEY.get(state.step)
+        again = current.ask(ctx, state.data) if current else filing.summary(ctx, state.data)
+        return say(state, Reply(guide), again)
+    return say(state, menu(ctx, guide))
+
+
+def do_start(state: State, argument: str, ctx: Context) -> Outcome:
+    source = clean(argument)[:64] or None
+    return say(State(IDLE, data={"source": source} if source else {}), menu(ctx))
+
+
+def do_cases(state: State, argument: str, ctx: Context) -> Outcome:
+    return say(state, intents=(ShowCases(),))
+
+
+def do_language(state: State, argument: str, ctx: Context) -> Outcome:
+    options = tuple(Option(name, f"lang:{code.value}") for code, name in LANGUAGE_NAMES.items())
+    return say(state, Reply(ctx.t.gettext("Choose your language:"), options))
+
+
+COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
+    "cancel": do_cancel,
+    "back": do_back,
+    "help": do_help,
+    "start": do_start,
+    "cases": do_cases,
+    "language": do_language,
+}
+
+
+# -- buttons ------------------------------------------------------------------------
+
+
+def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
+    """Buttons that act on their own, whatever flow the chat is in."""
+    action, _, value = (inbound.button or "").partition(":")
+    if action == "file" and value in {"complaint", "suggestion", "inquiry"}:
+        return filing.start(ctx, {"kind": value, "source": state.data.get("source")})
+    if action == "cases":
+        return say(state, intents=(ShowCases(),))
+    if action == "case" and value:
+        return say(state, intents=(ShowCase(value),))
+    if action == "lang" and value in {code.value for code in Language}:
+        return say(State(IDLE), intents=(SetLanguage(value),))
+    if action == "accept" and value:
+        return say(State(IDLE), intents=(Accept(value),))
+    if action == "refuse" and value:
+        prompt = ctx.t.gettext("We are sorry it does not suit you. What would you prefer?")
+        return say(State("refuse", "reason", {"number": value}), Reply(prompt))
+    if action == "add" and value:
+        prompt = ctx.t.gettext("Send what you would like to add (text or photos).")
+        return say(State("add_info", "text", {"number": value}), Reply(prompt))
+    if action == "solved" and value:
+        return survey_start(value, ctx)
+    return None
+
+
+# -- short flows --------------------------------------------------------------------
+
+
+def refuse_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    reason = clean(inbound.text)
+    if not reason or len(reason) > MAX_TEXT:
+        ask = ctx.t.gettext("Please tell us in a few words what you would prefer.")
+        return say(state, Reply(ask))
+    return say(State(IDLE), intents=(Refuse(state.data["number"], reason),))
+
+
+def add_info_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    text = clean(inbound.text)
+    if (not text and not inbound.media) or len(text) > MAX_TEXT:
+        ask = ctx.t.gettext("Please send some text or a photo (up to {limit} characters).")
+        return say(state, Reply(ask.format(limit=MAX_TEXT)))
+    return say(State(IDLE), intents=(AddInfo(state.data["number"], text, inbound.media),))
+
+
+def survey_start(value: str, ctx: Context) -> Outcome:
+    number, _, answer = value.partition(":")
+    data = {"number": number, "solved": answer == "yes"}
+    return say(State("survey", "score", data), score_question(ctx))
+
+
+def score_question(ctx: Context) -> Reply:
+    options = tuple(Option(str(score), f"score:{score}") for score in range(5, 0, -1))
+    return Reply(ctx.t.gettext("How satisfied are you, from 5 (very) to 1 (not at all)?"), options)
+
+
+def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    t = ctx.t.gettext
+    if state.step == "score":
+        raw = (inbound.button or "").removeprefix("score:") or clean(inbound.text)
+        if raw not in {"1", "2", "3", "4", "5"}:
+            return say(state, Reply(t("Please choose a number from 1 to 5.")), score_question(ctx))
+        data = {**state.data, "score": int(raw)}
+        ask = Reply(
+            t("Anything you would like to add? Otherwise tap Skip."),
+            (Option(t("Skip"), "skip:comment"),),
+        )
+        return say(State("survey", "comment", data), ask)
+    skipped = inbound.button == "skip:comment"
+    comment = "" if skipped else clean(inbound.text)[:MAX_COMMENT]
+    data = state.data
+    return say(
+        State(IDLE), intents=(AnswerSurvey(data["number"], data["solved"], data["score"], comment),)
+    )
+
+
+FLOWS: dict[str, Callable[[State, Inbound, Context], Outcome]] = {
+    filing.FLOW: filing.step,
+    "refuse": refuse_flow,
+    "add_info": add_info_flow,
+    "survey": survey_flow,
+}

@@ -1,0 +1,411 @@
+"""Filing a case: a table of questions, asked only while their answer is still missing.
+
+A customer who types their whole story first keeps it: the flow starts with the story as
+the description (and any phone, order number or date found in it) and asks only the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from conversations.intents import FileCase
+from conversations.messages import Inbound, Media, Option, Reply
+from conversations.parsing import clean, find_date, find_order, find_phone
+from conversations.state import IDLE, Context, Outcome, State
+from conversations.values import CaseKind, Wanted
+
+FLOW = "file"
+MAX_DESCRIPTION = 10_000
+MAX_SHORT = 200
+Data = dict[str, Any]
+Answer = Data | str  # the fields to store, or a problem to tell the person
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    ask: Callable[[Context, Data], Reply]
+    answer: Callable[[Inbound, Context, Data], Answer]
+    needed: Callable[[Data], bool] = lambda data: True
+
+
+def _choice(inbound: Inbound, prefix: str) -> str | None:
+    """The value of a pressed option `prefix:value`, or a typed option number."""
+    if inbound.button and inbound.button.startswith(f"{prefix}:"):
+        return inbound.button.split(":", 1)[1]
+    return None
+
+
+def _pick(inbound: Inbound, prefix: str, options: list[Option]) -> str | None:
+    chosen = _choice(inbound, prefix)
+    if chosen is not None:
+        return chosen
+    typed = clean(inbound.text)
+    for index, option in enumerate(options, start=1):
+        if typed in {str(index), option.label}:
+            return option.action.split(":", 1)[1]
+    return None
+
+
+# -- kind ---------------------------------------------------------------------------
+
+
+def kind_options(ctx: Context) -> list[Option]:
+    t = ctx.t.gettext
+    return [
+        Option(t("Complaint"), "kind:complaint"),
+        Option(t("Suggestion"), "kind:suggestion"),
+        Option(t("Inquiry"), "kind:inquiry"),
+    ]
+
+
+def ask_kind(ctx: Context, data: Data) -> Reply:
+    return Reply(ctx.t.gettext("What would you like to tell us?"), tuple(kind_options(ctx)))
+
+
+def answer_kind(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    chosen = _pick(inbound, "kind", kind_options(ctx))
+    if chosen not in {kind.value for kind in CaseKind}:
+        return ctx.t.gettext("Please choose one of the options below.")
+    return {"kind": chosen}
+
+
+# -- category -----------------------------------------------------------------------
+
+
+def category_options(ctx: Context) -> list[Option]:
+    return [
+        Option(c.names.get(ctx.language, c.key), f"category:{c.key}") for c in ctx.policy.categories
+    ]
+
+
+def ask_category(ctx: Context, data: Data) -> Reply:
+    text = ctx.t.gettext("Which of these is it about?")
+    if data.get("kind") == CaseKind.COMPLAINT and "description" in data:
+        text = ctx.t.gettext("We are sorry this happened. Which of these is it about?")
+    return Reply(text, tuple(category_options(ctx)))
+
+
+def answer_category(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    chosen = _pick(inbound, "category", category_options(ctx))
+    if chosen not in {c.key for c in ctx.policy.categories}:
+        return ctx.t.gettext("Please choose one of the options below.")
+    return {"category": chosen}
+
+
+# -- description --------------------------------------------------------------------
+
+
+def ask_description(ctx: Context, data: Data) -> Reply:
+    return Reply(ctx.t.gettext("Please tell us what happened. You can send photos too."))
+
+
+def answer_description(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    text = clean(inbound.text)
+    media = [[m.kind, m.ref] for m in inbound.media]
+    if len(text) > MAX_DESCRIPTION:
+        return ctx.t.gettext(
+            "That is longer than we can take ({limit} characters at most). "
+            "Please shorten it and send it again."
+        ).format(limit=MAX_DESCRIPTION)
+    if not text:
+        if media:
+            return {"media": data.get("media", []) + media, "_stay": True}
+        return ctx.t.gettext("Please describe what happened in a few words.")
+    return {
+        "description": text,
+        "media": data.get("media", []) + media,
+        **found_details(text, ctx.now.date()),
+    }
+
+
+def found_details(text: str, today: date) -> Data:
+    """Phone, order number and date mentioned in free text."""
+    found: Data = {}
+    if phone := find_phone(text):
+        found["phone"] = phone
+    if order := find_order(text):
+        found["order_ref"] = order
+    if when := find_date(text, today):
+        found["occurred_on"] = when.isoformat()
+    return found
+
+
+# -- details: order or product, when, phone (skippable, one question) ---------------
+
+
+def ask_details(ctx: Context, data: Data) -> Reply:
+    t = ctx.t.gettext
+    return Reply(
+        t(
+            "If you have them, send the order or product number and when it happened "
+            '(e.g. "yesterday" or 2026-11-20). Otherwise tap Skip.'
+        ),
+        (Option(t("Skip"), "skip:details"),),
+    )
+
+
+def answer_details(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    if inbound.button == "skip:details" or clean(inbound.text).casefold() in SKIP_WORDS:
+        return {"details_done": True}
+    text = clean(inbound.text)
+    if not text:
+        return ctx.t.gettext("Please send the details, or tap Skip.")
+    if len(text) > MAX_SHORT:
+        return ctx.t.gettext("Please keep this under {limit} characters.").format(limit=MAX_SHORT)
+    found = found_details(text, ctx.now.date())
+    if "order_ref" not in found and "occurred_on" not in found:
+        found["order_ref"] = text  # a product name or order number in free form
+    return {**found, "details_done": True}
+
+
+SKIP_WORDS = {"skip", "跳过", "跳過", "无", "無", "没有", "沒有", "no"}
+
+
+def details_needed(data: Data) -> bool:
+    return data.get("kind") != CaseKind.INQUIRY and not (
+        data.get("details_done") or data.get("order_ref") or data.get("occurred_on")
+    )
+
+
+# -- wanted -------------------------------------------------------------------------
+
+
+def wanted_options(ctx: Context) -> list[Option]:
+    t = ctx.t.gettext
+    labels = {
+        Wanted.REFUND: t("Refund"),
+        Wanted.REPLACEMENT: t("Replacement"),
+        Wanted.REPAIR: t("Repair"),
+        Wanted.APOLOGY: t("Apology"),
+        Wanted.COMPENSATION: t("Compensation"),
+        Wanted.EXPLANATION: t("Explanation"),
+        Wanted.OTHER: t("Something else"),
+    }
+    return [Option(label, f"wanted:{wanted.value}") for wanted, label in labels.items()]
+
+
+def ask_wanted(ctx: Context, data: Data) -> Reply:
+    return Reply(ctx.t.gettext("What would you like us to do?"), tuple(wanted_options(ctx)))
+
+
+def answer_wanted(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    chosen = _pick(inbound, "wanted", wanted_options(ctx))
+    if chosen not in {w.value for w in Wanted}:
+        return ctx.t.gettext("Please choose one of the options below.")
+    return {"wanted": chosen}
+
+
+# -- name and phone -----------------------------------------------------------------
+
+
+def ask_name(ctx: Context, data: Data) -> Reply:
+    return Reply(ctx.t.gettext("How should we address you? (your name)"))
+
+
+def answer_name(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    name = clean(inbound.text)
+    if not name or len(name) > 100:
+        return ctx.t.gettext("Please send your name (up to 100 characters).")
+    return {"name": name}
+
+
+def ask_phone(ctx: Context, data: Data) -> Reply:
+    t = ctx.t.gettext
+    return Reply(
+        t(
+            "Send a mobile number if you would like us to call you; only the people "
+            "handling your case will see it. Otherwise tap Skip."
+        ),
+        (Option(t("Skip"), "skip:phone"),),
+    )
+
+
+def answer_phone(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    if inbound.button == "skip:phone" or clean(inbound.text).casefold() in SKIP_WORDS:
+        return {"phone": None, "phone_done": True}
+    phone = find_phone(inbound.text)
+    if phone is None:
+        return ctx.t.gettext(
+            "That does not look like a mobile number (11 digits, e.g. "
+            "13812345678). Please try again or tap Skip."
+        )
+    return {"phone": phone, "phone_done": True}
+
+
+QUESTIONS = [
+    Question("kind", ask_kind, answer_kind),
+    Question("category", ask_category, answer_category),
+    Question("description", ask_description, answer_description),
+    Question("details", ask_details, answer_details, details_needed),
+    Question("wanted", ask_wanted, answer_wanted, lambda d: d.get("kind") == CaseKind.COMPLAINT),
+    Question("name", ask_name, answer_name, lambda d: not d.get("known_name")),
+    Question("phone", ask_phone, answer_phone, lambda d: bool(d.get("editing_phone"))),
+]
+BY_KEY = {question.key: question for question in QUESTIONS}
+
+
+def answered(question: Question, data: Data) -> bool:
+    if question.key == "details":
+        return not details_needed(data)
+    if question.key == "phone":
+        return not data.get("editing_phone")
+    return question.key in data
+
+
+def next_question(data: Data) -> Question | None:
+    for question in QUESTIONS:
+        if question.needed(data) and not answered(question, data):
+            return question
+    return None
+
+
+def start(ctx: Context, data: Data) -> Outcome:
+    """Begin (or resume) filing with what is already known."""
+    data = {**data, "known_name": data.get("known_name") or ctx.known_name}
+    return ask_next(ctx, data)
+
+
+def ask_next(ctx: Context, data: Data) -> Outcome:
+    question = next_question(data)
+    if question is None:
+        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
+    return Outcome(State(FLOW, question.key, data), (question.ask(ctx, data),))
+
+
+def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    if state.step == "confirm":
+        return confirm(state, inbound, ctx)
+    question = BY_KEY.get(state.step)
+    if question is None:  # a step this version no longer has: ask afresh
+        return ask_next(ctx, state.data)
+    result = question.answer(inbound, ctx, state.data)
+    if isinstance(result, str):
+        return Outcome(state, (Reply(result), question.ask(ctx, state.data)))
+    stay = result.pop("_stay", False)
+    data = {**state.data, **result, "history": [*state.data.get("history", []), question.key]}
+    if question.key == "phone":
+        data.pop("editing_phone", None)
+    if stay:
+        return Outcome(
+            State(FLOW, state.step, data),
+            (
+                Reply(
+                    ctx.t.gettext(
+                        "Photo received. Now please describe what happened in a few words."
+                    )
+                ),
+            ),
+        )
+    return ask_next(ctx, data)
+
+
+def back(state: State, ctx: Context) -> Outcome:
+    """Forget the last answer and ask that question again."""
+    history = list(state.data.get("history", []))
+    if not history:
+        return ask_next(ctx, state.data)
+    last = history.pop()
+    data = forget(last, {**state.data, "history": history})
+    return Outcome(State(FLOW, last, data), (BY_KEY[last].ask(ctx, data),))
+
+
+def forget(key: str, data: Data) -> Data:
+    data = dict(data)
+    if key == "details":
+        for field in ("details_done", "order_ref", "occurred_on"):
+            data.pop(field, None)
+    elif key == "name":
+        data.pop("name", None)
+        data["known_name"] = None
+    elif key == "phone":
+        data["editing_phone"] = True
+    else:
+        data.pop(key, None)
+    return data
+
+
+def summary(ctx: Context, data: Data) -> Reply:
+    t = ctx.t.gettext
+    lines = [t("Please check your {kind}:").format(kind=_kind_label(ctx, data["kind"]))]
+    lines.append(
+        t("About: {category}").format(
+            category=ctx.policy.category(data["category"]).names.get(ctx.language, data["category"])
+        )
+    )
+    lines.append(t("What happened: {description}").format(description=data["description"]))
+    if data.get("media"):
+        lines.append(t("Photos or files: {count}").format(count=len(data["media"])))
+    if data.get("order_ref"):
+        lines.append(t("Order or product: {order}").format(order=data["order_ref"]))
+    if data.get("occurred_on"):
+        lines.append(t("When: {day}").format(day=data["occurred_on"]))
+    if data.get("wanted"):
+        wanted = {o.action.split(":")[1]: o.label for o in wanted_options(ctx)}[data["wanted"]]
+        lines.append(t("You would like: {wanted}").format(wanted=wanted))
+    lines.append(t("Name: {name}").format(name=data.get("name") or data.get("known_name")))
+    lines.append(t("Phone: {phone}").format(phone=data.get("phone") or t("not given")))
+    return Reply("\n".join(lines), tuple(confirm_options(ctx, data)))
+
+
+def _kind_label(ctx: Context, kind: str) -> str:
+    return {o.action.split(":")[1]: o.label for o in kind_options(ctx)}[kind].lower()
+
+
+def confirm_options(ctx: Context, data: Data) -> list[Option]:
+    t = ctx.t.gettext
+    options = [Option(t("Submit"), "confirm:submit")]
+    editable = [
+        ("category", t("Change category")),
+        ("description", t("Change description")),
+        ("details", t("Change order or date")),
+        ("wanted", t("Change what you want")),
+        ("name", t("Change name")),
+        ("phone", t("Add or change phone")),
+    ]
+    for key, label in editable:
+        if key in {"name", "phone"} or BY_KEY[key].needed(data):
+            options.append(Option(label, f"edit:{key}"))
+    options.append(Option(t("Cancel"), "confirm:cancel"))
+    return options
+
+
+def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    data = state.data
+    choice = _pick(inbound, "confirm", confirm_options(ctx, data))
+    edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
+    if edit in BY_KEY:
+        changed = forget(edit, data)
+        return Outcome(State(FLOW, edit, changed), (BY_KEY[edit].ask(ctx, changed),))
+    if choice == "cancel":
+        return Outcome(State(IDLE), (Reply(ctx.t.gettext("Cancelled; nothing was filed.")),))
+    if choice != "submit":
+        return Outcome(
+            state,
+            (Reply(ctx.t.gettext("Please choose one of the options below.")), summary(ctx, data)),
+        )
+    return Outcome(State(IDLE), (), (to_intent(data),))
+
+
+def _typed_edit(inbound: Inbound, ctx: Context, data: Data) -> str | None:
+    picked = _pick(inbound, "edit", confirm_options(ctx, data))
+    return picked if picked in BY_KEY else None
+
+
+def to_intent(data: Data) -> FileCase:
+    occurred = data.get("occurred_on")
+    return FileCase(
+        kind=CaseKind(data["kind"]),
+        category=data["category"],
+        description=data["description"],
+        wanted=Wanted(data["wanted"]) if data.get("wanted") else None,
+        order_ref=data.get("order_ref"),
+        occurred_on=date.fromisoformat(occurred) if occurred else None,
+        name=data.get("name") or data.get("known_name"),
+        phone=data.get("phone"),
+        media=tuple(Media(kind, ref) for kind, ref in data.get("media", [])),
+        source=data.get("source"),
+    )

@@ -1,0 +1,45 @@
+"""The channel-neutral values every layer passes around: what came in, what to say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or file the platform holds; `ref` is the platform's id for it."""
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One update from any channel, as its adapter understood it."""
+
+    channel: str
+    update_id: str
+    chat_id: str
+    sender_id: str
+    received_at: datetime
+    text: str = ""
+    button: str | None = None
+    media: tuple[Media, ...] = ()
+    language: str | None = None
+    sender_name: str | None = None
+    is_group: bool = False
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered: a button on Telegram, a numbered line on WeChat and console."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = field(default_factory=tuple)

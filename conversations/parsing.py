@@ -1,0 +1,76 @@
+"""Reading what people type: clean text, phone numbers, order references, dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+CASE_NUMBER = re.compile(r"\b([A-Za-z]{1,6}\d{6}-\d{4,})\b")
+_PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)")
+_ORDER = re.compile(
+    r"(?:订单号?|訂單號?|order(?:\s*(?:no\.?|number|#))?)\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
+_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号號]")
+_RELATIVE = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": 1,
+    "昨天": 1,
+    "昨日": 1,
+    "前天": 2,
+    "day before yesterday": 2,
+}
+# Format characters (RTL marks, zero-width joiners) are allowed; others are not.
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def clean(text: str) -> str:
+    """Drop control characters (keeping newlines and tabs) and surrounding blanks."""
+    kept = (
+        ch
+        for ch in text
+        if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
+    )
+    return "".join(kept).strip()
+
+
+def find_phone(text: str) -> str | None:
+    """A mainland mobile number in the text, digits only."""
+    match = _PHONE.search(text)
+    return re.sub(r"\D", "", match.group(1)) if match else None
+
+
+def find_order(text: str) -> str | None:
+    match = _ORDER.search(text)
+    return match.group(1) if match else None
+
+
+def find_date(text: str, today: date) -> date | None:
+    """'today', '昨天', '2026-11-20', '11月20日'; never a day in the future."""
+    lowered = text.casefold()
+    for word, days in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
+        if word in lowered:
+            return today - timedelta(days=days)
+    found = _explicit_date(text, today)
+    return found if found is not None and found <= today else None
+
+
+def _explicit_date(text: str, today: date) -> date | None:
+    try:
+        if match := _ISO_DATE.search(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _MONTH_DAY.search(text):
+            candidate = date(today.year, int(match[1]), int(match[2]))
+            return candidate if candidate <= today else candidate.replace(year=today.year - 1)
+    except ValueError:
+        return None
+    return None
+
+
+def find_case_number(text: str) -> str | None:
+    match = CASE_NUMBER.search(text)
+    return match.group(1).upper() if match else None

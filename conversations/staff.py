@@ -1,0 +1,143 @@
+"""Staff in private chat: short commands on a case, plus the buttons on group alerts.
+
+`/propose TS202611-0007 Replace the kettle` does it at once; `/propose TS202611-0007`
+alone asks for the text next. Authorisation is not decided here: the use cases check
+the roster for every action, whatever the button or command said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from gettext import NullTranslations
+
+from conversations.intents import Findings, Intent, Register, ShowCase, ShowCases, StaffAction
+from conversations.messages import Inbound, Reply
+from conversations.parsing import clean, find_case_number
+from conversations.state import IDLE, Context, Outcome, State, say
+from conversations.values import Validity
+
+MAX_TEXT = 4000
+FLOW = "staff_input"
+
+
+@dataclass(frozen=True)
+class Command:
+    """`/name NUMBER [word...] [text]`; `words` names the single-word arguments."""
+
+    name: str
+    words: tuple[str, ...] = ()
+    ask_text: Callable[[NullTranslations], str] | None = None
+
+
+COMMANDS = {
+    command.name: command
+    for command in [
+        Command("take"),
+        Command("approve"),
+        Command("review"),
+        Command("close"),
+        Command("case"),
+        Command("note", ask_text=lambda t: t.gettext("Send the note (customers never see it).")),
+        Command("valid", ask_text=lambda t: t.gettext("Send what you found.")),
+        Command("invalid", ask_text=lambda t: t.gettext("Send what you found.")),
+        Command("propose", ask_text=lambda t: t.gettext("Send the solution to propose.")),
+        Command("sendback", ask_text=lambda t: t.gettext("Send the reason.")),
+        Command("reject", ask_text=lambda t: t.gettext("Send the reason.")),
+        Command("resolve", ask_text=lambda t: t.gettext("Send a short summary of what was done.")),
+        Command("ask", ask_text=lambda t: t.gettext("Send the question for the customer.")),
+        Command("reassign", ("department",), lambda t: t.gettext("Send the reason.")),
+        Command("regrade", ("grade",), lambda t: t.gettext("Send the reason.")),
+    ]
+}
+BUTTONS = {
+    "take": "take",
+    "details": "case",
+    "approve": "approve",
+    "send_back": "sendback",
+    "review": "review",
+}
+
+
+def help_text(t: NullTranslations) -> str:
+    return t.gettext(
+        "Commands: /mine, /case N, /take N, /note N text, /valid N findings, "
+        "/invalid N findings, /ask N question, /propose N solution, /approve N, "
+        "/sendback N reason, /resolve N summary, /review N, /reject N reason, /close N, "
+        "/reassign N department reason, /regrade N grade reason, /cancel."
+    )
+
+
+def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    text = clean(inbound.text)
+    if inbound.button:
+        return on_button(state, inbound.button, ctx)
+    if text.startswith("/"):
+        return on_command(text, ctx)
+    if state.flow == FLOW:
+        return fill_text(state, text, ctx)
+    return say(state, Reply(help_text(ctx.t)))
+
+
+def on_button(state: State, button: str, ctx: Context) -> Outcome:
+    action, _, number = button.partition(":")
+    name = BUTTONS.get(action)
+    if name is None or not number:
+        return say(state, Reply(help_text(ctx.t)))
+    return run(COMMANDS[name], number, [], "", ctx)
+
+
+def on_command(text: str, ctx: Context) -> Outcome:
+    head, _, rest = text.partition(" ")
+    name = head[1:].split("@")[0].casefold()
+    if name in {"cancel", "start", "help"}:
+        return say(State(IDLE), Reply(help_text(ctx.t)))
+    if name == "mine":
+        return say(State(IDLE), intents=(ShowCases(),))
+    if name == "register":
+        return say(State(IDLE), intents=(Register(rest.strip()),))
+    command = COMMANDS.get(name)
+    if command is None:
+        return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))
+    return parse_and_run(command, rest, ctx)
+
+
+def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
+    parts = rest.split()
+    number = find_case_number(parts[0]) if parts else None
+    if number is None:
+        ask = ctx.t.gettext("Which case? Add its number, e.g. /{command} TS202611-0007.")
+        return say(State(IDLE), Reply(ask.format(command=command.name)))
+    words = parts[1 : 1 + len(command.words)]
+    if len(words) < len(command.words):
+        ask = ctx.t.gettext("Usage: /{command} {number} {words} reason")
+        usage = ask.format(command=command.name, number=number, words=" ".join(command.words))
+        return say(State(IDLE), Reply(usage))
+    text = " ".join(parts[1 + len(command.words) :])
+    return run(command, number, words, text, ctx)
+
+
+def run(command: Command, number: str, words: list[str], text: str, ctx: Context) -> Outcome:
+    if command.ask_text is not None and not text:
+        pending = {"command": command.name, "number": number, "words": words}
+        return say(State(FLOW, "text", pending), Reply(command.ask_text(ctx.t)))
+    if len(text) > MAX_TEXT:
+        limit = ctx.t.gettext("Please keep it under {limit} characters.")
+        return say(State(IDLE), Reply(limit.format(limit=MAX_TEXT)))
+    return say(State(IDLE), intents=(intent_for(command.name, number, words, text),))
+
+
+def fill_text(state: State, text: str, ctx: Context) -> Outcome:
+    command = COMMANDS[state.data["command"]]
+    if not text:
+        assert command.ask_text is not None
+        return say(state, Reply(command.ask_text(ctx.t)))
+    return run(command, state.data["number"], list(state.data["words"]), text, ctx)
+
+
+def intent_for(name: str, number: str, words: list[str], text: str) -> Intent:
+    if name == "case":
+        return ShowCase(number)
+    if name in {"valid", "invalid"}:
+        return Findings(number, Validity(name), text)
+    return StaffAction(number, name, (*words, text) if text else tuple(words))

@@ -1,0 +1,47 @@
+"""Where a chat stands in its dialogue; saved in the database with the case change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from gettext import NullTranslations
+from typing import Any
+
+from conversations.intents import Intent
+from conversations.messages import Reply
+from conversations.policy import Language, Policy
+
+IDLE = "idle"
+
+
+@dataclass(frozen=True)
+class State:
+    flow: str = IDLE
+    step: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def idle(self) -> bool:
+        return self.flow == IDLE
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a flow step may know besides the state and the message: no I/O, no clock."""
+
+    now: datetime
+    t: NullTranslations
+    language: Language
+    policy: Policy
+    known_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    replies: tuple[Reply, ...] = ()
+    intents: tuple[Intent, ...] = ()
+
+
+def say(state: State, *replies: Reply, intents: tuple[Intent, ...] = ()) -> Outcome:
+    return Outcome(state, replies, intents)

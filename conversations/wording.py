@@ -1,0 +1,65 @@
+"""Words for stored names (statuses, refusals) in the reader's language."""
+
+from __future__ import annotations
+
+from gettext import NullTranslations
+from typing import Any
+
+from conversations.values import CaseStatus
+
+
+def status_label(t: NullTranslations, status: CaseStatus) -> str:
+    g = t.gettext
+    labels = {
+        CaseStatus.RECEIVED: g("received"),
+        CaseStatus.ASSIGNED: g("passed to the responsible team"),
+        CaseStatus.ACKNOWLEDGED: g("being handled"),
+        CaseStatus.INVESTIGATING: g("being looked into"),
+        CaseStatus.SOLUTION_PROPOSED: g("solution being prepared"),
+        CaseStatus.APPROVED: g("solution ready for you"),
+        CaseStatus.AGREED_BY_CUSTOMER: g("solution agreed"),
+        CaseStatus.IMPLEMENTING: g("solution being carried out"),
+        CaseStatus.RESOLVED: g("resolved, being checked"),
+        CaseStatus.FOLLOW_UP: g("waiting for your feedback"),
+        CaseStatus.CLOSED: g("closed"),
+    }
+    return labels[status]
+
+
+def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
+    """A polite sentence for a refusal; unknown keys get a general one, never a crash."""
+    g = t.gettext
+    texts = {
+        "case.not_found": g("We could not find that case among yours. Please check the number."),
+        "case.wrong_status": g("Case {number} cannot do that now; it is {status}."),
+        "case.already_taken": g("Case {number} is already being handled by {owner}."),
+        "case.busy": g("Someone else changed this case just now. Please try again."),
+        "case.closed": g("Case {number} is closed. To complain again, send your message."),
+        "case.needs_agreement": g(
+            "Case {number} needs a solution the customer has agreed to first."
+        ),
+        "case.no_approval_needed": g("Case {number} does not need approval."),
+        "access.staff_only": g("Only registered staff can do that."),
+        "access.role": g("That needs the role: {needed}."),
+        "access.department": g("Case {number} belongs to {department}; you cannot act on it."),
+        "access.not_handler": g("Only the handler of case {number} or their lead can do that."),
+        "access.own_work": g("Someone else must review the work on case {number}."),
+        "input.empty": g("Please send some text."),
+        "input.too_long": g("Please keep it under {limit} characters."),
+        "file.empty_description": g("Please describe what happened in a few words."),
+        "file.too_long": g("Please keep it under {limit} characters."),
+        "file.unknown_category": g("Please choose one of the options below."),
+        "survey.not_open": g("The survey for case {number} is not open."),
+        "survey.score_range": g("Please choose a number from 1 to 5."),
+        "manage.unknown_department": g("There is no department {department}."),
+        "manage.same_department": g("The case is already with {department}."),
+        "manage.unknown_grade": g("Grades are: {grades}."),
+        "staff.bad_invite": g("That invitation code is not valid or was already used."),
+        "staff.already_registered": g("You are already registered as staff."),
+        "staff.unknown_command": g("Unknown command."),
+    }
+    text = texts.get(key, g("Sorry, that cannot be done right now."))
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

@@ -1,0 +1,143 @@
+"""`dispatch(inbound)`: one update, one transaction (DESIGN §2).
+
+Order inside the transaction, and why:
+1. claim the update id first, so a retried or resent update ends here with no effect;
+2. identify the sender before any state is read (a stranger in a group is refused);
+3. step the chat's conversation, then carry out its intents, each in a savepoint so a
+   refusal undoes only its own partial change and still gets a polite answer;
+4. save the conversation and queue every reply in the outbox; commit; wake the outbox.
+A bug is logged with the update id, rolled back, answered with a short apology, and the
+update is still marked processed, so it cannot loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from conversations import customer, staff
+from conversations.i18n import translation
+from conversations.messages import Inbound, Reply
+from conversations.state import Context, Outcome, State
+from conversations.wording import refusal
+from handlers.boundary import perform
+from handlers.desk import Desk
+from handlers.execute import execute
+from handlers.identify import Person, identify
+from handlers.refusals import Refusal
+from notifications.notices import queue_reply
+from storage.conversations import ConversationRepository
+from storage.engine import Database
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """What dispatch needs: the database, the desk, and how to wake the outbox."""
+
+    db: Database
+    desk: Desk
+    wake: Callable[[], None] = lambda: None
+
+
+async def dispatch(inbox: Inbox, inbound: Inbound) -> None:
+    try:
+        await perform(inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake)
+    except Exception:
+        log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
+        await perform(inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake)
+
+
+async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
+    conversations = ConversationRepository(uow.session)
+    now = desk.clock.now()
+    if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
+        log.info("duplicate_update channel=%s update=%s", inbound.channel, inbound.update_id)
+        return None
+    person = await identify(uow.session, inbound, desk.policy)
+    if person is None:
+        t = translation(desk.policy.default_language)
+        _queue(uow, desk, inbound, [Reply(refusal(t, "access.staff_only", {}))])
+        return
+    state, notice = await _load_state(uow, desk, inbound, person)
+    context = Context(
+        now, translation(person.language), person.language, desk.policy, person.known_name
+    )
+    flow = staff.step if person.is_staff else customer.step
+    outcome = flow(state, inbound, context)
+    replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, person, inbound, outcome)]
+    await _save_state(uow, desk, inbound, outcome.state, now)
+    _queue(uow, desk, inbound, replies)
+
+
+async def _carry_out(
+    uow: UnitOfWork, desk: Desk, person: Person, inbound: Inbound, outcome: Outcome
+) -> list[Reply]:
+    replies: list[Reply] = []
+    for intent in outcome.intents:
+        try:
+            async with uow.session.begin_nested():
+                replies += await execute(uow, desk, person, inbound.channel, intent)
+        except Refusal as refused:
+            log.info("refused update=%s key=%s", inbound.update_id, refused.key)
+            replies.append(
+                Reply(refusal(translation(person.language), refused.key, refused.params))
+            )
+    return replies
+
+
+def conversation_key(inbound: Inbound) -> str:
+    """Private chats have one conversation; in a group each member has their own."""
+    return f"{inbound.chat_id}:{inbound.sender_id}" if inbound.is_group else inbound.chat_id
+
+
+async def _load_state(
+    uow: UnitOfWork, desk: Desk, inbound: Inbound, person: Person
+) -> tuple[State, list[Reply]]:
+    row = await ConversationRepository(uow.session).load(inbound.channel, conversation_key(inbound))
+    if row is None:
+        return State(), []
+    state = State(row.flow, row.step, dict(row.data))
+    if not state.idle and row.expires_at is not None and row.expires_at < desk.clock.now():
+        t = translation(person.language)
+        expired = t.gettext(
+            "We stopped waiting after a while, so nothing from that "
+            "conversation was filed. Let's start again."
+        )
+        return State(data={k: v for k, v in state.data.items() if k == "source"}), [Reply(expired)]
+    return state, []
+
+
+async def _save_state(
+    uow: UnitOfWork, desk: Desk, inbound: Inbound, state: State, now: datetime
+) -> None:
+    expires = None if state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
+    await ConversationRepository(uow.session).save(
+        inbound.channel,
+        conversation_key(inbound),
+        (state.flow, state.step, state.data),
+        now,
+        expires,
+    )
+
+
+def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
+    for reply in replies:
+        queue_reply(uow.session, inbound.channel, inbound.chat_id, reply, desk.clock.now())
+
+
+async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
+    """After a bug: mark the update handled (so it cannot loop) and say sorry, briefly."""
+    conversations = ConversationRepository(uow.session)
+    if not await conversations.claim_update(inbound.channel, inbound.update_id, desk.clock.now()):
+        return
+    t = translation(desk.policy.default_language)
+    sorry = t.gettext(
+        "Sorry, something went wrong on our side and we could not handle that "
+        "message. Please try again in a moment."
+    )
+    _queue(uow, desk, inbound, [Reply(sorry)])

@@ -1,0 +1,101 @@
+"""Joining the roster: one-time invitation codes, and the roster in the config file."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from conversations.i18n import translation
+from conversations.messages import Reply
+from conversations.policy import RosterEntry
+from conversations.values import Role
+from handlers.desk import Desk
+from handlers.identify import Person
+from handlers.refusals import Refusal
+from storage.models import Identity, Staff, StaffInvite
+from storage.people import PeopleRepository, open_invite
+from storage.uow import UnitOfWork
+
+CODE_BYTES = 6
+
+
+async def create_invite(uow: UnitOfWork, desk: Desk, department: str, role: Role) -> str:
+    """A code a manager passes on; `complaintdesk staff invite` prints it."""
+    desk.policy.department(department)  # KeyError for an unknown department
+    code = secrets.token_hex(CODE_BYTES)
+    uow.session.add(
+        StaffInvite(code=code, department=department, role=role, created_at=desk.clock.now())
+    )
+    return code
+
+
+async def redeem(uow: UnitOfWork, desk: Desk, person: Person, channel: str, code: str) -> Reply:
+    """The sender becomes staff of the invite's department; the code is spent."""
+    if person.is_staff:
+        raise Refusal("staff.already_registered")
+    invite = await open_invite(uow.session, code.strip())
+    if invite is None:
+        raise Refusal("staff.bad_invite")
+    people = PeopleRepository(uow.session)
+    identity = await _customer_identity(uow, person, channel)
+    staff = Staff(
+        name=person.known_name or f"staff-{invite.code[:4]}",
+        department=invite.department,
+        role=invite.role,
+        created_at=desk.clock.now(),
+    )
+    await people.add(staff)
+    identity.customer_id, identity.staff_id = None, staff.id
+    invite.used_at, invite.used_by = desk.clock.now(), staff.id
+    t = translation(person.language)
+    return Reply(
+        t.gettext("Welcome, {name}. You are now staff of {department}.").format(
+            name=staff.name, department=invite.department
+        )
+    )
+
+
+async def _customer_identity(uow: UnitOfWork, person: Person, channel: str) -> Identity:
+    people = PeopleRepository(uow.session)
+    for identity in await people.identities_of_customer(person.actor.id or 0):
+        if identity.channel == channel:
+            return identity
+    raise Refusal("staff.bad_invite")
+
+
+async def sync_roster(uow: UnitOfWork, desk: Desk, roster: Sequence[RosterEntry]) -> int:
+    """Make the staff table match the config roster (by name); returns how many changed."""
+    people, changed = PeopleRepository(uow.session), 0
+    for entry in roster:
+        staff = await people.staff_by_name(entry.name)
+        if staff is None:
+            staff = Staff(
+                name=entry.name,
+                department=entry.department,
+                role=Role(entry.role),
+                created_at=desk.clock.now(),
+            )
+            await people.add(staff)
+            changed += 1
+        elif (staff.department, staff.role) != (entry.department, Role(entry.role)):
+            staff.department, staff.role = entry.department, Role(entry.role)
+            changed += 1
+        for channel, external_id in entry.accounts.items():
+            await _link(uow, channel, external_id, staff, desk)
+    return changed
+
+
+async def _link(uow: UnitOfWork, channel: str, external_id: str, staff: Staff, desk: Desk) -> None:
+    people = PeopleRepository(uow.session)
+    identity = await people.identity(channel, external_id)
+    if identity is None:
+        await people.add_identity(
+            Identity(
+                channel=channel,
+                external_id=external_id,
+                staff_id=staff.id,
+                created_at=desk.clock.now(),
+            )
+        )
+    elif identity.staff_id != staff.id:
+        identity.customer_id, identity.staff_id = None, staff.id

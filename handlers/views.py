@@ -1,0 +1,142 @@
+"""What people see when they ask: their cases, one case. Staff views are recorded."""
+
+from __future__ import annotations
+
+from gettext import NullTranslations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.i18n import translation
+from conversations.messages import Option, Reply
+from conversations.values import CaseStatus
+from conversations.wording import status_label
+from handlers.access import require_customer_of, require_department
+from handlers.common import load_case, local_time, next_due_text
+from handlers.desk import Desk
+from handlers.identify import Person
+from handlers.solution import needs_approval
+from handlers.timeline import record
+from storage.cases import CaseRepository, TimelineRepository
+from storage.models import Case
+from storage.people import PeopleRepository
+
+LIST_LIMIT = 10
+
+
+async def customer_cases(session: AsyncSession, desk: Desk, person: Person) -> Reply:
+    t = translation(person.language)
+    assert person.actor.id is not None
+    found = list(await CaseRepository(session).for_customer(person.actor.id))[:LIST_LIMIT]
+    if not found:
+        return Reply(t.gettext("You have no cases yet. Tell us what happened to start one."))
+    lines = [t.gettext("Your cases:")]
+    for case in found:
+        lines.append(
+            t.gettext("{number}: {status}").format(
+                number=case.number, status=status_label(t, case.status)
+            )
+        )
+    options = tuple(Option(case.number, f"case:{case.number}") for case in found)
+    return Reply("\n".join(lines), options)
+
+
+async def customer_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:
+    case = await load_case(session, number)
+    require_customer_of(person.actor, case)
+    t = translation(person.language)
+    lines = [
+        t.gettext("Case {number}: {status}").format(
+            number=case.number, status=status_label(t, case.status)
+        )
+    ]
+    if case.status is not CaseStatus.CLOSED:
+        lines.append(
+            t.gettext("Next step expected by {due}.").format(
+                due=await next_due_text(session, desk, case)
+            )
+        )
+    for event in await TimelineRepository(session).of_case(case.id, customer_view=True):
+        lines.append(f"{local_time(desk, event.at)} {_event_label(t, event.kind)}")
+    return Reply("\n".join(lines), tuple(_customer_options(t, desk, case)))
+
+
+def _event_label(t: NullTranslations, kind: str) -> str:
+    g = t.gettext
+    labels = {
+        "filed": g("You filed the case"),
+        "taken": g("A specialist took it on"),
+        "asked_customer": g("We asked you for more information"),
+        "customer_added": g("You added information"),
+        "solution_offered": g("We proposed a solution"),
+        "solution_accepted": g("You accepted the solution"),
+        "solution_refused": g("You asked for a different solution"),
+        "implementing": g("The solution is being carried out"),
+        "resolved": g("Resolved"),
+        "survey_sent": g("We asked for your feedback"),
+        "survey_answered": g("You gave feedback"),
+        "closed": g("Closed"),
+        "reopened": g("Reopened for another look"),
+    }
+    return labels.get(kind, kind)
+
+
+def _customer_options(t: NullTranslations, desk: Desk, case: Case) -> list[Option]:
+    options = []
+    offered = case.status is CaseStatus.APPROVED or (
+        case.status is CaseStatus.SOLUTION_PROPOSED and not needs_approval(desk, case)
+    )
+    if offered:
+        options += [
+            Option(t.gettext("Accept"), f"accept:{case.number}"),
+            Option(t.gettext("Refuse"), f"refuse:{case.number}"),
+        ]
+    if case.status is not CaseStatus.CLOSED:
+        options.append(Option(t.gettext("Add information"), f"add:{case.number}"))
+    return options
+
+
+async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Reply:
+    t = translation(person.language)
+    assert person.actor.id is not None
+    found = await CaseRepository(session).open_for_staff(
+        person.actor.id, person.actor.department or ""
+    )
+    if not found:
+        return Reply(t.gettext("You have no open cases."))
+    lines = [t.gettext("Your open cases, most urgent first:")]
+    for case, due in found[:20]:
+        lines.append(
+            t.gettext("{number} · {severity} · {status} · due {due}").format(
+                number=case.number,
+                severity=case.severity,
+                status=case.status.value,
+                due=local_time(desk, due) if due else "-",
+            )
+        )
+    return Reply(
+        "\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c, _ in found[:20])
+    )
+
+
+async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:
+    """Full details for those allowed; the access itself goes on the timeline (POLICY §8)."""
+    case = await load_case(session, number)
+    require_department(person.actor, case, await CaseRepository(session).supporting(case.id))
+    record(session, case, person.actor, "viewed", desk.clock.now(), visible=False)
+    customer = await PeopleRepository(session).customer(case.customer_id)
+    t = translation(person.language)
+    text = t.gettext(
+        "Case {number} · {severity} · {status}\nCategory: {category}\nCustomer: {name}, "
+        "{phone}\nOrder: {order}\nWants: {wanted}\n{description}"
+    ).format(
+        number=case.number,
+        severity=case.severity,
+        status=case.status.value,
+        category=case.category,
+        name=(customer.name if customer else None) or "-",
+        phone=(customer.phone if customer else None) or "-",
+        order=case.order_ref or "-",
+        wanted=case.wanted.value if case.wanted else "-",
+        description=case.description,
+    )
+    return Reply(text)

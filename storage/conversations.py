@@ -1,0 +1,53 @@
+"""Queries about dialogue state and the inbound dedup log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Conversation, ProcessedUpdate
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim_update(self, channel: str, update_id: str, now: datetime) -> bool:
+        """Record an inbound update; False when it was seen before (a retry or resend)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(ProcessedUpdate)
+            .values(channel=channel, update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing()
+            .returning(ProcessedUpdate.update_id)
+        )
+        return result.scalar() is not None
+
+    async def load(self, channel: str, chat_id: str) -> Conversation | None:
+        return await self.session.scalar(
+            select(Conversation).where(
+                Conversation.channel == channel, Conversation.chat_id == chat_id
+            )
+        )
+
+    async def save(
+        self,
+        channel: str,
+        chat_id: str,
+        state: tuple[str, str, dict[str, Any]],
+        now: datetime,
+        expires_at: datetime | None,
+    ) -> None:
+        flow, step, data = state
+        row = await self.load(channel, chat_id)
+        if row is None:
+            row = Conversation(channel=channel, chat_id=chat_id)
+            self.session.add(row)
+        row.flow, row.step, row.data = flow, step, data
+        row.updated_at, row.expires_at = now, expires_at
