@@ -57,7 +57,7 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
     now = desk.clock.now()
     if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
         log.info("duplicate_update channel=%s update=%s", inbound.channel, inbound.update_id)
-        return None
+        return
     person = await identify(uow.session, inbound, desk.policy)
     if person is None:
         t = translation(desk.policy.default_language)
