@@ -366,8 +366,10 @@ def confirm_options(ctx: Context, data: Data) -> list[Option]:
         ("name", t("Change name")),
         ("phone", t("Add or change phone")),
     ]
+    kind = data.get("kind")
+    applies = {"details": kind != CaseKind.INQUIRY, "wanted": kind == CaseKind.COMPLAINT}
     for key, label in editable:
-        if key in {"name", "phone"} or BY_KEY[key].needed(data):
+        if applies.get(key, True):
             options.append(Option(label, f"edit:{key}"))
     options.append(Option(t("Cancel"), "confirm:cancel"))
     return options

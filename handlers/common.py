@@ -6,8 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.i18n import translation
 from conversations.notices import CaseSummary
+from conversations.policy import Language
 from conversations.privacy import mask_phone
+from conversations.timewords import when
 from handlers.desk import Desk
 from handlers.refusals import Refusal
 from storage.cases import CaseRepository
@@ -49,6 +52,11 @@ def local_time(desk: Desk, instant: datetime) -> str:
 async def next_due_text(session: AsyncSession, desk: Desk, case: Case) -> str:
     deadline = await DeadlineRepository(session).next_due(case.id)
     return local_time(desk, deadline.due_at) if deadline else "-"
+
+
+def due_words(desk: Desk, language: Language, instant: datetime) -> str:
+    """A due time as the reader would say it, in the business time zone."""
+    return when(translation(language), language, instant, desk.clock.now(), desk.calendar.zone)
 
 
 async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:

@@ -13,7 +13,7 @@ from conversations.values import ActorKind
 from conversations.wording import status_label
 from handlers import customer, followup, investigate, manage, resolution, solution, staffing
 from handlers.access import require_staff
-from handlers.common import local_time
+from handlers.common import due_words
 from handlers.desk import Desk
 from handlers.file import NewCase, file_case
 from handlers.identify import Person
@@ -73,7 +73,7 @@ async def execute(
             return [
                 Reply(
                     t.gettext("Thank you. We will carry it out by {due}.").format(
-                        due=local_time(desk, due.due_at) if due else "-"
+                        due=due_words(desk, person.language, due.due_at) if due else "-"
                     )
                 )
             ]

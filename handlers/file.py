@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
+from conversations.i18n import translation
 from conversations.policy import Step
 from conversations.values import CaseKind, CaseStatus, Urgency, Wanted
 from handlers import deadlines
 from handlers.actors import Actor
 from handlers.alerts import post_card
-from handlers.common import local_time, summary
+from handlers.common import due_words, summary
 from handlers.desk import Desk
 from handlers.grading import apply_collective_rule, danger_words_in
 from handlers.lifecycle import Action, advance
@@ -71,7 +72,7 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
     deadlines.start(session, desk, case, _answer_step(case), now)
     await session.flush()
-    await _announce(session, desk, case, local_time(desk, first.due_at), words)
+    await _announce(session, desk, case, first.due_at, words)
     return case
 
 
@@ -139,11 +140,12 @@ def _answer_step(case: Case) -> Step:
 
 
 async def _announce(
-    session: AsyncSession, desk: Desk, case: Case, due: str, words: list[str]
+    session: AsyncSession, desk: Desk, case: Case, due: datetime, words: list[str]
 ) -> None:
     notifier = Notifier(session, desk.policy, desk.clock.now())
-    language = await notifier.customer_language(case)
-    await notifier.customer(case, notices.case_received(language, case.number, due))
+    code = await notifier.customer_language_code(case)
+    receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
+    await notifier.customer(case, receipt)
     await post_card(session, desk, case)
     grading = desk.policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)

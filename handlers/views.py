@@ -11,12 +11,13 @@ from conversations.messages import Option, Reply
 from conversations.values import CaseStatus
 from conversations.wording import status_label
 from handlers.access import require_customer_of, require_department
-from handlers.common import load_case, local_time, next_due_text
+from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.solution import needs_approval
 from handlers.timeline import record
 from storage.cases import CaseRepository, TimelineRepository
+from storage.deadlines import DeadlineRepository
 from storage.models import Case
 from storage.people import PeopleRepository
 
@@ -49,12 +50,10 @@ async def customer_case(session: AsyncSession, desk: Desk, person: Person, numbe
             number=case.number, status=status_label(t, case.status)
         )
     ]
-    if case.status is not CaseStatus.CLOSED:
-        lines.append(
-            t.gettext("Next step expected by {due}.").format(
-                due=await next_due_text(session, desk, case)
-            )
-        )
+    due = await DeadlineRepository(session).next_due(case.id)
+    if case.status is not CaseStatus.CLOSED and due is not None:
+        expected = due_words(desk, person.language, due.due_at)
+        lines.append(t.gettext("Next step expected {due}.").format(due=expected))
     for event in await TimelineRepository(session).of_case(case.id, customer_view=True):
         lines.append(f"{local_time(desk, event.at)} {_event_label(t, event.kind)}")
     return Reply("\n".join(lines), tuple(_customer_options(t, desk, case)))

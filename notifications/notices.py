@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.i18n import language_of, translation
 from conversations.messages import Option, Reply
-from conversations.policy import Policy
+from conversations.policy import Language, Policy
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -33,9 +33,12 @@ class Notifier:
         return translation(self.policy.default_language)
 
     async def customer_language(self, case: Case) -> NullTranslations:
+        return translation(await self.customer_language_code(case))
+
+    async def customer_language_code(self, case: Case) -> Language:
         customer = await PeopleRepository(self.session).customer(case.customer_id)
         code = customer.language if customer else None
-        return translation(language_of(code, self.policy.default_language))
+        return language_of(code, self.policy.default_language)
 
     async def customer(self, case: Case, text: str, choices: Sequence[Option] = ()) -> bool:
         """Queue a message to the case's customer; False when they have no address."""
