@@ -39,10 +39,15 @@ async def identify(session: AsyncSession, inbound: Inbound, policy: Policy) -> P
     if identity is not None and identity.customer_id is not None:
         customer = await people.customer(identity.customer_id)
         assert customer is not None
+        if customer.language is None and inbound.language:
+            customer.language = language_of(inbound.language, policy.default_language).value
         return _customer(customer, inbound, policy)
     if inbound.is_group:
         return None
-    customer = Customer(name=inbound.sender_name, language=None, created_at=inbound.received_at)
+    spoken = (
+        language_of(inbound.language, policy.default_language).value if inbound.language else None
+    )
+    customer = Customer(name=inbound.sender_name, language=spoken, created_at=inbound.received_at)
     await people.add(customer)
     await people.add_identity(
         Identity(

@@ -105,3 +105,15 @@ def world(db: Database, clock: FakeClock):  # type: ignore[no-untyped-def]
     from tests.fakes.world import World
 
     return World.make(db, clock)
+
+
+@pytest.fixture
+def reopen(db: Database, pg_schema: str):  # type: ignore[no-untyped-def]
+    """Open the same database again, as a restarted process would."""
+
+    def again() -> Database:
+        if db.dialect == "sqlite":
+            return open_database(db.engine.url.render_as_string(hide_password=False))
+        return open_database(PG_URL, connect_args=_pg_args(pg_schema))
+
+    return again

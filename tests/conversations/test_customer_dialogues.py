@@ -1,0 +1,104 @@
+"""Customer dialogues through handlers.dispatch, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from conversations.messages import Media
+from handlers.desk import Desk
+from storage.engine import Database
+from storage.models import Attachment, Case, Customer
+from storage.uow import UnitOfWork
+from tests.fakes.chat import Chat, actions
+from tests.fakes.world import World
+
+
+async def cases_of(world: World) -> list[Case]:
+    async def query(uow: UnitOfWork) -> list[Case]:
+        return list(await uow.session.scalars(select(Case).order_by(Case.id)))
+
+    return await world.read(query)
+
+
+async def test_story_first_complaint_takes_five_bot_turns(world: World) -> None:
+    chat = Chat(world, "u1", name="王芳")
+    turns = [
+        await chat.send("我买的电水壶底部漏水，想换一个"),
+        await chat.press("category:product_quality"),
+        await chat.press("skip:details"),
+        await chat.press("wanted:replacement"),
+        await chat.press("confirm:submit"),
+    ]
+    assert all(len(turn) == 1 for turn in turns)  # one bot message per turn, never two
+    assert "很抱歉" in turns[0][0].text
+    receipt = turns[-1][0].text
+    (case,) = await cases_of(world)
+    assert case.number in receipt and "今天 14:00" in receipt
+    assert (case.category, case.wanted.value if case.wanted else None) == (
+        "product_quality",
+        "replacement",
+    )
+    assert case.description == "我买的电水壶底部漏水，想换一个"
+
+
+async def test_details_found_in_the_story_are_not_asked_again(world: World) -> None:
+    chat = Chat(world, "u1", name="Wang", language="en")
+    await chat.send("Order 88123456: the kettle leaked yesterday. Call me on 138 1234 5678")
+    replies = await chat.press("category:product_quality")
+    assert actions(replies)[0].startswith("wanted:")  # the details question was skipped
+    await chat.press("wanted:refund")
+    await chat.press("confirm:submit")
+    (case,) = await cases_of(world)
+    assert (case.order_ref, str(case.occurred_on)) == ("88123456", "2026-11-23")
+
+    async def phone(uow: UnitOfWork) -> str | None:
+        customer = await uow.session.get(Customer, case.customer_id)
+        return customer.phone if customer else None
+
+    assert await world.read(phone) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "案件编号"), ("zh-TW", "案件編號"), ("en", "case number")],
+)
+async def test_menu_filing_in_each_language(world: World, language: str, expected: str) -> None:
+    chat = Chat(world, "u1", language=language)
+    await chat.send("/start store42")
+    await chat.press("file:complaint")
+    await chat.press("category:delivery")
+    await chat.send("The parcel arrived crushed", media=(Media("photo", "file-1"),))
+    await chat.send("SF1234567")
+    await chat.press("wanted:compensation")
+    await chat.send("Li Na")
+    receipt = await chat.press("confirm:submit")
+    assert expected in receipt[0].text
+    (case,) = await cases_of(world)
+    assert (case.source, case.order_ref, case.department) == ("store42", "SF1234567", "logistics")
+
+    async def attachments(uow: UnitOfWork) -> int:
+        return await uow.session.scalar(select(func.count()).select_from(Attachment)) or 0
+
+    assert await world.read(attachments) == 1
+
+
+async def test_filing_resumes_at_the_same_step_after_a_restart(
+    world: World, reopen: Callable[[], Database]
+) -> None:
+    chat = Chat(world, "u1", name="王芳")
+    await chat.send("洗衣机不排水")
+    await chat.press("category:aftersales")
+    # A new engine and desk on the same database: a restarted process.
+    restarted_db = reopen()
+    restarted = World(restarted_db, Desk.build(world.desk.policy, world.clock), world.clock)
+    again = Chat(restarted, "u1", name="王芳", sender=chat.sender)
+    replies = await again.press("skip:details")
+    assert actions(replies)[0].startswith("wanted:")
+    await again.press("wanted:repair")
+    await again.press("confirm:submit")
+    (case,) = await cases_of(restarted)
+    assert (case.description, case.category) == ("洗衣机不排水", "aftersales")
+    await restarted_db.dispose()
