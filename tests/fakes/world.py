@@ -74,3 +74,15 @@ DEFAULT_CASE: dict[str, Any] = {
     "wanted": Wanted.REPLACEMENT,
     "order_ref": "ORD-1001",
 }
+
+
+async def enrol(world: World, name: str, department: str, role: str = "staff") -> str:
+    """Put a staff member on the roster with a console account; returns their sender id."""
+    from conversations.policy import RosterEntry
+    from handlers.staffing import sync_roster
+
+    account = f"staff:{name}"
+    entry = RosterEntry(name=name, department=department, role=role, accounts={"console": account})
+    async with unit_of_work(world.db) as uow:
+        await sync_roster(uow, world.desk, [entry])
+    return account
