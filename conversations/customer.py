@@ -15,6 +15,7 @@ from conversations.intents import (
     AddInfo,
     AnswerSurvey,
     Refuse,
+    Register,
     SetLanguage,
     ShowCase,
     ShowCases,
@@ -47,8 +48,8 @@ def command_of(text: str) -> tuple[str | None, str]:
     for command, words in COMMAND_WORDS.items():
         if lowered in words or head.casefold() == f"/{command}":
             return command, rest.strip()
-    if head.casefold() == "/start":
-        return "start", rest.strip()
+    if head.casefold() in {"/start", "/register"}:
+        return head.casefold()[1:], rest.strip()
     return None, text
 
 
@@ -134,6 +135,11 @@ def do_start(state: State, argument: str, ctx: Context) -> Outcome:
     return say(State(IDLE, data={"source": source} if source else {}), menu(ctx))
 
 
+def do_register(state: State, argument: str, ctx: Context) -> Outcome:
+    """A new staff member redeems the invitation code a manager gave them."""
+    return say(State(IDLE), intents=(Register(argument),))
+
+
 def do_cases(state: State, argument: str, ctx: Context) -> Outcome:
     return say(state, intents=(ShowCases(),))
 
@@ -150,6 +156,7 @@ COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
     "start": do_start,
     "cases": do_cases,
     "language": do_language,
+    "register": do_register,
 }
 
 
