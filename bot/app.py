@@ -2,8 +2,8 @@
 
 Order of assembly: the database first (everything stores through it), then the desk
 (policy, calendar, clock) the use cases need, then the outbox dispatcher with one sender
-per configured channel. Channels arrive as their adapters land; with none configured the
-service still runs: it migrates, delivers nothing, and says what to configure.
+per configured channel. With no platform configured, `complaintdesk run` plays the console
+channel instead (bot/console_chat.py).
 """
 
 from __future__ import annotations
@@ -41,11 +41,6 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
 async def serve(app: App) -> None:
     """Run until cancelled (Ctrl-C or SIGTERM)."""
     await migrate(app.db)
-    if not app.dispatcher.senders:
-        log.warning(
-            "no_channels_configured fix='set telegram.token in the config (or "
-            "COMPLAINTDESK_TELEGRAM__TOKEN); see README, Configuration'"
-        )
     log.info("serving database=%s channels=%s", app.db.dialect, sorted(app.dispatcher.senders))
     try:
         await app.dispatcher.run()

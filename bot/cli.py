@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import shutil
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,16 +16,21 @@ import click
 from rich.console import Console
 
 from bot.app import App, build_app, configure_logging, serve
+from bot.channels.console import ConsolePlayer
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
+from bot.console_chat import UnknownStaff, converse, prepare, staff_player
 from bot.views import case_detail, case_table, report_tables
-from conversations.values import CaseStatus
+from conversations.values import CaseStatus, Role
+from handlers.staffing import create_invite
 from notifications.reports import write_csv, write_xlsx
 from storage.cases import CaseFilter
 from storage.engine import open_database
 from storage.measures import Period
 from storage.migrate import migrate
+from storage.uow import unit_of_work
 
 console = Console()
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONFIG_OPTION = click.option(
     "--config",
@@ -105,10 +112,95 @@ def check_config(file: Path | None, config_path: Path) -> None:
 @main.command()
 @CONFIG_OPTION
 def run(config_path: Path) -> None:
-    """Serve every configured channel, the outbox and the schedules."""
+    """Serve every configured channel, the outbox and the schedules.
+
+    With no messaging platform configured, the console channel runs instead, so a fresh
+    clone can be tried at once."""
     app = build_app(_load(config_path))
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(app))
+        if app.dispatcher.senders:
+            asyncio.run(serve(app))
+        else:
+            log.warning(
+                "no_platform_channels fix='set telegram.token (or "
+                "COMPLAINTDESK_TELEGRAM__TOKEN); see README' running=console"
+            )
+            player = ConsolePlayer("console-user", None, None)
+            _run(app, lambda app: _converse(app, player))
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--as-staff", "staff_name", help="Play this staff member instead of a customer.")
+@click.option(
+    "--as",
+    "user",
+    default="console-user",
+    show_default=True,
+    help="Customer id to play (each id is a different customer).",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["zh_Hans", "zh_Hant", "en"]),
+    help="The language the player's app reports (default: the desk's).",
+)
+def chat(config_path: Path, staff_name: str | None, user: str, language: str | None) -> None:
+    """Talk to the desk in this terminal (or pipe a script into it)."""
+    app = build_app(_load(config_path))
+
+    async def play(app: App) -> None:
+        await prepare(app)
+        if staff_name is None:
+            player = ConsolePlayer(user, None, language)
+        else:
+            try:
+                player = await staff_player(app, staff_name, language)
+            except UnknownStaff:
+                msg = (
+                    f"no staff member named {staff_name!r}: add them under [[policy.staff]] "
+                    "in the config, or register with `complaintdesk staff invite`"
+                )
+                raise click.ClickException(msg) from None
+        await converse(app, player, sys.stdin, sys.stdout)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        _run(app, play)
+
+
+async def _converse(app: App, player: ConsolePlayer) -> None:
+    await prepare(app)
+    await converse(app, player, sys.stdin, sys.stdout)
+
+
+@main.group()
+def staff() -> None:
+    """Manage staff."""
+
+
+@staff.command("invite")
+@CONFIG_OPTION
+@click.option("--department", required=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="staff", show_default=True
+)
+def staff_invite(config_path: Path, department: str, role: str) -> None:
+    """Create a one-time code; the new staff member sends `/register CODE` to the bot."""
+    app = build_app(_load(config_path))
+    try:
+        app.config.policy.department(department)
+    except KeyError:
+        known = ", ".join(d.key for d in app.config.policy.departments)
+        raise click.BadParameter(
+            f"unknown department; known: {known}", param_hint="--department"
+        ) from None
+
+    async def make(app: App) -> str:
+        await prepare(app)
+        async with unit_of_work(app.db) as uow:
+            return await create_invite(uow, app.desk, department, Role(role))
+
+    code = _run(app, make)
+    console.print(f"Invitation code: {code}\nThe new member sends: /register {code}")
 
 
 @main.group()

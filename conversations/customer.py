@@ -41,6 +41,31 @@ COMMAND_WORDS = {
 }
 
 
+GREETINGS = {
+    "你好",
+    "您好",
+    "在吗",
+    "在嗎",
+    "在么",
+    "在麼",
+    "哈喽",
+    "哈囉",
+    "嗨",
+    "喂",
+    "hi",
+    "hello",
+    "hey",
+    "start",
+    "menu",
+    "菜单",
+    "菜單",
+}
+
+
+def is_greeting(text: str) -> bool:
+    return text.casefold().strip(" !！?？.。~～,，") in GREETINGS
+
+
 def command_of(text: str) -> tuple[str | None, str]:
     """('start', 'store42') for '/start store42'; a known word counts as its command."""
     head, _, rest = text.partition(" ")
@@ -89,7 +114,7 @@ def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Out
     number = find_case_number(text)
     if number is not None and len(text) <= len(number) + 2:
         return say(state, intents=(ShowCase(number),))
-    if not text and not inbound.media:
+    if (not text and not inbound.media) or is_greeting(text):
         return say(state, menu(ctx))
     story = filing.answer_description(inbound, ctx, {})
     if isinstance(story, str):

@@ -160,3 +160,11 @@ async def test_staff_register_with_a_one_time_invitation(world: World) -> None:
     assert "没有未结案件" in mine[0].text
     reuse = await Chat(world, "u10", name="钱七", sender=newcomer.sender).send(f"/register {code}")
     assert "无效" in reuse[0].text
+
+
+@pytest.mark.parametrize("greeting", ["你好", "您好！", "在吗?", "Hello", "hi"])
+async def test_a_greeting_gets_the_menu_not_a_complaint(world: World, greeting: str) -> None:
+    chat = Chat(world, "u1")
+    replies = await chat.send(greeting)
+    assert "file:complaint" in actions(replies)
+    assert await count(world, Case) == 0
