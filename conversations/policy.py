@@ -118,6 +118,7 @@ class Grading(Strict):
     collective: list[Threshold] = []
     unresolved_days: list[Threshold] = []
     second_complaint_grade: str
+    names: dict[str, Names] = Field({}, description="grade -> name per language")
 
     @model_validator(mode="after")
     def _grades_known(self) -> Self:
@@ -129,6 +130,9 @@ class Grading(Strict):
                 msg = f"grade {grade!r} is not one of grading.grades {self.grades}"
                 raise ValueError(msg)
         return self
+
+    def label(self, grade: str, language: Language) -> str:
+        return self.names.get(grade, {}).get(language, grade)
 
     def rank(self, grade: str) -> int:
         return self.grades.index(grade)

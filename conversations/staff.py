@@ -37,6 +37,7 @@ COMMANDS = {
         Command("approve"),
         Command("review"),
         Command("close"),
+        Command("implement"),
         Command("case"),
         Command("note", ask_text=lambda t: t.gettext("Send the note (customers never see it).")),
         Command("valid", ask_text=lambda t: t.gettext("Send what you found.")),
@@ -63,8 +64,8 @@ def help_text(t: NullTranslations) -> str:
     return t.gettext(
         "Commands: /mine, /case N, /take N, /note N text, /valid N findings, "
         "/invalid N findings, /ask N question, /propose N solution, /approve N, "
-        "/sendback N reason, /resolve N summary, /review N, /reject N reason, /close N, "
-        "/reassign N department reason, /regrade N grade reason, /cancel."
+        "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
+        "/close N, /reassign N department reason, /regrade N grade reason, /cancel."
     )
 
 

@@ -67,7 +67,7 @@ async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
         number=case.number,
         kind=case.kind.value,
         category=desk.policy.category(case.category).names.get(language, case.category),
-        severity=case.severity,
+        severity=desk.policy.grading.label(case.severity, language),
         department=case.department,
         description=case.description,
         masked_phone=mask_phone(customer.phone if customer else None),

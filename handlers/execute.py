@@ -33,6 +33,7 @@ STAFF_ACTIONS: dict[str, StaffUseCase] = {
     "propose": solution.propose,
     "approve": solution.approve,
     "sendback": solution.send_back,
+    "implement": resolution.start_work,
     "resolve": resolution.resolve,
     "review": resolution.review,
     "reject": resolution.reject_resolution,

@@ -150,7 +150,7 @@ async def _announce(
     grading = desk.policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
     if serious or words:
-        reason = ", ".join(words) if words else case.severity
+        reason = ", ".join(words) or grading.label(case.severity, desk.policy.default_language)
         text = notices.manager_alert(
             notifier.staff_language, await summary(session, desk, case), reason
         )

@@ -117,6 +117,7 @@ async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason:
     raise_grade(session, case, grading, grading.second_complaint_grade, "second_complaint", now)
     deadlines.start(session, desk, case, Step.PROPOSE, now)
     notifier = Notifier(session, desk.policy, now)
-    message = notices.reopened(notifier.staff_language, case.number, case.severity)
+    grade = grading.label(case.severity, desk.policy.default_language)
+    message = notices.reopened(notifier.staff_language, case.number, grade)
     notifier.department(case, case.department, message)
     notifier.managers(case, message)

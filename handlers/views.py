@@ -107,8 +107,8 @@ async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Repl
         lines.append(
             t.gettext("{number} · {severity} · {status} · due {due}").format(
                 number=case.number,
-                severity=case.severity,
-                status=case.status.value,
+                severity=desk.policy.grading.label(case.severity, person.language),
+                status=status_label(t, case.status),
                 due=local_time(desk, due) if due else "-",
             )
         )
@@ -129,9 +129,9 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         "{phone}\nOrder: {order}\nWants: {wanted}\n{description}"
     ).format(
         number=case.number,
-        severity=case.severity,
-        status=case.status.value,
-        category=case.category,
+        severity=desk.policy.grading.label(case.severity, person.language),
+        status=status_label(t, case.status),
+        category=desk.policy.category(case.category).names.get(person.language, case.category),
         name=(customer.name if customer else None) or "-",
         phone=(customer.phone if customer else None) or "-",
         order=case.order_ref or "-",

@@ -61,6 +61,11 @@ class Notifier:
         for channel, chat_id in self.policy.department(department).chats.items():
             self._queue(case, channel, chat_id, text, choices, purpose)
 
+    async def staff(self, case: Case, staff_id: int, text: str) -> None:
+        """Queue to a staff member's private chat on each channel they use."""
+        for identity in await PeopleRepository(self.session).identities_of_staff(staff_id):
+            self._queue(case, identity.channel, identity.external_id, text, (), None)
+
     def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
         self.department(case, self.policy.manager_department, text, choices)
 
