@@ -9,7 +9,7 @@ from datetime import date, timedelta
 CASE_NUMBER = re.compile(r"\b([A-Za-z]{1,6}\d{6}-\d{4,})\b")
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)")
 _ORDER = re.compile(
-    r"(?:订单号?|訂單號?|order(?:\s*(?:no\.?|number|#))?)\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})",
+    r"(?:订单号?|訂單號?|order(?:\s*(?:no\.?|number|#))?)\s*[:：#]?\s*((?=[A-Za-z-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,39})",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")

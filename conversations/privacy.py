@@ -15,3 +15,11 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) <= 7:
         return "*" * len(digits)
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+
+
+def mask_phones_in(text: str) -> str:
+    """Mask every mobile number written inside free text (descriptions, notes)."""
+    return _MOBILE_IN_TEXT.sub(lambda match: mask_phone(_DIGITS.sub("", match[0])[-11:]), text)

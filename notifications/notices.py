@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.i18n import language_of, translation
 from conversations.messages import Option, Reply
 from conversations.policy import Language, Policy
+from conversations.privacy import mask_phones_in
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -57,9 +58,11 @@ class Notifier:
         choices: Sequence[Option] = (),
         purpose: str | None = None,
     ) -> None:
-        """Queue to each chat of the department; `purpose` names a card edited later."""
+        """Queue to each chat of the department; `purpose` names a card edited later.
+
+        Group chats never see a full phone number, even one typed into a description."""
         for channel, chat_id in self.policy.department(department).chats.items():
-            self._queue(case, channel, chat_id, text, choices, purpose)
+            self._queue(case, channel, chat_id, mask_phones_in(text), choices, purpose)
 
     async def staff(self, case: Case, staff_id: int, text: str) -> None:
         """Queue to a staff member's private chat on each channel they use."""
