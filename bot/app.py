@@ -13,7 +13,9 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Config
+from handlers.boundary import perform
 from handlers.desk import Desk
+from handlers.housekeeping import expire_conversations, remind_surveys
 from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Sender
@@ -38,12 +40,26 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     return App(config, db, Desk.build(config.policy, clock), Dispatcher(db, senders, clock))
 
 
+async def tidy(app: App) -> None:
+    """The dialogue sweeps: survey reminders and expired conversations."""
+    await perform(app.db, lambda uow: remind_surveys(uow, app.desk), app.dispatcher.wake)
+    await perform(app.db, lambda uow: expire_conversations(uow, app.desk), app.dispatcher.wake)
+
+
+async def tidy_forever(app: App, every_seconds: float = 60) -> None:
+    while True:
+        await tidy(app)
+        await asyncio.sleep(every_seconds)
+
+
 async def serve(app: App) -> None:
     """Run until cancelled (Ctrl-C or SIGTERM)."""
     await migrate(app.db)
     log.info("serving database=%s channels=%s", app.db.dialect, sorted(app.dispatcher.senders))
     try:
-        await app.dispatcher.run()
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(app.dispatcher.run())
+            tasks.create_task(tidy_forever(app))
     except asyncio.CancelledError:
         log.info("stopping")
         raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.app import App
+from bot.app import App, tidy
 from bot.channels.console import CHANNEL, ConsolePlayer, ConsoleSender, read_line
 from handlers.dispatch import Inbox, dispatch
 from handlers.staffing import sync_roster
@@ -62,6 +62,7 @@ async def converse(app: App, player: ConsolePlayer, source: TextIO, out: TextIO)
             continue
         if not interactive:
             print(f"you> {line.rstrip()}", file=out)
+        await tidy(app)
         await dispatch(inbox, player.inbound(line, sender, app.desk.clock))
         while await outbox.deliver_round():
             pass

@@ -110,3 +110,17 @@ def reassigned(t: NullTranslations, number: str, reason: str) -> str:
     return t.gettext("Case {number} was reassigned to you: {reason}").format(
         number=number, reason=reason
     )
+
+
+def survey_reminder(t: NullTranslations, number: str) -> str:
+    return t.gettext(
+        "A gentle reminder about case {number}: is your problem solved? Your answer helps "
+        "us improve."
+    ).format(number=number)
+
+
+def conversation_expired(t: NullTranslations) -> str:
+    return t.gettext(
+        "We stopped waiting after a while, so nothing from that conversation was filed. "
+        "Let's start again."
+    )

@@ -229,6 +229,7 @@ class Policy(Strict):
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
     conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
+    survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []
 
     @model_validator(mode="after")

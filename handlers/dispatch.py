@@ -92,7 +92,7 @@ async def _carry_out(
 
 def conversation_key(inbound: Inbound) -> str:
     """Private chats have one conversation; in a group each member has their own."""
-    return f"{inbound.chat_id}:{inbound.sender_id}" if inbound.is_group else inbound.chat_id
+    return f"{inbound.chat_id}#{inbound.sender_id}" if inbound.is_group else inbound.chat_id
 
 
 async def _load_state(

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import CaseStatus
-from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment
+from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment, Survey
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,27 @@ class CaseRepository:
             select(Case).where(Case.customer_id == customer_id).order_by(Case.created_at.desc())
         )
         return rows.all()
+
+
+class SurveyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def to_remind(self, now: datetime, limit: int = 200) -> Sequence[Survey]:
+        """Unanswered surveys whose reminder time has come and that were never reminded."""
+        return (
+            await self.session.scalars(
+                select(Survey)
+                .where(
+                    Survey.answered_at.is_(None),
+                    Survey.reminded_at.is_(None),
+                    Survey.remind_at <= now,
+                )
+                .order_by(Survey.remind_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
 
 
 class TimelineRepository:

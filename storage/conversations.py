@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,18 @@ class ConversationRepository:
             .returning(ProcessedUpdate.update_id)
         )
         return result.scalar() is not None
+
+    async def expired(self, now: datetime, limit: int = 200) -> Sequence[Conversation]:
+        """Conversations left mid-flow past their expiry, locked for this sweep."""
+        return (
+            await self.session.scalars(
+                select(Conversation)
+                .where(Conversation.expires_at < now)
+                .order_by(Conversation.expires_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
 
     async def load(self, channel: str, chat_id: str) -> Conversation | None:
         return await self.session.scalar(

@@ -121,6 +121,7 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     sent_at: Mapped[datetime]
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
     reminded_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None] = mapped_column(index=True)
     solved: Mapped[bool | None]

@@ -1,0 +1,70 @@
+"""Time-driven chores of the dialogues: one survey reminder, polite conversation expiry.
+
+Each sweep narrows with a query, re-checks every item under its row lock, and records
+what it did (`reminded_at`, the reset conversation), so running it twice is harmless.
+"""
+
+from __future__ import annotations
+
+from conversations import notices
+from conversations.i18n import language_of, translation
+from conversations.messages import Option, Reply
+from conversations.policy import Language
+from handlers.actors import Actor
+from handlers.desk import Desk
+from handlers.timeline import record
+from notifications.notices import Notifier, queue_reply
+from storage.cases import CaseRepository, SurveyRepository
+from storage.conversations import ConversationRepository
+from storage.people import PeopleRepository
+from storage.uow import UnitOfWork
+
+
+async def remind_surveys(uow: UnitOfWork, desk: Desk) -> int:
+    """Remind each customer once when their survey is still unanswered."""
+    now, reminded = desk.clock.now(), 0
+    for survey in await SurveyRepository(uow.session).to_remind(now):
+        case = await CaseRepository(uow.session).get(survey.case_id)
+        assert case is not None
+        survey.reminded_at = now
+        record(uow.session, case, Actor.system(), "survey_reminded", now, visible=False)
+        notifier = Notifier(uow.session, desk.policy, now)
+        t = await notifier.customer_language(case)
+        await notifier.customer(
+            case,
+            notices.survey_reminder(t, case.number),
+            [
+                Option(t.gettext("Yes, solved"), f"solved:{case.number}:yes"),
+                Option(t.gettext("No, not solved"), f"solved:{case.number}:no"),
+            ],
+        )
+        reminded += 1
+    return reminded
+
+
+async def expire_conversations(uow: UnitOfWork, desk: Desk) -> int:
+    """Tell people whose half-finished conversation expired; reset it to idle."""
+    now, expired = desk.clock.now(), 0
+    for row in await ConversationRepository(uow.session).expired(now):
+        if row.flow != "idle" and "#" not in row.chat_id:  # groups: nobody to tell
+            t = translation(await _language(uow, desk, row.channel, row.chat_id))
+            queue_reply(
+                uow.session, row.channel, row.chat_id, Reply(notices.conversation_expired(t)), now
+            )
+            expired += 1
+        row.flow, row.step, row.expires_at, row.updated_at = "idle", "", None, now
+        row.data = {k: v for k, v in row.data.items() if k == "source"}
+    return expired
+
+
+async def _language(uow: UnitOfWork, desk: Desk, channel: str, chat_id: str) -> Language:
+    people = PeopleRepository(uow.session)
+    identity = await people.identity(channel, chat_id)
+    code = None
+    if identity is not None and identity.customer_id is not None:
+        customer = await people.customer(identity.customer_id)
+        code = customer.language if customer else None
+    elif identity is not None and identity.staff_id is not None:
+        staff = await people.staff(identity.staff_id)
+        code = staff.language if staff else None
+    return language_of(code, desk.policy.default_language)
