@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from gettext import NullTranslations
 from typing import Any
 
 from conversations.intents import FileCase
@@ -175,8 +176,13 @@ def details_needed(data: Data) -> bool:
 
 
 def wanted_options(ctx: Context) -> list[Option]:
-    t = ctx.t.gettext
-    labels = {
+    labels = wanted_labels(ctx.t)
+    return [Option(label, f"wanted:{wanted.value}") for wanted, label in labels.items()]
+
+
+def wanted_labels(translations: NullTranslations) -> dict[Wanted, str]:
+    t = translations.gettext
+    return {
         Wanted.REFUND: t("Refund"),
         Wanted.REPLACEMENT: t("Replacement"),
         Wanted.REPAIR: t("Repair"),
@@ -185,7 +191,6 @@ def wanted_options(ctx: Context) -> list[Option]:
         Wanted.EXPLANATION: t("Explanation"),
         Wanted.OTHER: t("Something else"),
     }
-    return [Option(label, f"wanted:{wanted.value}") for wanted, label in labels.items()]
 
 
 def ask_wanted(ctx: Context, data: Data) -> Reply:

@@ -6,6 +6,7 @@ from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.filing import wanted_labels
 from conversations.i18n import translation
 from conversations.messages import Option, Reply
 from conversations.values import CaseStatus
@@ -135,7 +136,7 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         name=(customer.name if customer else None) or "-",
         phone=(customer.phone if customer else None) or "-",
         order=case.order_ref or "-",
-        wanted=case.wanted.value if case.wanted else "-",
+        wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
         description=case.description,
     )
     return Reply(text)
