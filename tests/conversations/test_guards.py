@@ -10,7 +10,7 @@ from conversations.values import Role
 from handlers import execute as execute_module
 from storage.models import Case, CaseEvent, OutboxMessage
 from storage.uow import UnitOfWork
-from tests.fakes.chat import Chat, actions
+from tests.fakes.chat import Chat, actions, file_complaint
 from tests.fakes.world import World, enrol
 
 
@@ -21,24 +21,9 @@ async def count(world: World, model: type) -> int:
     return await world.read(query)
 
 
-async def filed(world: World, customer: Chat) -> str:
-    await customer.send("电视机屏幕有坏点")
-    await customer.press("category:product_quality")
-    await customer.press("skip:details")
-    await customer.press("wanted:repair")
-    await customer.press("confirm:submit")
-
-    async def number(uow: UnitOfWork) -> str:
-        found = await uow.session.scalar(select(Case.number).order_by(Case.id.desc()))
-        assert found is not None
-        return found
-
-    return await world.read(number)
-
-
 async def test_someone_elses_case_number_reveals_nothing(world: World) -> None:
     owner = Chat(world, "owner", name="甲")
-    number = await filed(world, owner)
+    number = await file_complaint(world, owner)
     stranger = Chat(world, "stranger", name="乙", sender=owner.sender)
     typed = await stranger.send(number)
     pressed = await stranger.press(f"case:{number}")
@@ -53,7 +38,7 @@ async def test_someone_elses_case_number_reveals_nothing(world: World) -> None:
 
 async def test_staff_actions_are_refused_for_the_wrong_role_or_department(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
-    number = await filed(world, customer)
+    number = await file_complaint(world, customer)
     logistics = Chat(world, await enrol(world, "物流小刘", "logistics"), sender=customer.sender)
     product = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
     refusals = {
@@ -81,7 +66,7 @@ async def test_staff_actions_are_refused_for_the_wrong_role_or_department(world:
 
 async def test_customer_cannot_use_staff_buttons(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
-    number = await filed(world, customer)
+    number = await file_complaint(world, customer)
     replies = await customer.press(f"take:{number}")
     assert replies  # answered (as an unknown choice), and nothing taken
     assert await count(world, CaseEvent) == 2
@@ -89,7 +74,7 @@ async def test_customer_cannot_use_staff_buttons(world: World) -> None:
 
 async def test_strangers_in_a_group_chat_are_refused(world: World) -> None:
     group = Chat(world, "random-user", chat_id="product", is_group=True)
-    number = await filed(world, Chat(world, "u1", name="王芳", sender=group.sender))
+    number = await file_complaint(world, Chat(world, "u1", name="王芳", sender=group.sender))
     replies = await group.press(f"take:{number}")
     assert "员工" in replies[0].text
     assert await count(world, CaseEvent) == 2

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storage.models import Case, CaseEvent
+from storage.models import CaseEvent
 from storage.uow import UnitOfWork
-from tests.fakes.chat import Chat
+from tests.fakes.chat import Chat, file_complaint
 from tests.fakes.world import World, enrol
 
 ALL_COMMANDS = [
@@ -38,27 +38,12 @@ async def events(world: World) -> list[CaseEvent]:
     return await world.read(query)
 
 
-async def file_one(world: World, customer: Chat, text: str = "电视机屏幕有坏点") -> str:
-    await customer.send(text)
-    await customer.press("category:product_quality")
-    await customer.press("skip:details")
-    await customer.press("wanted:repair")
-    await customer.press("confirm:submit")
-
-    async def newest(uow: UnitOfWork) -> str:
-        found = await uow.session.scalar(select(Case.number).order_by(Case.id.desc()))
-        assert found is not None
-        return found
-
-    return await world.read(newest)
-
-
 @pytest.mark.parametrize("command", ALL_COMMANDS)
 async def test_every_staff_command_is_refused_to_another_department(
     world: World, command: str
 ) -> None:
     customer = Chat(world, "u1", name="王芳")
-    number = await file_one(world, customer)
+    number = await file_complaint(world, customer)
     outsider = Chat(world, await enrol(world, "物流小刘", "logistics"), sender=customer.sender)
     name, _, rest = command.partition(" ")
     line = f"/{name} {rest.format(n=number)}" if rest else f"/{name} {number}"
@@ -71,7 +56,7 @@ async def test_every_staff_command_is_refused_to_another_department(
 async def test_opening_a_case_shows_full_details_and_is_recorded(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
     await customer.send("/start")
-    number = await file_one(world, customer, "电视机屏幕有坏点，电话13812345678")
+    number = await file_complaint(world, customer, "电视机屏幕有坏点，电话13812345678")
     handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
     shown = await handler.send(f"/case {number}")
     assert "13812345678" in shown[0].text and "王芳" in shown[0].text
@@ -83,18 +68,18 @@ async def test_opening_a_case_shows_full_details_and_is_recorded(world: World) -
 
 async def test_my_open_cases_are_sorted_by_due_time(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
-    first = await file_one(world, customer, "第一个问题")
+    first = await file_complaint(world, customer, "第一个问题")
     lead = Chat(world, await enrol(world, "王主管", "product", "lead"), sender=customer.sender)
     await lead.press(f"take:{first}")  # acknowledged: next due is the proposal, days away
     world.clock.advance(minutes=5)
-    second = await file_one(world, customer, "第二个问题")  # untaken: due within hours
+    second = await file_complaint(world, customer, "第二个问题")  # untaken: due within hours
     listing = (await lead.send("/mine"))[0].text
     assert listing.index(second) < listing.index(first)
 
 
 async def test_manager_sends_back_with_a_reason_through_the_button(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
-    number = await file_one(world, customer)
+    number = await file_complaint(world, customer)
     handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
     manager = Chat(
         world, await enrol(world, "张总", "management", "manager"), sender=customer.sender
@@ -113,7 +98,7 @@ async def test_manager_sends_back_with_a_reason_through_the_button(world: World)
 
 async def test_added_information_reaches_the_handler_privately(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
-    number = await file_one(world, customer)
+    number = await file_complaint(world, customer)
     handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
     await handler.press(f"take:{number}")
     await customer.press(f"add:{number}")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from conversations.messages import Inbound, Media
 from handlers.dispatch import Inbox, dispatch
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Outgoing
+from storage.models import Case
+from storage.uow import UnitOfWork
 from tests.fakes.senders import RecordingSender
 from tests.fakes.world import World
 
@@ -75,3 +79,19 @@ async def deliver(world: World, sender: RecordingSender) -> None:
 
 def actions(messages: list[Outgoing]) -> list[str]:
     return [choice["action"] for message in messages for choice in message.choices]
+
+
+async def file_complaint(world: World, customer: Chat, text: str = "电视机屏幕有坏点") -> str:
+    """A customer tells a story and files it (product quality, wants a repair); its number."""
+    await customer.send(text)
+    await customer.press("category:product_quality")
+    await customer.press("skip:details")
+    await customer.press("wanted:repair")
+    await customer.press("confirm:submit")
+
+    async def newest(uow: UnitOfWork) -> str:
+        found = await uow.session.scalar(select(Case.number).order_by(Case.id.desc()))
+        assert found is not None
+        return found
+
+    return await world.read(newest)
