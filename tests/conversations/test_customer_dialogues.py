@@ -102,3 +102,24 @@ async def test_filing_resumes_at_the_same_step_after_a_restart(
     (case,) = await cases_of(restarted)
     assert (case.description, case.category) == ("洗衣机不排水", "aftersales")
     await restarted_db.dispose()
+
+
+async def test_my_cases_lists_them_and_one_case_shows_its_visible_timeline(world: World) -> None:
+    from tests.fakes.chat import file_complaint
+    from tests.fakes.world import enrol
+
+    customer = Chat(world, "u1", name="王芳")
+    assert "还没有案件" in (await customer.send("/cases"))[0].text
+    number = await file_complaint(world, customer)
+    listing = await customer.send("/cases")
+    assert number in listing[0].text and f"case:{number}" in actions(listing)
+    handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
+    await handler.press(f"take:{number}")
+    await handler.send(f"/note {number} 内部：客户语气激动")
+    await handler.send(f"/valid {number} 属实")
+    await handler.send(f"/propose {number} 上门维修")
+    shown = await customer.press(f"case:{number}")
+    text = shown[0].text
+    assert "您提交了案件" in text and "专员已接手处理" in text and "我们提出了解决方案" in text
+    assert "内部" not in text and "李雷" not in text  # internal notes and staff names stay inside
+    assert {f"accept:{number}", f"refuse:{number}", f"add:{number}"} <= set(actions(shown))
