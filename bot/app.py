@@ -1,9 +1,10 @@
 """Build the application in one place from the configuration (STYLE habit 2).
 
-Order of assembly: the database first (everything stores through it), then the desk
-(policy, calendar, clock) the use cases need, then the outbox dispatcher with one sender
-per configured channel. With no platform configured, `complaintdesk run` plays the console
-channel instead (bot/console_chat.py).
+Order of assembly, and why: the database first (everything stores through it); the desk
+(policy, calendar, clock) the use cases need; a platform client per configured channel;
+their senders into the outbox dispatcher; then the inbox (dispatch + waking the outbox
+after each commit) that the channel adapters feed. With no platform configured,
+`complaintdesk run` plays the console channel instead (bot/console_chat.py).
 """
 
 from __future__ import annotations
@@ -12,15 +13,24 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from aiohttp import web
+
 from bot.config import Config
+from bot.telegram.runtime import TelegramChannel, make_bot
+from bot.telegram.sender import TelegramSender
+from bot.web import health_route, start_server
 from handlers.boundary import perform
 from handlers.desk import Desk
+from handlers.dispatch import Inbox
 from handlers.housekeeping import expire_conversations, remind_surveys
+from handlers.reachability import MarkUnreachable
+from handlers.staffing import sync_roster
 from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Sender
 from storage.engine import Database, open_database
 from storage.migrate import migrate
+from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +41,29 @@ class App:
     db: Database
     desk: Desk
     dispatcher: Dispatcher
+    inbox: Inbox
+    telegram: TelegramChannel | None = None
 
 
 def build_app(config: Config, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = open_database(config.database.url)
+    desk = Desk.build(config.policy, clock)
     senders: dict[str, Sender] = {}
-    return App(config, db, Desk.build(config.policy, clock), Dispatcher(db, senders, clock))
+    bot = make_bot(config.telegram) if config.telegram.token else None
+    if bot is not None:
+        senders["telegram"] = TelegramSender(bot)
+    dispatcher = Dispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
+    inbox = Inbox(db, desk, dispatcher.wake)
+    telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
+    return App(config, db, desk, dispatcher, inbox, telegram)
+
+
+async def prepare(app: App) -> None:
+    """Schema up to date and the config roster in the staff table."""
+    await migrate(app.db)
+    async with unit_of_work(app.db) as uow:
+        await sync_roster(uow, app.desk, app.config.policy.staff)
 
 
 async def tidy(app: App) -> None:
@@ -52,18 +78,40 @@ async def tidy_forever(app: App, every_seconds: float = 60) -> None:
         await asyncio.sleep(every_seconds)
 
 
+def web_app(app: App) -> web.Application:
+    server = web.Application()
+    server.add_routes([health_route(app.db, app.desk.clock)])
+    if app.telegram is not None and app.config.telegram.mode == "webhook":
+        app.telegram.mount(server)
+    return server
+
+
 async def serve(app: App) -> None:
-    """Run until cancelled (Ctrl-C or SIGTERM)."""
-    await migrate(app.db)
-    log.info("serving database=%s channels=%s", app.db.dialect, sorted(app.dispatcher.senders))
+    """Run every configured channel, the outbox and the sweeps until cancelled."""
+    await prepare(app)
+    web_settings = app.config.web
+    runner = await start_server(web_app(app), web_settings.host, web_settings.port)
+    log.info(
+        "serving database=%s channels=%s http=%s:%s",
+        app.db.dialect,
+        sorted(app.dispatcher.senders),
+        web_settings.host,
+        web_settings.port,
+    )
     try:
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(app.dispatcher.run())
             tasks.create_task(tidy_forever(app))
-    except asyncio.CancelledError:
-        log.info("stopping")
-        raise
+            if app.telegram is not None:
+                await app.telegram.set_commands()
+                if app.config.telegram.mode == "polling":
+                    tasks.create_task(app.telegram.poll())
+                else:
+                    await app.telegram.register_webhook()
     finally:
+        await runner.cleanup()
+        if app.telegram is not None:
+            await app.telegram.bot.session.close()
         await app.db.dispose()
 
 

@@ -15,10 +15,10 @@ from typing import TypeVar
 import click
 from rich.console import Console
 
-from bot.app import App, build_app, configure_logging, serve
+from bot.app import App, build_app, configure_logging, prepare, serve
 from bot.channels.console import ConsolePlayer
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
-from bot.console_chat import UnknownStaff, converse, prepare, staff_player
+from bot.console_chat import UnknownStaff, converse, staff_player
 from bot.views import case_detail, case_table, report_tables
 from conversations.values import CaseStatus, Role
 from handlers.staffing import create_invite

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from conversations.policy import Policy
@@ -33,7 +33,26 @@ class TelegramSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: SecretStr | None = None
-    api_base: str | None = None
+    api_base: str | None = Field(None, description="another Bot API server, e.g. self-hosted")
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = Field(None, description="public https URL Telegram posts to")
+    webhook_secret: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Self:
+        if self.mode == "webhook" and (not self.webhook_url or not self.webhook_secret):
+            msg = "webhook mode needs webhook_url and webhook_secret"
+            raise ValueError(msg)
+        return self
+
+
+class WebSettings(BaseModel):
+    """The one HTTP server: Telegram webhook, platform callbacks, health."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
 
 
 class Config(BaseSettings):
@@ -46,6 +65,7 @@ class Config(BaseSettings):
 
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    web: WebSettings = WebSettings()
     policy: Policy
 
     @classmethod

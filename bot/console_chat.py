@@ -7,9 +7,7 @@ from typing import TextIO
 from bot.app import App, tidy
 from bot.channels.console import CHANNEL, ConsolePlayer, ConsoleSender, read_line
 from handlers.dispatch import Inbox, dispatch
-from handlers.staffing import sync_roster
 from notifications.dispatcher import Dispatcher
-from storage.migrate import migrate
 from storage.models import Identity
 from storage.people import PeopleRepository
 from storage.uow import unit_of_work
@@ -17,13 +15,6 @@ from storage.uow import unit_of_work
 
 class UnknownStaff(Exception):
     """--as-staff named nobody on the roster."""
-
-
-async def prepare(app: App) -> None:
-    """Schema up to date and the config roster in the staff table."""
-    await migrate(app.db)
-    async with unit_of_work(app.db) as uow:
-        await sync_roster(uow, app.desk, app.config.policy.staff)
 
 
 async def staff_player(app: App, name: str, language: str | None) -> ConsolePlayer:

@@ -124,3 +124,10 @@ def conversation_expired(t: NullTranslations) -> str:
         "We stopped waiting after a while, so nothing from that conversation was filed. "
         "Let's start again."
     )
+
+
+def customer_unreachable(t: NullTranslations, number: str, channel: str) -> str:
+    return t.gettext(
+        "The customer of case {number} can no longer be messaged on {channel} (they may "
+        "have blocked the bot). The case goes on; please reach them by phone."
+    ).format(number=number, channel=channel)

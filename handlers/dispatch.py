@@ -44,25 +44,26 @@ class Inbox:
     wake: Callable[[], None] = lambda: None
 
 
-async def dispatch(inbox: Inbox, inbound: Inbound) -> None:
+async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
+    """Handle one update; returns, after the commit, what was said in answer (an adapter
+    may show it at once, e.g. as the answer to a pressed button)."""
     try:
-        await perform(inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake)
+        return await perform(inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake)
     except Exception:
         log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
-        await perform(inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake)
+        return await perform(inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake)
 
 
-async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
+async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     conversations = ConversationRepository(uow.session)
     now = desk.clock.now()
     if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
         log.info("duplicate_update channel=%s update=%s", inbound.channel, inbound.update_id)
-        return
+        return []
     person = await identify(uow.session, inbound, desk.policy)
-    if person is None:
+    if person is None:  # a stranger in a group: answered on the button only, never queued
         t = translation(desk.policy.default_language)
-        _queue(uow, desk, inbound, [Reply(refusal(t, "access.staff_only", {}))])
-        return
+        return [Reply(refusal(t, "access.staff_only", {}))]
     state, notice = await _load_state(uow, desk, inbound, person)
     context = Context(
         now, translation(person.language), person.language, desk.policy, person.known_name
@@ -72,6 +73,7 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
     replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, person, inbound, outcome)]
     await _save_state(uow, desk, inbound, outcome.state, now)
     _queue(uow, desk, inbound, replies)
+    return replies
 
 
 async def _carry_out(
@@ -126,18 +128,22 @@ async def _save_state(
 
 
 def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
+    """Answers go to the chat the message came from; from a group, to the sender in
+    private, so a case's details never land in front of the whole group."""
+    chat = inbound.sender_id if inbound.is_group else inbound.chat_id
     for reply in replies:
-        queue_reply(uow.session, inbound.channel, inbound.chat_id, reply, desk.clock.now())
+        queue_reply(uow.session, inbound.channel, chat, reply, desk.clock.now())
 
 
-async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> None:
+async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     """After a bug: mark the update handled (so it cannot loop) and say sorry, briefly."""
     conversations = ConversationRepository(uow.session)
     if not await conversations.claim_update(inbound.channel, inbound.update_id, desk.clock.now()):
-        return
+        return []
     t = translation(desk.policy.default_language)
     sorry = t.gettext(
         "Sorry, something went wrong on our side and we could not handle that "
         "message. Please try again in a moment."
     )
     _queue(uow, desk, inbound, [Reply(sorry)])
+    return [Reply(sorry)]

@@ -39,6 +39,7 @@ async def identify(session: AsyncSession, inbound: Inbound, policy: Policy) -> P
     if identity is not None and identity.customer_id is not None:
         customer = await people.customer(identity.customer_id)
         assert customer is not None
+        customer.unreachable_since = None  # they wrote to us: reachable again
         if customer.language is None and inbound.language:
             customer.language = language_of(inbound.language, policy.default_language).value
         return _customer(customer, inbound, policy)

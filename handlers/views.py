@@ -139,4 +139,8 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
         description=case.description,
     )
+    if customer is not None and customer.unreachable_since is not None:
+        text += "\n" + t.gettext(
+            "The customer cannot be messaged on {channel} since {when}."
+        ).format(channel=case.channel, when=local_time(desk, customer.unreachable_since))
     return Reply(text)

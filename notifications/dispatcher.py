@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Protocol
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
@@ -19,17 +20,30 @@ from notifications.senders import Delivered, Outgoing, Sender, SendFailed
 from storage.engine import Database
 from storage.models import MessageRef, OutboxMessage
 from storage.outbox import OutboxRepository
-from storage.uow import unit_of_work
+from storage.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=10)
 
 
+class UnreachableHandler(Protocol):
+    """Told, inside the transaction that parks the message, that a chat refuses us."""
+
+    async def __call__(self, uow: UnitOfWork, channel: str, chat_id: str) -> None: ...
+
+
 class Dispatcher:
-    def __init__(self, db: Database, senders: Mapping[str, Sender], clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        on_unreachable: UnreachableHandler | None = None,
+    ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
+        self.on_unreachable = on_unreachable
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -101,6 +115,8 @@ class Dispatcher:
             assert stored is not None
             stored.attempts += 1
             stored.error = failure.reason[:500]
+            if failure.unreachable and self.on_unreachable is not None:
+                await self.on_unreachable(uow, row.channel, row.chat_id)
             if failure.permanent:
                 stored.status = OutboxStatus.PARKED
                 log.warning(

@@ -27,16 +27,41 @@ class Delivered:
 
 class SendFailed(Exception):
     """A failed platform call. Permanent ones (blocked, chat gone) are parked; others
-    are retried, after `retry_after` seconds when the platform says so."""
+    are retried, after `retry_after` seconds when the platform says so. `unreachable`
+    means the person cannot be messaged at all (e.g. they blocked the bot)."""
 
-    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        retry_after: float | None = None,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class ChannelLimits:
+    """What a platform allows, for the dispatcher to enforce (no adapter sleeps itself).
+
+    Rates are messages per second; None means no limit of that kind."""
+
+    per_chat: float | None = None
+    per_group: float | None = None
+    overall: float | None = None
+    max_text: int | None = None
+
+
+UNLIMITED = ChannelLimits()
 
 
 class Sender(Protocol):
     channel: str
+    limits: ChannelLimits
 
     async def deliver(self, message: Outgoing) -> Delivered: ...

@@ -140,6 +140,16 @@ class CaseRepository:
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def count_overdue(self, now: datetime) -> int:
+        """Open cases with a missed deadline that is neither met nor paused."""
+        late = select(Deadline.case_id).where(
+            Deadline.met_at.is_(None), Deadline.paused_at.is_(None), Deadline.due_at < now
+        )
+        count = await self.session.scalar(
+            select(func.count()).where(Case.id.in_(late), Case.status != CaseStatus.CLOSED)
+        )
+        return count or 0
+
     async def for_customer(self, customer_id: int) -> Sequence[Case]:
         rows = await self.session.scalars(
             select(Case).where(Case.customer_id == customer_id).order_by(Case.created_at.desc())

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from conversations.messages import Inbound, Media
 from notifications.clock import Clock
-from notifications.senders import Delivered, Outgoing
+from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing
 
 CHANNEL = "console"
 
@@ -27,6 +27,7 @@ class ConsoleSender:
     player_chat: str
     out: TextIO = field(default_factory=lambda: sys.stdout)
     channel: str = CHANNEL
+    limits: ChannelLimits = UNLIMITED
     choices: dict[str, list[str]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 

@@ -125,4 +125,4 @@ def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert config.telegram.token is not None
     assert config.telegram.token.get_secret_value() == "123:secret"
     assert config.database.url == "sqlite+aiosqlite:///other.db"
-    assert "secret" not in repr(config.telegram)
+    assert "123:secret" not in repr(config.telegram)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from conversations.messages import Inbound, Media
+from conversations.messages import Inbound, Media, Reply
 from handlers.dispatch import Inbox, dispatch
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Outgoing
@@ -31,6 +31,7 @@ class Chat:
     channel: str = "console"
     is_group: bool = False
     sender: RecordingSender = field(default_factory=RecordingSender)
+    answered: list[Reply] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.chat_id = self.chat_id or self.sender_id
@@ -58,9 +59,11 @@ class Chat:
             sender_name=self.name,
             is_group=self.is_group,
         )
-        await dispatch(Inbox(self.world.db, self.world.desk), inbound)
+        self.answered = await dispatch(Inbox(self.world.db, self.world.desk), inbound)
         await deliver(self.world, self.sender)
-        replies = [m for m in self.sender.sent[before:] if m.chat_id == self.chat_id]
+        # Answers to a press in a group go to the presser's private chat.
+        mine = self.sender_id if self.is_group else self.chat_id
+        replies = [m for m in self.sender.sent[before:] if m.chat_id == mine]
         assert silent or replies, f"the bot said nothing to {text or button!r}"
         return replies
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from notifications.senders import Delivered, Outgoing, SendFailed
+from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
 
 
 @dataclass
 class RecordingSender:
     channel: str = "console"
+    limits: ChannelLimits = UNLIMITED
     sent: list[Outgoing] = field(default_factory=list)
     failures: list[SendFailed] = field(default_factory=list)
 

@@ -1,0 +1,62 @@
+"""Telegram's message rules: HTML escaping, 4096-character limit, 64-byte button data."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+# A raw piece this long stays under MAX_TEXT even if every character is escaped (&amp;).
+_RAW_PIECE = MAX_TEXT // 5
+
+
+class ButtonTooLong(ValueError):
+    """An action does not fit Telegram's 64-byte callback data."""
+
+
+def pages(text: str) -> list[str]:
+    """The escaped text in pieces of at most 4096 characters, split at line boundaries."""
+    chunks: list[str] = []
+    current = ""
+    for line in _lines(text):
+        escaped = html.escape(line, quote=False)
+        if current and len(current) + len(escaped) > MAX_TEXT:
+            chunks.append(current.rstrip("\n"))
+            current = ""
+        current += escaped
+    if current or not chunks:
+        chunks.append(current.rstrip("\n"))
+    return chunks
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their newline; a line too long for one message is cut in raw pieces."""
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > _RAW_PIECE:
+            pieces.append(line[:_RAW_PIECE])
+            line = line[_RAW_PIECE:]
+        pieces.append(line)
+    return pieces
+
+
+def keyboard(choices: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
+    """One button per row: labels in Chinese run long, and rows keep them readable."""
+    if not choices:
+        return None
+    rows = []
+    for choice in choices:
+        data = choice["action"]
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            msg = f"button action over {MAX_CALLBACK_BYTES} bytes: {data!r}"
+            raise ButtonTooLong(msg)
+        rows.append([InlineKeyboardButton(text=choice["label"][:64], callback_data=data)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def address(chat: str) -> tuple[int, int | None]:
+    """'-1001234' -> (chat, None); '-1001234:56' -> (chat, forum topic 56)."""
+    chat_id, _, thread = chat.partition(":")
+    return int(chat_id), int(thread) if thread else None
