@@ -1,0 +1,133 @@
+"""The Telegram channel wired for tests: real aiogram, real HTTP, fake Bot API server.
+
+`Telegram.send(update)` delivers one update the way the chosen mode would (long polling
+or the webhook), waits until it is handled, then drains the outbox through the real
+TelegramSender, so each test step sees every API call it caused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.config import TelegramSettings
+from bot.telegram.runtime import WEBHOOK_PATH, TelegramChannel, make_bot
+from bot.telegram.sender import TelegramSender
+from conversations.policy import Policy, RosterEntry
+from handlers.desk import Desk
+from handlers.dispatch import Inbox
+from handlers.reachability import MarkUnreachable
+from handlers.staffing import sync_roster
+from notifications.dispatcher import Dispatcher
+from storage.uow import unit_of_work
+from tests.fakes.policy import test_policy
+from tests.fakes.telegram_api import FakeBotAPI
+from tests.fakes.world import World
+
+SECRET = "s3cret-token"
+GROUPS = {"product": -1001, "service": -1002, "logistics": -1003, "management": -1009}
+STAFF = {  # name: (department, role, telegram user id)
+    "李雷": ("product", "staff", 2001),
+    "韩梅梅": ("service", "lead", 2002),
+    "物流小刘": ("logistics", "staff", 2003),
+    "张总": ("management", "manager", 2009),
+}
+
+
+def telegram_policy() -> Policy:
+    """The example policy with each department's Telegram group."""
+    policy = test_policy()
+    departments = [
+        d.model_copy(update={"chats": {"telegram": str(GROUPS[d.key])}}) if d.key in GROUPS else d
+        for d in policy.departments
+    ]
+    return policy.model_copy(update={"departments": departments})
+
+
+@dataclass
+class Telegram:
+    api: FakeBotAPI
+    channel: TelegramChannel
+    outbox: Dispatcher
+    mode: str
+    client: TestClient | None = None
+
+    async def send(self, update: dict[str, Any]) -> None:
+        if self.mode == "webhook":
+            assert self.client is not None
+            response = await self.client.post(
+                WEBHOOK_PATH, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            )
+            assert response.status == 200, await response.text()
+        else:
+            self.api.push(update)
+            await self.api.wait_consumed(update["update_id"])
+        await self.drain()
+
+    async def drain(self) -> None:
+        while await self.outbox.deliver_round():
+            pass
+
+    async def post_raw(self, update: dict[str, Any], secret: str | None) -> int:
+        assert self.client is not None
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        response = await self.client.post(WEBHOOK_PATH, json=update, headers=headers)
+        return response.status
+
+
+@asynccontextmanager
+async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
+    api = FakeBotAPI()
+    await api.start()
+    settings = TelegramSettings(
+        token="123:TEST",
+        api_base=api.url,
+        mode=mode,
+        webhook_url="https://desk.example/telegram/webhook",
+        webhook_secret=SECRET,
+    )
+    desk = Desk.build(telegram_policy(), world.clock)
+    world.desk = desk
+    async with unit_of_work(world.db) as uow:
+        await sync_roster(
+            uow,
+            desk,
+            [
+                RosterEntry(name=name, department=dept, role=role, accounts={"telegram": str(uid)})
+                for name, (dept, role, uid) in STAFF.items()
+            ],
+        )
+    bot = make_bot(settings)
+    outbox = Dispatcher(
+        world.db,
+        {"telegram": TelegramSender(bot)},
+        world.clock,
+        on_unreachable=MarkUnreachable(desk),
+    )
+    channel = TelegramChannel(settings, bot, Inbox(world.db, desk, outbox.wake))
+    harness = Telegram(api, channel, outbox, mode)
+    polling: asyncio.Task[None] | None = None
+    try:
+        if mode == "webhook":
+            server = web.Application()
+            channel.mount(server, background=False)
+            harness.client = TestClient(TestServer(server, host="127.0.0.1"))
+            await harness.client.start_server()
+        else:
+            polling = asyncio.create_task(channel.poll())
+        yield harness
+    finally:
+        if polling is not None:
+            await channel.dispatcher.stop_polling()
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+        if harness.client is not None:
+            await harness.client.close()
+        await bot.session.close()
+        await api.stop()

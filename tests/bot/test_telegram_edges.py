@@ -1,0 +1,154 @@
+"""Telegram edge cases with the real client over HTTP (webhook mode; both backends)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from conversations.values import OutboxStatus
+from storage.models import Case, CaseEvent, Customer, OutboxMessage
+from storage.uow import UnitOfWork
+from tests.bot.telegram_harness import GROUPS, Telegram, running
+from tests.fakes.telegram_api import button_update, message_update, user
+from tests.fakes.world import World
+
+CUSTOMER = user(1001)
+LI, LIU, STRANGER = user(2001, "李雷"), user(2003, "物流小刘"), user(5555, "路人")
+
+
+async def file(tg: Telegram, text: str = "电视机屏幕有坏点") -> None:
+    for update in (
+        message_update(CUSTOMER, text),
+        button_update(CUSTOMER, 1001, "category:product_quality"),
+        button_update(CUSTOMER, 1001, "skip:details"),
+        button_update(CUSTOMER, 1001, "wanted:repair"),
+        button_update(CUSTOMER, 1001, "confirm:submit"),
+    ):
+        await tg.send(update)
+
+
+async def rows(world: World, model: type) -> list:  # type: ignore[type-arg]
+    async def query(uow: UnitOfWork) -> list:  # type: ignore[type-arg]
+        return list(await uow.session.scalars(select(model)))
+
+    return await world.read(query)
+
+
+async def number(world: World) -> str:
+    (case,) = await rows(world, Case)
+    return str(case.number)
+
+
+async def test_taps_by_strangers_and_other_departments_are_refused(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        await file(tg)
+        n = await number(world)
+        events = len(await rows(world, CaseEvent))
+        await tg.send(button_update(STRANGER, GROUPS["product"], f"take:{n}"))
+        assert "员工" in tg.api.sent("answerCallbackQuery")[-1]["text"]
+        assert tg.api.texts_to(5555) == []  # nothing sent to a stranger
+        await tg.send(button_update(LIU, GROUPS["product"], f"take:{n}"))
+        assert "属于" in tg.api.sent("answerCallbackQuery")[-1]["text"]
+        assert len(await rows(world, CaseEvent)) == events
+        assert (await rows(world, Case))[0].handler_id is None
+
+
+async def test_stale_buttons_say_the_case_moved_on(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        await file(tg)
+        n = await number(world)
+        await tg.send(button_update(LI, GROUPS["product"], f"take:{n}"))
+        await tg.send(button_update(LI, GROUPS["product"], f"take:{n}"))
+        assert "李雷" in tg.api.sent("answerCallbackQuery")[-1]["text"]  # already handled by
+        await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))  # an old summary button
+        assert len(await rows(world, Case)) == 1
+
+
+async def test_a_duplicate_update_has_no_second_effect(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        update = message_update(CUSTOMER, "/start", update_id=777_001)
+        await tg.send(update)
+        await tg.send(update)
+        assert len(tg.api.sent("sendMessage", 1001)) == 1
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"), [("wrong", "wrong_secret"), (None, "missing_secret")]
+)
+async def test_webhook_refuses_a_wrong_or_missing_secret(
+    world: World, secret: str | None, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(world, "webhook") as tg:
+        with caplog.at_level(logging.WARNING):
+            status = await tg.post_raw(message_update(CUSTOMER, "/start"), secret)
+        assert status == 401
+        assert f"telegram_webhook_refused reason={reason}" in caplog.text
+        assert tg.api.sent("sendMessage") == []
+
+
+async def test_a_blocked_customer_is_marked_unreachable_and_the_case_goes_on(
+    world: World,
+) -> None:
+    async with running(world, "webhook") as tg:
+        await file(tg)
+        n = await number(world)
+        tg.api.blocked_chats.add(1001)
+        await tg.send(button_update(LI, GROUPS["product"], f"take:{n}"))  # tells the customer
+        (customer,) = await rows(world, Customer)
+        assert customer.unreachable_since is not None
+        parked = [m for m in await rows(world, OutboxMessage) if m.status is OutboxStatus.PARKED]
+        assert len(parked) == 1 and "blocked" in (parked[0].error or "")
+        assert any("无法通过 telegram 联系" in t for t in tg.api.texts_to(GROUPS["product"]))
+        await tg.send(message_update(LI, f"/valid {n} 属实"))  # the case goes on
+        assert "已完成" in tg.api.texts_to(2001)[-1]
+        await tg.send(message_update(LI, f"/case {n}"))
+        assert "无法通过 telegram 联系该客户" in tg.api.texts_to(2001)[-1]
+
+
+async def test_a_5000_character_description_is_kept_and_split_for_display(world: World) -> None:
+    story = "\n".join(f"第{i}行：水壶漏水，<底部>有裂缝 & 滴水。" for i in range(260))
+    assert len(story) > 5000
+    async with running(world, "webhook") as tg:
+        await tg.send(message_update(CUSTOMER, story))
+        await tg.send(button_update(CUSTOMER, 1001, "category:product_quality"))
+        await tg.send(button_update(CUSTOMER, 1001, "skip:details"))
+        before = len(tg.api.sent("sendMessage", 1001))
+        await tg.send(button_update(CUSTOMER, 1001, "wanted:repair"))
+        summary = tg.api.sent("sendMessage", 1001)[before:]
+        assert len(summary) >= 2 and all(len(p["text"]) <= 4096 for p in summary)
+        assert "reply_markup" in summary[-1] and "reply_markup" not in summary[0]
+        await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
+        (case,) = await rows(world, Case)
+        assert case.description == story
+
+
+async def test_rate_limited_sends_wait_and_then_go(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        tg.api.rate_limit_next = 1
+        await tg.send(message_update(CUSTOMER, "/start"))
+        assert tg.api.texts_to(1001) == []  # 429: waiting out retry_after
+        world.clock.advance(seconds=4)
+        await tg.drain()
+        assert len(tg.api.texts_to(1001)) == 1
+
+
+async def test_an_edit_to_the_same_text_is_not_an_error(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        await file(tg)
+        n = await number(world)
+        await tg.send(message_update(LI, f"/case {n}"))
+        # Re-posting the unchanged card edits it to the same text: Telegram says "not
+        # modified", which the sender treats as delivered rather than a failure.
+        from handlers.alerts import post_card
+        from storage.cases import CaseRepository
+        from storage.uow import unit_of_work
+
+        async with unit_of_work(world.db) as uow:
+            case = await CaseRepository(uow.session).by_number(n)
+            assert case is not None
+            await post_card(uow.session, tg.channel.inbox.desk, case)
+        await tg.drain()
+        statuses = {m.status for m in await rows(world, OutboxMessage)}
+        assert statuses == {OutboxStatus.SENT}
