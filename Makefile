@@ -34,6 +34,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/report_100k.py
+	$(BIN)/python benchmarks/report_100k.py --backend postgresql
+	$(BIN)/python benchmarks/telegram_inbound.py
+	$(BIN)/python benchmarks/telegram_inbound.py --backend postgresql
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -71,9 +72,19 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     await _route(session, desk, case)
     first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
     deadlines.start(session, desk, case, _answer_step(case), now)
-    await session.flush()
+    await _number(session, desk, case)
     await _announce(session, desk, case, first.due_at, words)
     return case
+
+
+async def _number(session: AsyncSession, desk: Desk, case: Case) -> None:
+    """Take the month's next serial as late as possible: its counter row stays locked
+    until commit, so everything done after this waits for every concurrent filing."""
+    prefix = desk.policy.case_prefix
+    period = case.created_at.astimezone(desk.calendar.zone).strftime("%Y%m")
+    serial = await CaseRepository(session).next_serial(prefix, period)
+    case.number = f"{prefix}{period}-{serial:04d}"
+    await session.flush()
 
 
 def _validate(desk: Desk, new: NewCase) -> None:
@@ -90,13 +101,11 @@ def _validate(desk: Desk, new: NewCase) -> None:
 async def _create(session: AsyncSession, desk: Desk, customer_id: int, new: NewCase) -> Case:
     now, policy = desk.clock.now(), desk.policy
     repository = CaseRepository(session)
-    period = now.astimezone(desk.calendar.zone).strftime("%Y%m")
-    serial = await repository.next_serial(policy.case_prefix, period)
     subject = subject_key(new)
     window = now - timedelta(days=policy.grading.collective_window_days)
     repeat = await repository.customer_raised_before(customer_id, new.category, subject, window)
     case = Case(
-        number=f"{policy.case_prefix}{period}-{serial:04d}",
+        number=f"~{uuid.uuid4().hex[:24]}",  # provisional, never committed: see _number
         kind=new.kind,
         category=new.category,
         severity=policy.grading.grades[0],

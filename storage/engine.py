@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +20,16 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 @dataclass(frozen=True)
 class Database:
-    """The engine and the session factory built from it; one per process."""
+    """The engine and the session factory built from it; one per process.
+
+    `writer` queues this process's SQLite write transactions in order. SQLite allows one
+    writer at a time; without the queue, waiting writers poll with the busy handler's
+    growing sleeps, which is what made the slowest updates take seconds under load.
+    (Other processes on the same file still wait through the busy timeout.)"""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    writer: asyncio.Lock | None = None
 
     @property
     def dialect(self) -> str:
@@ -34,9 +41,11 @@ class Database:
 
 def open_database(url: str, **engine_options: Any) -> Database:
     engine = create_async_engine(url, **engine_options)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+        return Database(engine, sessions, asyncio.Lock())
+    return Database(engine, sessions)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

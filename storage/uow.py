@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ async def unit_of_work(db: Database, *, readonly: bool = False) -> AsyncIterator
 
     Hooks are dropped on rollback, so nothing announces a change that did not happen.
     """
-    async with db.sessions() as session:
+    queue = db.writer if db.writer is not None and not readonly else contextlib.nullcontext()
+    async with queue, db.sessions() as session:
         if readonly:
             await session.connection(execution_options={"readonly": True})
         uow = UnitOfWork(session)

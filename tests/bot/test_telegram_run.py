@@ -17,22 +17,28 @@ async def test_run_serves_a_bot_against_a_local_bot_api_server(tmp_path: Path) -
     await api.start()
     config = tmp_path / "desk.toml"
     config.write_text(EXAMPLE_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    env = {**os.environ, "COMPLAINTDESK_TELEGRAM__TOKEN": "123:RUN",
-           "COMPLAINTDESK_TELEGRAM__API_BASE": api.url,
-           "COMPLAINTDESK_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
-           "COMPLAINTDESK_WEB__PORT": "0"}
+    env = {
+        **os.environ,
+        "COMPLAINTDESK_TELEGRAM__TOKEN": "123:RUN",
+        "COMPLAINTDESK_TELEGRAM__API_BASE": api.url,
+        "COMPLAINTDESK_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
+        "COMPLAINTDESK_WEB__PORT": "0",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from bot.cli import main; main()", "run", "--config", str(config),
-        env=env, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "run",
+        "--config",
+        str(config),
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         async with asyncio.timeout(60):
-            while not any(c.method == "getUpdates" for c in api.calls):
-                await asyncio.sleep(0.05)
-            update = message_update(user(4242), "/start")
-            api.push(update)
-            while not api.sent("sendMessage", 4242):
-                await asyncio.sleep(0.05)
+            await api.wait_for(lambda: any(c.method == "getUpdates" for c in api.calls))
+            api.push(message_update(user(4242), "/start"))
+            await api.wait_for(lambda: bool(api.sent("sendMessage", 4242)))
         assert "我要投诉" in str(api.sent("sendMessage", 4242)[0]["reply_markup"])
         assert api.sent("setMyCommands")  # the command menu was set
     finally:

@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ class FakeBotAPI:
     blocked_chats: set[int] = field(default_factory=set)
     rate_limit_next: int = 0
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _consumed_offset: int = 0
@@ -76,6 +78,12 @@ class FakeBotAPI:
     def texts_to(self, chat_id: int) -> list[str]:
         return [p["text"] for p in self.sent("sendMessage", chat_id)]
 
+    async def wait_for(self, condition: Callable[[], bool]) -> None:
+        """Until a call makes `condition` true (checked after every call)."""
+        while not condition():
+            self._called.clear()
+            await self._called.wait()
+
     def push(self, update: dict[str, Any]) -> None:
         self._updates.append(update)
         self._arrived.set()
@@ -95,6 +103,7 @@ class FakeBotAPI:
         params = {key: _decoded(str(value)) for key, value in form.items()}
         call = Call(method, params)
         self.calls.append(call)
+        self._called.set()
         handler = getattr(self, f"_{method}", None)
         response: web.Response = _ok(True) if handler is None else await handler(params)
         call.status = response.status
