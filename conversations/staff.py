@@ -57,7 +57,9 @@ BUTTONS = {
     "approve": "approve",
     "send_back": "sendback",
     "review": "review",
+    "reassign": "reassign",
 }
+LEADS = {"lead", "manager"}
 
 
 def help_text(t: NullTranslations) -> str:
@@ -85,6 +87,8 @@ def on_button(state: State, button: str, ctx: Context) -> Outcome:
     name = BUTTONS.get(action)
     if name is None or not number:
         return say(state, Reply(help_text(ctx.t)))
+    if name == "reassign" and ctx.role not in LEADS:
+        return say(state, Reply(ctx.t.gettext("Only leads and managers can reassign a case.")))
     return run(COMMANDS[name], number, [], "", ctx)
 
 
@@ -119,21 +123,37 @@ def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
 
 
 def run(command: Command, number: str, words: list[str], text: str, ctx: Context) -> Outcome:
-    if command.ask_text is not None and not text:
+    if command.ask_text is not None and (not text or len(words) < len(command.words)):
         pending = {"command": command.name, "number": number, "words": words}
-        return say(State(FLOW, "text", pending), Reply(command.ask_text(ctx.t)))
+        return say(State(FLOW, "text", pending), Reply(_ask_for(command, words, ctx)))
     if len(text) > MAX_TEXT:
         limit = ctx.t.gettext("Please keep it under {limit} characters.")
         return say(State(IDLE), Reply(limit.format(limit=MAX_TEXT)))
     return say(State(IDLE), intents=(intent_for(command.name, number, words, text),))
 
 
+def _ask_for(command: Command, words: list[str], ctx: Context) -> str:
+    """What to send next: the missing words first (e.g. the department), then the text."""
+    assert command.ask_text is not None
+    if len(words) < len(command.words):
+        ask = ctx.t.gettext("Send: {words} and the reason, e.g. {example}")
+        example = {"department": "logistics", "grade": "important"}
+        missing = command.words[len(words) :]
+        sample = " ".join(example.get(word, word) for word in missing) + " ..."
+        return ask.format(words=" ".join(missing), example=sample)
+    return command.ask_text(ctx.t)
+
+
 def fill_text(state: State, text: str, ctx: Context) -> Outcome:
     command = COMMANDS[state.data["command"]]
-    if not text:
-        assert command.ask_text is not None
-        return say(state, Reply(command.ask_text(ctx.t)))
-    return run(command, state.data["number"], list(state.data["words"]), text, ctx)
+    words = list(state.data["words"])
+    parts = text.split()
+    missing = len(command.words) - len(words)
+    if missing > 0 and len(parts) > missing:
+        words, text = words + parts[:missing], " ".join(parts[missing:])
+    if not text or len(words) < len(command.words):
+        return say(state, Reply(_ask_for(command, words, ctx)))
+    return run(command, state.data["number"], words, text, ctx)
 
 
 def intent_for(name: str, number: str, words: list[str], text: str) -> Intent:

@@ -34,6 +34,7 @@ class Context:
     language: Language
     policy: Policy
     known_name: str | None = None
+    role: str | None = None  # staff only: "staff", "lead" or "manager"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from conversations.messages import Option
 from conversations.values import CaseStatus
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
+from handlers.lifecycle import OPEN_WORK
 from notifications.notices import Notifier
 from storage.models import Case
 
@@ -24,4 +25,6 @@ async def post_card(session: AsyncSession, desk: Desk, case: Case) -> None:
     choices = [Option(language.gettext("Details"), f"details:{case.number}")]
     if case.status is CaseStatus.ASSIGNED:
         choices.insert(0, Option(language.gettext("Take"), f"take:{case.number}"))
+    if case.status in OPEN_WORK:  # leads and managers only; others are refused
+        choices.append(Option(language.gettext("Reassign"), f"reassign:{case.number}"))
     notifier.department(case, case.department, text, choices, purpose=CARD)

@@ -65,8 +65,9 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
         t = translation(desk.policy.default_language)
         return [Reply(refusal(t, "access.staff_only", {}))]
     state, notice = await _load_state(uow, desk, inbound, person)
+    role = person.actor.role.value if person.actor.role else None
     context = Context(
-        now, translation(person.language), person.language, desk.policy, person.known_name
+        now, translation(person.language), person.language, desk.policy, person.known_name, role
     )
     flow = staff.step if person.is_staff else customer.step
     outcome = flow(state, inbound, context)
@@ -93,8 +94,14 @@ async def _carry_out(
 
 
 def conversation_key(inbound: Inbound) -> str:
-    """Private chats have one conversation; in a group each member has their own."""
-    return f"{inbound.chat_id}#{inbound.sender_id}" if inbound.is_group else inbound.chat_id
+    """A press in a group continues in the presser's private chat (where any follow-up
+    question is asked and answered), so both share one conversation."""
+    return private_chat(inbound)
+
+
+def private_chat(inbound: Inbound) -> str:
+    """On every platform we serve, a person's private chat is addressed by their id."""
+    return inbound.sender_id if inbound.is_group else inbound.chat_id
 
 
 async def _load_state(
@@ -130,7 +137,7 @@ async def _save_state(
 def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
     """Answers go to the chat the message came from; from a group, to the sender in
     private, so a case's details never land in front of the whole group."""
-    chat = inbound.sender_id if inbound.is_group else inbound.chat_id
+    chat = private_chat(inbound)
     for reply in replies:
         queue_reply(uow.session, inbound.channel, chat, reply, desk.clock.now())
 

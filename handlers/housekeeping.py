@@ -46,7 +46,7 @@ async def expire_conversations(uow: UnitOfWork, desk: Desk) -> int:
     """Tell people whose half-finished conversation expired; reset it to idle."""
     now, expired = desk.clock.now(), 0
     for row in await ConversationRepository(uow.session).expired(now):
-        if row.flow != "idle" and "#" not in row.chat_id:  # groups: nobody to tell
+        if row.flow != "idle":
             t = translation(await _language(uow, desk, row.channel, row.chat_id))
             queue_reply(
                 uow.session, row.channel, row.chat_id, Reply(notices.conversation_expired(t)), now

@@ -152,3 +152,20 @@ async def test_an_edit_to_the_same_text_is_not_an_error(world: World) -> None:
         await tg.drain()
         statuses = {m.status for m in await rows(world, OutboxMessage)}
         assert statuses == {OutboxStatus.SENT}
+
+
+async def test_reassign_button_is_for_leads_and_managers(world: World) -> None:
+    zhang = user(2009, "张总")
+    async with running(world, "webhook") as tg:
+        await file(tg)
+        n = await number(world)
+        card = tg.api.sent("sendMessage", GROUPS["product"])[-1]
+        assert f"reassign:{n}" in str(card["reply_markup"])
+        await tg.send(button_update(LI, GROUPS["product"], f"reassign:{n}"))
+        assert "主管" in tg.api.sent("answerCallbackQuery")[-1]["text"]
+        await tg.send(button_update(zhang, GROUPS["product"], f"reassign:{n}"))
+        assert "logistics" in tg.api.texts_to(2009)[-1]  # asks for department and reason
+        await tg.send(message_update(zhang, "logistics 运输途中损坏"))
+        (case,) = await rows(world, Case)
+        assert (case.department, case.status.value) == ("logistics", "assigned")
+        assert any(n in text for text in tg.api.texts_to(GROUPS["logistics"]))

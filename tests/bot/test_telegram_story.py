@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from conversations.values import CaseStatus
-from storage.models import Case, CaseEvent
+from storage.models import Attachment, Case, CaseEvent
 from storage.uow import UnitOfWork
 from tests.bot.telegram_harness import GROUPS, running
 from tests.fakes.telegram_api import button_update, message_update, user
@@ -50,6 +50,11 @@ async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
         await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
         case = await the_case(world)
         assert case.number in api.texts_to(1001)[-1] and case.source == "store42"
+
+        async def photos(uow: UnitOfWork) -> list[str]:
+            return list(await uow.session.scalars(select(Attachment.file_ref)))
+
+        assert await world.read(photos) == ["ph-1"]  # the largest size of the photo
 
         card = api.sent("sendMessage", GROUPS["product"])[-1]
         assert f"take:{case.number}" in buttons(card)

@@ -39,6 +39,7 @@ async def test_filing_queues_customer_receipt_and_department_card(world: World) 
     assert [c["action"] for c in sender.sent[-1].choices] == [
         f"take:{case.number}",
         f"details:{case.number}",
+        f"reassign:{case.number}",
     ]
 
 
