@@ -93,21 +93,17 @@ async def _carry_out(
     return replies
 
 
-def conversation_key(inbound: Inbound) -> str:
-    """A press in a group continues in the presser's private chat (where any follow-up
-    question is asked and answered), so both share one conversation."""
-    return private_chat(inbound)
-
-
 def private_chat(inbound: Inbound) -> str:
-    """On every platform we serve, a person's private chat is addressed by their id."""
+    """Where a person's conversation lives and answers go. A press in a group continues
+    in the presser's private chat (follow-up questions are asked and answered there); on
+    every platform we serve, a person's private chat is addressed by their id."""
     return inbound.sender_id if inbound.is_group else inbound.chat_id
 
 
 async def _load_state(
     uow: UnitOfWork, desk: Desk, inbound: Inbound, person: Person
 ) -> tuple[State, list[Reply]]:
-    row = await ConversationRepository(uow.session).load(inbound.channel, conversation_key(inbound))
+    row = await ConversationRepository(uow.session).load(inbound.channel, private_chat(inbound))
     if row is None:
         return State(), []
     state = State(row.flow, row.step, dict(row.data))
@@ -127,7 +123,7 @@ async def _save_state(
     expires = None if state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
     await ConversationRepository(uow.session).save(
         inbound.channel,
-        conversation_key(inbound),
+        private_chat(inbound),
         (state.flow, state.step, state.data),
         now,
         expires,
