@@ -1,21 +1,27 @@
-"""Deliver the outbox: in order per chat, never holding a transaction across a send.
+"""Deliver the outbox: in order per chat, within each platform's limits, exactly where it
+should go, and never holding a transaction across a network call.
 
-Each round reads the oldest pending message of every chat, sends them, and records each
-result in its own short transaction. A crash between a send and its record sends that
-message again on restart (at least once); nothing is ever lost.
+A round claims the ready head of each chat under a short lease (in one transaction,
+skipping rows another process is claiming), paces them through the channel's limiter,
+sends outside any transaction, and records each result in its own short transaction.
+A crash after a send and before its record sends that message again once the lease runs
+out (at least once); nothing is ever lost, and two dispatchers never send the same row
+at the same time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
+from notifications.limits import Limiter
 from notifications.senders import Delivered, Outgoing, Sender, SendFailed
 from storage.engine import Database
 from storage.models import MessageRef, OutboxMessage
@@ -24,6 +30,7 @@ from storage.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=10)
+LEASE = timedelta(minutes=2)
 
 
 class UnreachableHandler(Protocol):
@@ -44,11 +51,18 @@ class Dispatcher:
         self.senders = dict(senders)
         self.clock = clock
         self.on_unreachable = on_unreachable
+        self.limiters = {name: Limiter(sender.limits) for name, sender in self.senders.items()}
         self._wake = asyncio.Event()
+        self._paced_until: datetime | None = None
 
     def wake(self) -> None:
         """Called after a commit that queued messages."""
         self._wake.set()
+
+    @property
+    def paced_until(self) -> datetime | None:
+        """After a round: when the limits next allow a message that had to wait."""
+        return self._paced_until
 
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Deliver until cancelled; polls too, for rows other processes wrote."""
@@ -57,17 +71,48 @@ class Dispatcher:
                 pass
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), await self._sleep_for(poll_seconds))
 
-    async def deliver_round(self, batch: int = 100) -> int:
-        """Send the head message of each ready chat once; returns how many were tried."""
+    async def _sleep_for(self, poll_seconds: float) -> float:
+        """Until the next message may go (a pace or a retry wait), at most a poll."""
         async with unit_of_work(self.db, readonly=True) as uow:
-            outbox = OutboxRepository(uow.session)
-            heads = await outbox.heads_of_chats(self.clock.now(), batch, list(self.senders))
-            work = [(row, await self._edit_target(outbox, row)) for row in heads]
-        for row, edit_of in work:
+            waiting = await OutboxRepository(uow.session).next_ready(list(self.senders))
+        soonest = min((t for t in (waiting, self._paced_until) if t is not None), default=None)
+        if soonest is None:
+            return poll_seconds
+        return min(poll_seconds, max(0.01, (soonest - self.clock.now()).total_seconds()))
+
+    async def deliver_round(self, batch: int = 200) -> int:
+        """Send the head message of each ready chat once; returns how many were sent or
+        failed (0 when nothing could go now)."""
+        claimed = await self._claim(batch)
+        for row, edit_of in claimed:
             await self._deliver(row, edit_of)
-        return len(work)
+        return len(claimed)
+
+    async def _claim(self, batch: int) -> list[tuple[OutboxMessage, str | None]]:
+        now = self.clock.now()
+        self._paced_until = None
+        claimed: list[tuple[OutboxMessage, str | None]] = []
+        async with unit_of_work(self.db) as uow:
+            outbox = OutboxRepository(uow.session)
+            for row in await outbox.claimable_heads(now, batch, list(self.senders)):
+                if not self._pace(row, now):
+                    continue
+                row.claimed_until = now + LEASE
+                claimed.append((row, await self._edit_target(outbox, row)))
+        return claimed
+
+    def _pace(self, row: OutboxMessage, now: datetime) -> bool:
+        """Reserve a send slot within the channel's limits, or note when one frees up."""
+        sender, limiter = self.senders[row.channel], self.limiters[row.channel]
+        group = sender.is_group(row.chat_id)
+        ready = limiter.ready_at(row.chat_id, group, now)
+        if ready > now:
+            self._paced_until = min(ready, self._paced_until or ready)
+            return False
+        limiter.record(row.chat_id, group, now)
+        return True
 
     async def _edit_target(self, outbox: OutboxRepository, row: OutboxMessage) -> str | None:
         if row.purpose is None or row.case_id is None:
@@ -81,6 +126,7 @@ class Dispatcher:
             text=str(row.payload.get("text", "")),
             choices=list(row.payload.get("choices", [])),
             edit_of=edit_of,
+            image=_image(row.payload),
         )
         try:
             delivered = await self.senders[row.channel].deliver(message)
@@ -97,6 +143,7 @@ class Dispatcher:
             assert stored is not None
             stored.status, stored.sent_at = OutboxStatus.SENT, self.clock.now()
             stored.attempts += 1
+            stored.claimed_until = None
             stored.platform_message_id = delivered.platform_message_id
             if row.purpose and row.case_id and edit_of is None and delivered.platform_message_id:
                 OutboxRepository(uow.session).add_ref(
@@ -114,6 +161,7 @@ class Dispatcher:
             stored = await uow.session.get(OutboxMessage, row.id)
             assert stored is not None
             stored.attempts += 1
+            stored.claimed_until = None
             stored.error = failure.reason[:500]
             if failure.unreachable and self.on_unreachable is not None:
                 await self.on_unreachable(uow, row.channel, row.chat_id)
@@ -135,3 +183,9 @@ class Dispatcher:
                 stored.attempts,
                 wait.total_seconds(),
             )
+
+
+def _image(payload: dict[str, object]) -> bytes | None:
+    """A picture travels in the payload as base64 (a digest's chart, tens of KB)."""
+    encoded = payload.get("image")
+    return base64.b64decode(encoded) if isinstance(encoded, str) else None

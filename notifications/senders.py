@@ -18,6 +18,7 @@ class Outgoing:
     text: str
     choices: list[dict[str, str]] = field(default_factory=list)
     edit_of: str | None = None
+    image: bytes | None = None  # a PNG to show with the text (digest charts)
 
 
 @dataclass(frozen=True)
@@ -63,5 +64,9 @@ UNLIMITED = ChannelLimits()
 class Sender(Protocol):
     channel: str
     limits: ChannelLimits
+
+    def is_group(self, chat_id: str) -> bool:
+        """Whether the chat is a group (paced by the per-group limit)."""
+        ...
 
     async def deliver(self, message: Outgoing) -> Delivered: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import OutboxStatus
@@ -19,24 +19,59 @@ class OutboxRepository:
     def enqueue(self, message: OutboxMessage) -> None:
         self.session.add(message)
 
-    async def heads_of_chats(
+    async def claimable_heads(
         self, now: datetime, limit: int, channels: Sequence[str]
     ) -> Sequence[OutboxMessage]:
-        """The oldest pending message of each chat that is ready to go: order per chat
-        holds because a chat's later messages wait until its head is sent or parked."""
+        """The oldest pending message of each chat, ready and not leased to a dispatcher.
+
+        Order per chat holds: a chat's later messages wait until its head is sent or
+        parked. Rows are locked for the claim; rows another process is claiming right
+        now are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
         heads = (
             select(func.min(OutboxMessage.id))
             .where(OutboxMessage.status == OutboxStatus.PENDING)
             .where(OutboxMessage.channel.in_(channels))
             .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
         )
+        free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
         rows = await self.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.id.in_(heads), OutboxMessage.not_before <= now)
+            .where(OutboxMessage.id.in_(heads), OutboxMessage.not_before <= now, free)
             .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return rows.all()
+
+    async def next_ready(self, channels: Sequence[str]) -> datetime | None:
+        """When the earliest waiting message may go (for the dispatcher's sleep)."""
+        return await self.session.scalar(
+            select(func.min(OutboxMessage.not_before)).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.channel.in_(channels),
+            )
+        )
+
+    async def parked(self, limit: int = 50) -> Sequence[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PARKED)
+            .order_by(OutboxMessage.id.desc())
             .limit(limit)
         )
         return rows.all()
+
+    async def retry_parked(self, now: datetime, ids: Sequence[int] | None = None) -> int:
+        """Put parked messages back in line (all, or the given ids)."""
+        query = (
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PARKED)
+            .values(status=OutboxStatus.PENDING, not_before=now, claimed_until=None, error=None)
+        )
+        if ids:
+            query = query.where(OutboxMessage.id.in_(ids))
+        result = await self.session.execute(query)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def backlog(self) -> dict[OutboxStatus, int]:
         rows = await self.session.execute(

@@ -31,6 +31,9 @@ class ConsoleSender:
     choices: dict[str, list[str]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    def is_group(self, chat_id: str) -> bool:
+        return False  # a terminal paces nothing
+
     async def deliver(self, message: Outgoing) -> Delivered:
         mine = message.chat_id == self.player_chat
         head = "bot>" if mine else f"[to {message.chat_id}{' (edited)' if message.edit_of else ''}]"

@@ -28,6 +28,9 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")  # Telegram's group and channel ids are negative
+
     async def deliver(self, message: Outgoing) -> Delivered:
         try:
             if message.edit_of is not None:

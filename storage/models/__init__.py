@@ -9,7 +9,13 @@ from storage.models.cases import (
     SupportingDepartment,
     Survey,
 )
-from storage.models.messaging import Conversation, MessageRef, OutboxMessage, ProcessedUpdate
+from storage.models.messaging import (
+    Conversation,
+    DigestRun,
+    MessageRef,
+    OutboxMessage,
+    ProcessedUpdate,
+)
 from storage.models.people import Customer, Identity, Staff, StaffInvite
 
 __all__ = [
@@ -20,6 +26,7 @@ __all__ = [
     "Conversation",
     "Customer",
     "Deadline",
+    "DigestRun",
     "Identity",
     "MessageRef",
     "OutboxMessage",

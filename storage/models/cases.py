@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conversations.values import ActorKind, CaseKind, CaseStatus, Urgency, Validity, Wanted
@@ -88,7 +88,16 @@ class Deadline(Base):
     """A service-level step's due time (POLICY §5); met, fired and paused are recorded."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_open_due", "met_at", "paused_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_deadlines_open_due", "met_at", "paused_at", "due_at"),
+        # The watcher's question, "what falls due next?", reads only this small index.
+        Index(
+            "ix_deadlines_to_fire",
+            "due_at",
+            postgresql_where=text("met_at IS NULL AND paused_at IS NULL AND fired_at IS NULL"),
+            sqlite_where=text("met_at IS NULL AND paused_at IS NULL AND fired_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -48,6 +48,7 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
     platform_message_id: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(String(500))
 
@@ -64,6 +65,16 @@ class MessageRef(Base):
     chat_id: Mapped[str] = mapped_column(String(128))
     purpose: Mapped[str] = mapped_column(String(64))
     platform_message_id: Mapped[str] = mapped_column(String(128))
+
+
+class DigestRun(Base):
+    """One digest per recipient per local day: the row is the claim, so reruns skip it."""
+
+    __tablename__ = "digest_runs"
+
+    recipient: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime]
 
 
 class ProcessedUpdate(Base):

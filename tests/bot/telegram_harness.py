@@ -26,7 +26,9 @@ from handlers.reachability import MarkUnreachable
 from handlers.staffing import sync_roster
 from notifications.dispatcher import Dispatcher
 from storage.uow import unit_of_work
+from tests.fakes.clock import FakeClock
 from tests.fakes.policy import test_policy
+from tests.fakes.senders import drain
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.fakes.world import World
 
@@ -56,6 +58,7 @@ class Telegram:
     channel: TelegramChannel
     outbox: Dispatcher
     mode: str
+    clock: FakeClock
     client: TestClient | None = None
 
     async def send(self, update: dict[str, Any]) -> None:
@@ -71,8 +74,7 @@ class Telegram:
         await self.drain()
 
     async def drain(self) -> None:
-        while await self.outbox.deliver_round():
-            pass
+        await drain(self.outbox, self.clock)
 
     async def post_raw(self, update: dict[str, Any], secret: str | None) -> int:
         assert self.client is not None
@@ -111,7 +113,7 @@ async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
         on_unreachable=MarkUnreachable(desk),
     )
     channel = TelegramChannel(settings, bot, Inbox(world.db, desk, outbox.wake))
-    harness = Telegram(api, channel, outbox, mode)
+    harness = Telegram(api, channel, outbox, mode, world.clock)
     polling: asyncio.Task[None] | None = None
     try:
         if mode == "webhook":
