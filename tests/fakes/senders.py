@@ -37,3 +37,34 @@ async def drain(dispatcher: Dispatcher, clock: FakeClock) -> None:
         if dispatcher.paced_until is None:
             return
         clock.set(dispatcher.paced_until)
+
+
+@dataclass
+class LimitCheckingSender:
+    """A channel that enforces Telegram-like limits itself and counts every violation."""
+
+    clock: FakeClock
+    channel: str = "limited"
+    limits: ChannelLimits = field(
+        default_factory=lambda: ChannelLimits(per_chat=1.0, per_group=20 / 60, overall=25.0)
+    )
+    sends: list[tuple[str, object]] = field(default_factory=list)
+    delivered_ids: list[str] = field(default_factory=list)
+    violations: int = 0
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        now = self.clock.now()
+        mine = [at for chat, at in self.sends if chat == message.chat_id]
+        if mine and (now - mine[-1]).total_seconds() < 1:  # type: ignore[operator]
+            self.violations += 1
+        if self.is_group(message.chat_id):
+            minute = [at for at in mine if (now - at).total_seconds() < 60]  # type: ignore[operator]
+            self.violations += len(minute) >= 20
+        second = [at for _, at in self.sends if (now - at).total_seconds() < 1]  # type: ignore[operator]
+        self.violations += len(second) >= 25
+        self.sends.append((message.chat_id, now))
+        self.delivered_ids.append(message.text)
+        return Delivered(str(len(self.sends)))
