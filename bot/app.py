@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 
@@ -22,17 +23,21 @@ from bot.web import health_route, start_server
 from handlers.boundary import perform
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
+from handlers.grading import raise_long_open
 from handlers.housekeeping import expire_conversations, remind_surveys
+from handlers.overdue import FireDeadline
 from handlers.reachability import MarkUnreachable
 from handlers.staffing import sync_roster
 from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Sender
+from notifications.watcher import Watcher
 from storage.engine import Database, open_database
 from storage.migrate import migrate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
+SWEEPS = (remind_surveys, expire_conversations, raise_long_open)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class App:
     db: Database
     desk: Desk
     dispatcher: Dispatcher
+    watcher: Watcher
     inbox: Inbox
     telegram: TelegramChannel | None = None
 
@@ -54,9 +60,15 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     if bot is not None:
         senders["telegram"] = TelegramSender(bot)
     dispatcher = Dispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
-    inbox = Inbox(db, desk, dispatcher.wake)
+    watcher = Watcher(db, clock, FireDeadline(desk))
+
+    def after_commit() -> None:
+        dispatcher.wake()  # replies to send
+        watcher.wake()  # perhaps an earlier deadline
+
+    inbox = Inbox(db, desk, after_commit)
     telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
-    return App(config, db, desk, dispatcher, inbox, telegram)
+    return App(config, db, desk, dispatcher, watcher, inbox, telegram)
 
 
 async def prepare(app: App) -> None:
@@ -67,9 +79,9 @@ async def prepare(app: App) -> None:
 
 
 async def tidy(app: App) -> None:
-    """The dialogue sweeps: survey reminders and expired conversations."""
-    await perform(app.db, lambda uow: remind_surveys(uow, app.desk), app.dispatcher.wake)
-    await perform(app.db, lambda uow: expire_conversations(uow, app.desk), app.dispatcher.wake)
+    """The sweeps: survey reminders, expired conversations, long-open grade raises."""
+    for sweep in SWEEPS:
+        await perform(app.db, partial(sweep, desk=app.desk), app.dispatcher.wake)
 
 
 async def tidy_forever(app: App, every_seconds: float = 60) -> None:
@@ -101,6 +113,7 @@ async def serve(app: App) -> None:
     try:
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(app.dispatcher.run())
+            tasks.create_task(app.watcher.run())
             tasks.create_task(tidy_forever(app))
             if app.telegram is not None:
                 await app.telegram.set_commands()

@@ -54,6 +54,7 @@ async def converse(app: App, player: ConsolePlayer, source: TextIO, out: TextIO)
         if not interactive:
             print(f"you> {line.rstrip()}", file=out)
         await tidy(app)
+        await app.watcher.tick()
         await dispatch(inbox, player.inbound(line, sender, app.desk.clock))
         while await outbox.deliver_round():
             pass

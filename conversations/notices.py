@@ -131,3 +131,22 @@ def customer_unreachable(t: NullTranslations, number: str, channel: str) -> str:
         "The customer of case {number} can no longer be messaged on {channel} (they may "
         "have blocked the bot). The case goes on; please reach them by phone."
     ).format(number=number, channel=channel)
+
+
+def overdue(t: NullTranslations, number: str, step: str, due: str) -> str:
+    return t.gettext("Overdue: case {number}, step “{step}” was due {due}.").format(
+        number=number, step=step, due=due
+    )
+
+
+def escalated(t: NullTranslations, number: str, step: str, since: str, handler: str) -> str:
+    return t.gettext(
+        "Escalation: case {number} is still overdue for “{step}” (overdue since {since}); "
+        "handler: {handler}."
+    ).format(number=number, step=step, since=since, handler=handler)
+
+
+def grade_raised(t: NullTranslations, number: str, grade: str, reason: str) -> str:
+    return t.gettext("Case {number} is now graded {grade} ({reason}).").format(
+        number=number, grade=grade, reason=reason
+    )

@@ -68,7 +68,7 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
             grade=case.proposed_severity,
             words=words,
         )
-    await apply_collective_rule(session, case, desk.policy.grading, now)
+    await apply_collective_rule(session, desk, case, now)
     await _route(session, desk, case)
     first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
     deadlines.start(session, desk, case, _answer_step(case), now)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import notices
 from conversations.policy import Grading, Threshold
 from handlers.actors import Actor
+from handlers.desk import Desk
 from handlers.timeline import record
+from notifications.notices import Notifier
 from storage.cases import CaseRepository
 from storage.models import Case
+from storage.uow import UnitOfWork
 
 
 def danger_words_in(text: str, grading: Grading) -> list[str]:
@@ -61,11 +66,12 @@ def raise_grade(
 
 
 async def apply_collective_rule(
-    session: AsyncSession, case: Case, grading: Grading, now: datetime
+    session: AsyncSession, desk: Desk, case: Case, now: datetime
 ) -> list[Case]:
     """Same category and subject from several customers: raise every open case of it."""
     if case.subject_key is None:
         return []
+    grading = desk.policy.grading
     repository = CaseRepository(session)
     since = now - timedelta(days=grading.collective_window_days)
     customers = await repository.customers_on_subject(case.category, case.subject_key, since)
@@ -73,8 +79,52 @@ async def apply_collective_rule(
     if floor is None:
         return []
     reason = f"collective:{customers}"
-    return [
+    raised = [
         other
         for other in await repository.open_on_subject(case.category, case.subject_key)
         if raise_grade(session, other, grading, floor, reason, now)
     ]
+    for other in raised:
+        if other.id != case.id:  # the new case's own card and alerts show its grade
+            await announce_raise(session, desk, other, reason)
+    return raised
+
+
+def reason_words(t: NullTranslations, reason: str) -> str:
+    """A stored raise reason ('collective:3', 'unresolved:7', ...) in words."""
+    kind, _, count = reason.partition(":")
+    if kind == "collective":
+        return t.gettext("{count} customers raised the same issue").format(count=count)
+    if kind == "unresolved":
+        return t.gettext("still open after {days} days").format(days=count)
+    if kind == "second_complaint":
+        return t.gettext("a second complaint")
+    return reason
+
+
+async def announce_raise(session: AsyncSession, desk: Desk, case: Case, reason: str) -> None:
+    """A raise is never silent: the department hears, and managers from their grade up."""
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    t, grading = notifier.staff_language, desk.policy.grading
+    grade = grading.label(case.severity, desk.policy.default_language)
+    text = notices.grade_raised(t, case.number, grade, reason_words(t, reason))
+    notifier.department(case, case.department, text)
+    if grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from):
+        notifier.managers(case, text)
+
+
+async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:
+    """Cases still open N days after filing rise to the configured grade (POLICY §2).
+
+    Narrowed by the query (old, open, below the grade, not found invalid); each raise is
+    re-checked by `raise_grade`, so running it again changes nothing."""
+    now, grading, raised = desk.clock.now(), desk.policy.grading, 0
+    for threshold in sorted(grading.unresolved_days, key=lambda t: t.count):
+        below = grading.grades[: grading.rank(threshold.grade)]
+        cutoff = now - timedelta(days=threshold.count)
+        reason = f"unresolved:{threshold.count}"
+        for case in await CaseRepository(uow.session).open_since(cutoff, below):
+            if raise_grade(uow.session, case, grading, threshold.grade, reason, now):
+                await announce_raise(uow.session, desk, case, reason)
+                raised += 1
+    return raised

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.values import CaseStatus
+from conversations.values import CaseStatus, Validity
 from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment, Survey
 
 
@@ -90,6 +90,22 @@ class CaseRepository:
         )
         return rows.all()
 
+    async def open_since(self, before: datetime, grades: Sequence[str]) -> Sequence[Case]:
+        """Cases filed before `before`, not yet resolved, graded one of `grades`, and not
+        found invalid: the candidates for the long-open raise."""
+        if not grades:
+            return []
+        done = (CaseStatus.RESOLVED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)
+        rows = await self.session.scalars(
+            select(Case).where(
+                Case.created_at < before,
+                Case.status.not_in(done),
+                Case.severity.in_(grades),
+                or_(Case.validity.is_(None), Case.validity != Validity.INVALID),
+            )
+        )
+        return rows.all()
+
     async def customer_raised_before(
         self, customer_id: int, category: str, subject_key: str | None, since: datetime
     ) -> bool:
@@ -115,6 +131,7 @@ class CaseRepository:
             late = select(Deadline.case_id).where(
                 Deadline.met_at.is_(None),
                 Deadline.paused_at.is_(None),
+                Deadline.escalation_level == 0,
                 Deadline.due_at < wanted.overdue_at,
             )
             query = query.where(Case.id.in_(late))
@@ -126,7 +143,7 @@ class CaseRepository:
         """Cases this person handles, and their department's untaken ones, by next due time."""
         next_due = (
             select(Deadline.case_id, func.min(Deadline.due_at).label("due"))
-            .where(Deadline.met_at.is_(None))
+            .where(Deadline.met_at.is_(None), Deadline.escalation_level == 0)
             .group_by(Deadline.case_id)
             .subquery()
         )
@@ -143,7 +160,10 @@ class CaseRepository:
     async def count_overdue(self, now: datetime) -> int:
         """Open cases with a missed deadline that is neither met nor paused."""
         late = select(Deadline.case_id).where(
-            Deadline.met_at.is_(None), Deadline.paused_at.is_(None), Deadline.due_at < now
+            Deadline.met_at.is_(None),
+            Deadline.paused_at.is_(None),
+            Deadline.escalation_level == 0,
+            Deadline.due_at < now,
         )
         count = await self.session.scalar(
             select(func.count()).where(Case.id.in_(late), Case.status != CaseStatus.CLOSED)

@@ -33,8 +33,27 @@ class DeadlineRepository:
         return rows.all()
 
     async def next_due(self, case_id: int) -> Deadline | None:
+        """The next service-level step due (escalation reminders are not steps)."""
         rows = await self.open_for_case(case_id)
-        return rows[0] if rows else None
+        steps = [row for row in rows if row.escalation_level == 0]
+        return steps[0] if steps else None
+
+    async def due_to_fire(self, now: datetime, limit: int = 1) -> Sequence[Deadline]:
+        """Deadlines past due, neither met, paused nor fired, locked for firing (rows
+        another watcher is firing are skipped). Reads the partial index."""
+        rows = await self.session.scalars(
+            select(Deadline)
+            .where(
+                Deadline.met_at.is_(None),
+                Deadline.paused_at.is_(None),
+                Deadline.fired_at.is_(None),
+                Deadline.due_at <= now,
+            )
+            .order_by(Deadline.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return rows.all()
 
     async def earliest_unmet_due(self) -> datetime | None:
         return await self.session.scalar(

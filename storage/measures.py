@@ -152,6 +152,10 @@ def _counts(key: ColumnElement[Any], period: Period) -> Select[Any]:
     )
 
 
+# Escalation rows remind managers of a missed step; only the step itself is a commitment.
+_service_level = Deadline.escalation_level == 0
+
+
 def _late(as_of: datetime) -> ColumnElement[bool]:
     """Met after its due time, or still unmet (and not paused) when due passed."""
     return or_(
@@ -163,7 +167,7 @@ def _late(as_of: datetime) -> ColumnElement[bool]:
 def _overdue(key: ColumnElement[Any], period: Period, as_of: datetime) -> Select[Any]:
     unmet_at = or_(Deadline.met_at.is_(None), Deadline.met_at > as_of)
     late_cases = select(Deadline.case_id).where(
-        Deadline.due_at < as_of, unmet_at, Deadline.paused_at.is_(None)
+        Deadline.due_at < as_of, unmet_at, Deadline.paused_at.is_(None), _service_level
     )
     return (
         select(key, func.count().label("overdue"))
@@ -180,7 +184,7 @@ def _timeliness(key: ColumnElement[Any], period: Period, as_of: datetime) -> Sel
             Deadline.case_id.label("case_id"),
             func.max(case((_late(as_of), 1), else_=0)).label("late"),
         )
-        .where(_in(Deadline.due_at, period))
+        .where(_in(Deadline.due_at, period), _service_level)
         .group_by(Deadline.case_id)
         .subquery()
     )
