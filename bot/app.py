@@ -22,6 +22,7 @@ from bot.telegram.sender import TelegramSender
 from bot.web import health_route, start_server
 from handlers.boundary import perform
 from handlers.desk import Desk
+from handlers.digest_job import send_due_digests
 from handlers.dispatch import Inbox
 from handlers.grading import raise_long_open
 from handlers.housekeeping import expire_conversations, remind_surveys
@@ -37,7 +38,7 @@ from storage.migrate import migrate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
-SWEEPS = (remind_surveys, expire_conversations, raise_long_open)
+SWEEPS = (remind_surveys, expire_conversations, raise_long_open, send_due_digests)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
 from bot.console_chat import UnknownStaff, converse, staff_player
 from bot.views import case_detail, case_table, report_tables
 from conversations.values import CaseStatus, Role
+from handlers.digest_job import send_due_digests
 from handlers.staffing import create_invite
+from notifications.digests import build_digest
 from notifications.reports import write_csv, write_xlsx
 from storage.cases import CaseFilter
 from storage.engine import open_database
@@ -170,6 +172,50 @@ def chat(config_path: Path, staff_name: str | None, user: str, language: str | N
 async def _converse(app: App, player: ConsolePlayer) -> None:
     await prepare(app)
     await converse(app, player, sys.stdin, sys.stdout)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option(
+    "--now",
+    "right_now",
+    is_flag=True,
+    required=True,
+    help="Build today's digest now, whatever the configured hour.",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Queue it to the recipients (once a day each) instead of printing it.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="digest.png",
+    show_default=True,
+    help="Where to save the chart.",
+)
+def digest(config_path: Path, right_now: bool, send: bool, chart: Path) -> None:
+    """The managers' daily digest: print it here, or send it."""
+    app = build_app(_load(config_path))
+
+    async def make(app: App) -> tuple[str, bytes | None]:
+        await prepare(app)
+        if send:
+            async with unit_of_work(app.db) as uow:
+                count = await send_due_digests(uow, app.desk, force=True)
+            while await app.dispatcher.deliver_round():
+                pass
+            return f"Queued for {count} recipient(s) not yet served today.", None
+        async with unit_of_work(app.db, readonly=True) as uow:
+            content = await build_digest(uow.session, app.config.policy, app.desk.clock.now())
+        return content.text, content.chart
+
+    text, picture = _run(app, make)
+    if picture is not None:
+        chart.write_bytes(picture)
+        text += f"\n\nChart: {chart}"
+    console.print(text)
 
 
 @main.group()

@@ -201,6 +201,26 @@ class Escalation(Strict):
     manager_after: SpanField = Span(amount=2, unit="hour", working=True)
 
 
+class Recipient(Strict):
+    channel: str
+    chat: str
+
+
+class Digest(Strict):
+    """The managers' daily digest (POLICY §7): when, to whom, how long the lists are."""
+
+    at: str = Field("08:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="local time")
+    recipients: list[Recipient] = Field(
+        [], description="default: the chats of the manager department"
+    )
+    top: int = Field(10, ge=1, le=50)
+    trend_days: int = Field(14, ge=2, le=60)
+
+    @property
+    def send_time(self) -> time:
+        return time.fromisoformat(self.at)
+
+
 class Measures(Strict):
     satisfied_from: int = Field(4, ge=1, le=5)
 
@@ -228,6 +248,7 @@ class Policy(Strict):
     calendar: Calendar = Calendar()
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
+    digest: Digest = Digest()
     conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
     survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []
@@ -260,6 +281,12 @@ class Policy(Strict):
                 return department
         msg = f"unknown department {key!r}"
         raise KeyError(msg)
+
+    def digest_recipients(self) -> list[Recipient]:
+        if self.digest.recipients:
+            return list(self.digest.recipients)
+        chats = self.department(self.manager_department).chats
+        return [Recipient(channel=channel, chat=chat) for channel, chat in chats.items()]
 
     def category(self, key: str) -> Category:
         for category in self.categories:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from conversations.messages import Inbound, Media
@@ -31,6 +33,11 @@ class ConsoleSender:
     choices: dict[str, list[str]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    def _save(self, image: bytes) -> Path:
+        path = Path(tempfile.gettempdir()) / f"complaintdesk-chart-{next(self._ids)}.png"
+        path.write_bytes(image)
+        return path
+
     def is_group(self, chat_id: str) -> bool:
         return False  # a terminal paces nothing
 
@@ -38,6 +45,8 @@ class ConsoleSender:
         mine = message.chat_id == self.player_chat
         head = "bot>" if mine else f"[to {message.chat_id}{' (edited)' if message.edit_of else ''}]"
         lines = [f"{head} {message.text}"]
+        if message.image is not None:
+            lines.append(f"  (chart: {self._save(message.image)})")
         lines += [f"  {n}. {c['label']}" for n, c in enumerate(message.choices, start=1)]
         print("\n".join(lines), file=self.out, flush=True)
         self.choices[message.chat_id] = [c["action"] for c in message.choices]

@@ -10,7 +10,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
 from bot.telegram.convert import CHANNEL
 from bot.telegram.format import ButtonTooLong, address, keyboard, pages
@@ -53,6 +53,9 @@ class TelegramSender:
 
     async def _send(self, message: Outgoing) -> Delivered:
         chat, thread = address(message.chat_id)
+        if message.image is not None:
+            picture = BufferedInputFile(message.image, filename="chart.png")
+            await self.bot.send_photo(chat, picture, message_thread_id=thread)
         markup = keyboard(message.choices)
         chunks = pages(message.text)
         first: Message | None = None

@@ -1,0 +1,78 @@
+"""Day-by-day counts for the digest chart, and the overdue list: aggregated in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.values import CaseStatus
+from storage.models import Case, Deadline
+from storage.sqlfuncs import whole_days_between
+
+
+@dataclass(frozen=True)
+class OverdueCase:
+    number: str
+    department: str
+    severity: str
+    step: str
+    due_at: datetime
+
+
+async def per_day(session: AsyncSession, column: Any, start: datetime, days: int) -> list[int]:
+    """How many cases have `column` (e.g. created_at) on each of `days` days from `start`."""
+    bucket = whole_days_between(column, start)
+    rows = await session.execute(
+        select(bucket.label("day"), func.count())
+        .where(column >= start, column < start + timedelta(days=days))
+        .group_by(bucket)
+    )
+    counts = [0] * days
+    for row in rows:
+        day, count = int(row[0]), int(row[1])
+        if 0 <= day < days:
+            counts[day] = count
+    return counts
+
+
+async def overdue_at(session: AsyncSession, instants: Sequence[datetime]) -> list[int]:
+    """Open cases with a missed service-level step, as they stood at each instant."""
+    counts = []
+    for instant in instants:
+        late = select(Deadline.case_id).where(
+            Deadline.escalation_level == 0,
+            Deadline.due_at < instant,
+            or_(Deadline.met_at.is_(None), Deadline.met_at > instant),
+            or_(Deadline.paused_at.is_(None), Deadline.paused_at > instant),
+        )
+        count = await session.scalar(
+            select(func.count()).where(
+                Case.id.in_(late),
+                Case.created_at < instant,
+                or_(Case.closed_at.is_(None), Case.closed_at > instant),
+            )
+        )
+        counts.append(count or 0)
+    return counts
+
+
+async def overdue_cases(session: AsyncSession, now: datetime, limit: int) -> list[OverdueCase]:
+    """The open cases with a missed step, oldest miss first."""
+    rows = await session.execute(
+        select(Case.number, Case.department, Case.severity, Deadline.step, Deadline.due_at)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(
+            and_(Deadline.escalation_level == 0, Deadline.met_at.is_(None)),
+            Deadline.paused_at.is_(None),
+            Deadline.due_at < now,
+            Case.status != CaseStatus.CLOSED,
+        )
+        .order_by(Deadline.due_at)
+        .limit(limit)
+    )
+    return [OverdueCase(*row) for row in rows]
