@@ -19,12 +19,12 @@ from bot.app import App, build_app, configure_logging, prepare, serve
 from bot.channels.console import ConsolePlayer
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
 from bot.console_chat import UnknownStaff, converse, staff_player
-from bot.views import case_detail, case_table, report_tables
+from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
 from conversations.values import CaseStatus, Role
 from handlers.digest_job import send_due_digests
 from handlers.staffing import create_invite
 from notifications.digests import build_digest
-from notifications.reports import write_csv, write_xlsx
+from notifications.reports import write_cases_csv, write_csv, write_xlsx
 from storage.cases import CaseFilter
 from storage.engine import open_database
 from storage.measures import Period
@@ -218,6 +218,16 @@ def digest(config_path: Path, right_now: bool, send: bool, chart: Path) -> None:
     console.print(text)
 
 
+@main.command()
+@CONFIG_OPTION
+@click.option("--retry", "retry_ids", multiple=True, type=int, help="Retry this parked message.")
+@click.option("--retry-all", is_flag=True, help="Retry every parked message.")
+def outbox(config_path: Path, retry_ids: tuple[int, ...], retry_all: bool) -> None:
+    """The delivery backlog and parked messages; put parked ones back in line."""
+    app = build_app(_load(config_path))
+    console.print(_run(app, lambda app: outbox_view(app, list(retry_ids), retry_all)))
+
+
 @main.group()
 def staff() -> None:
     """Manage staff."""
@@ -295,36 +305,69 @@ def cases_show(config_path: Path, number: str) -> None:
 
 @main.command()
 @CONFIG_OPTION
+@click.option("--month", type=click.DateTime(["%Y-%m"]), help="A calendar month, YYYY-MM.")
 @click.option(
-    "--from",
-    "start",
-    required=True,
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="First day (business time zone).",
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (business time zone)."
+)
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Measures as CSV; the case list goes beside it (NAME-cases.csv).",
 )
 @click.option(
-    "--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day, included."
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Measures, the case list and the trend chart as an Excel workbook.",
 )
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path, dir_okay=False))
 def report(
-    config_path: Path, start: datetime, end: datetime, csv_path: Path | None, xlsx_path: Path | None
+    config_path: Path,
+    month: datetime | None,
+    start: datetime | None,
+    end: datetime | None,
+    csv_path: Path | None,
+    xlsx_path: Path | None,
 ) -> None:
-    """Measures per department, category and handler for a period."""
-    if end < start:
-        raise click.BadParameter("--to is before --from", param_hint="--to")
+    """Measures per department, category and handler for a month or a period."""
+    first, last = _days(month, start, end)
     app = build_app(_load(config_path))
-    period = _period(app.config, start.date(), end.date())
+    period = _period(app.config, first, last)
     with console.status("Computing measures..."):
         tables, sections = _run(app, lambda app: report_tables(app, period))
     for rendered in tables:
         console.print(rendered)
+    if not (csv_path or xlsx_path):
+        return
+    with console.status("Listing cases and drawing the chart..."):
+        app = build_app(_load(config_path))
+        cases, chart = _run(app, lambda app: report_extras(app, period, first, last))
+    zone = app.config.policy.calendar.zone
     if csv_path:
         write_csv(csv_path, sections)
-        console.print(f"Wrote {csv_path}")
+        cases_path = csv_path.with_name(f"{csv_path.stem}-cases{csv_path.suffix}")
+        write_cases_csv(cases_path, cases, zone)
+        console.print(f"Wrote {csv_path} and {cases_path}")
     if xlsx_path:
-        write_xlsx(xlsx_path, sections)
-        console.print(f"Wrote {xlsx_path}")
+        write_xlsx(xlsx_path, sections, cases, zone, chart)
+        console.print(f"Wrote {xlsx_path} ({len(cases)} cases)")
+
+
+def _days(
+    month: datetime | None, start: datetime | None, end: datetime | None
+) -> tuple[date, date]:
+    if month is not None:
+        if start or end:
+            raise click.UsageError("give --month, or --from and --to, not both")
+        first = month.date().replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    if start is None or end is None:
+        raise click.UsageError("give --month YYYY-MM, or --from and --to")
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    return start.date(), end.date()
 
 
 def _period(config: Config, first: date, last: date) -> Period:

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.table import Column, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from conversations.policy import Policy
+from conversations.values import OutboxStatus
+from notifications.digests import trend_chart
 from notifications.reports import ReportSection, ranking
 from storage.cases import CaseFilter, CaseRepository, TimelineRepository
 from storage.deadlines import DeadlineRepository
 from storage.measures import Dimension, Measures, Period, compute
 from storage.models import Case
+from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, staff_names
+from storage.trends import CaseLine, cases_filed
 from storage.uow import unit_of_work
 
 
@@ -114,6 +118,24 @@ async def report_tables(app: App, period: Period) -> tuple[list[Table], list[Rep
     return [_report_table(section) for section in sections], sections
 
 
+MAX_CHART_DAYS = 62
+
+
+async def report_extras(
+    app: App, period: Period, first: date, last: date
+) -> tuple[list[CaseLine], bytes | None]:
+    """The period's case list, and its day-by-day chart when the period is not too long."""
+    days = (last - first).days + 1
+    async with unit_of_work(app.db, readonly=True) as uow:
+        cases = await cases_filed(uow.session, period.start, period.end)
+        chart = (
+            await trend_chart(uow.session, app.config.policy, first, days)
+            if days <= MAX_CHART_DAYS
+            else None
+        )
+    return cases, chart
+
+
 async def _names(
     session: AsyncSession, policy: Policy, dimension: Dimension, rows: Sequence[Measures]
 ) -> dict[str, str]:
@@ -171,4 +193,26 @@ def _report_table(section: ReportSection) -> Table:
             _hours(m.ack_p90_s),
             _hours(m.resolve_p90_s),
         )
+    return table
+
+
+async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
+    """Counts by status, the latest parked messages with their reasons, after any retry."""
+    retried = 0
+    if retry_ids or retry_all:
+        async with unit_of_work(app.db) as uow:
+            retried = await OutboxRepository(uow.session).retry_parked(
+                app.desk.clock.now(), retry_ids or None
+            )
+    async with unit_of_work(app.db, readonly=True) as uow:
+        outbox = OutboxRepository(uow.session)
+        backlog = await outbox.backlog()
+        parked = await outbox.parked()
+    table = Table("Id", "Channel", "Chat", "Attempts", "Reason", title="Parked messages")
+    for row in parked:
+        table.add_row(str(row.id), row.channel, row.chat_id, str(row.attempts), row.error or "")
+    counts = ", ".join(f"{status.value} {backlog.get(status, 0)}" for status in OutboxStatus)
+    table.caption = f"Outbox: {counts}" + (
+        f" · retried {retried}" if retry_ids or retry_all else ""
+    )
     return table

@@ -45,7 +45,9 @@ async def build_digest(session: AsyncSession, policy: Policy, now: datetime) -> 
     lines += await _overdue(session, policy, t, now)
     lines += await _categories(session, policy, t, month, now)
     lines += await _departments(session, policy, t, month, now)
-    return DigestContent(today, "\n".join(lines), await _chart(session, policy, today))
+    days = policy.digest.trend_days
+    chart = await trend_chart(session, policy, today - timedelta(days=days), days)
+    return DigestContent(today, "\n".join(lines), chart)
 
 
 def _pct(value: float | None) -> str:
@@ -117,12 +119,12 @@ async def _departments(
     return lines
 
 
-async def _chart(session: AsyncSession, policy: Policy, today: date) -> bytes:
-    days_count = policy.digest.trend_days
+async def trend_chart(session: AsyncSession, policy: Policy, first: date, count: int) -> bytes:
+    """Received and closed per day, and open overdue cases at each day's end."""
     zone = policy.calendar.zone
-    days = [today - timedelta(days=days_count - i) for i in range(days_count)]
-    start = _midnight(days[0], zone)
-    received = await per_day(session, Case.created_at, start, days_count)
-    closed = await per_day(session, Case.closed_at, start, days_count)
+    days = [first + timedelta(days=i) for i in range(count)]
+    start = _midnight(first, zone)
+    received = await per_day(session, Case.created_at, start, count)
+    closed = await per_day(session, Case.closed_at, start, count)
     ends = [_midnight(day + timedelta(days=1), zone) for day in days]
     return trend_png(days, received, closed, await overdue_at(session, ends))

@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 
 from storage.measures import Dimension, Measures
+from storage.trends import CaseLine
 
 COLUMNS = [
     "dimension",
@@ -88,8 +93,59 @@ def write_csv(path: Path, sections: Sequence[ReportSection]) -> None:
             writer.writerows(table(section))
 
 
-def write_xlsx(path: Path, sections: Sequence[ReportSection]) -> None:
-    book = Workbook()
+CASE_COLUMNS = [
+    "number",
+    "kind",
+    "category",
+    "grade",
+    "status",
+    "department",
+    "handler",
+    "filed",
+    "closed",
+    "solved",
+    "reopened",
+]
+
+
+def case_rows(cases: Sequence[CaseLine], zone: ZoneInfo) -> list[list[object]]:
+    def when(instant: datetime | None) -> str:
+        return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+    return [
+        [
+            c.number,
+            c.kind,
+            c.category,
+            c.severity,
+            c.status,
+            c.department,
+            c.handler,
+            when(c.created_at),
+            when(c.closed_at),
+            "" if c.solved is None else c.solved,
+            c.reopened,
+        ]
+        for c in cases
+    ]
+
+
+def write_cases_csv(path: Path, cases: Sequence[CaseLine], zone: ZoneInfo) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CASE_COLUMNS)
+        writer.writerows(case_rows(cases, zone))
+
+
+def write_xlsx(
+    path: Path,
+    sections: Sequence[ReportSection],
+    cases: Sequence[CaseLine] = (),
+    zone: ZoneInfo | None = None,
+    chart: bytes | None = None,
+) -> None:
+    """One sheet per dimension; with a case list and a chart when given (monthly report)."""
+    book = Workbook(write_only=False)
     book.remove(book.active)
     for section in sections:
         sheet = book.create_sheet(section.dimension.value)
@@ -97,4 +153,12 @@ def write_xlsx(path: Path, sections: Sequence[ReportSection]) -> None:
         for row in table(section):
             sheet.append(row)
         sheet.freeze_panes = "A2"
+    if cases and zone is not None:
+        sheet = book.create_sheet("cases")
+        sheet.append(CASE_COLUMNS)
+        for row in case_rows(cases, zone):
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    if chart is not None:
+        book.create_sheet("chart").add_image(Image(BytesIO(chart)), "A1")
     book.save(path)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import CaseStatus
-from storage.models import Case, Deadline
+from storage.models import Case, Deadline, Staff
 from storage.sqlfuncs import whole_days_between
 
 
@@ -76,3 +76,41 @@ async def overdue_cases(session: AsyncSession, now: datetime, limit: int) -> lis
         .limit(limit)
     )
     return [OverdueCase(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    number: str
+    kind: str
+    category: str
+    severity: str
+    status: str
+    department: str
+    handler: str
+    created_at: datetime
+    closed_at: datetime | None
+    solved: bool | None
+    reopened: int
+
+
+async def cases_filed(session: AsyncSession, start: datetime, end: datetime) -> list[CaseLine]:
+    """Every case filed in [start, end), oldest first, with its handler's name."""
+    rows = await session.execute(
+        select(
+            Case.number,
+            Case.kind,
+            Case.category,
+            Case.severity,
+            Case.status,
+            Case.department,
+            func.coalesce(Staff.name, ""),
+            Case.created_at,
+            Case.closed_at,
+            Case.solved,
+            Case.reopen_count,
+        )
+        .outerjoin(Staff, Staff.id == Case.handler_id)
+        .where(Case.created_at >= start, Case.created_at < end)
+        .order_by(Case.created_at, Case.id)
+    )
+    return [CaseLine(*row) for row in rows]

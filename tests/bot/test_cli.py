@@ -68,20 +68,27 @@ def test_cases_list_show_and_report(workdir: Path) -> None:
     missing = CliRunner().invoke(main, ["cases", "show", "TS209901-0001"])
     assert missing.exit_code == 1 and "no case numbered" in missing.output
 
-    invoke(
-        "report", "--from", "2026-11-01", "--to", "2026-11-30", "--csv", "r.csv", "--xlsx", "r.xlsx"
-    )
+    invoke("report", "--month", "2026-11", "--csv", "r.csv", "--xlsx", "r.xlsx")
     lines = (workdir / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].startswith("overall,all,All cases,1,2,2,")
+    listed = (workdir / "r-cases.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert listed[0].startswith("number,kind,category") and len(listed) == 3
+    assert listed[1].startswith(f"{number},complaint,product_quality,general,assigned")
     book = load_workbook(workdir / "r.xlsx")
-    assert book.sheetnames == ["overall", "department", "category", "handler"]
+    assert book.sheetnames == ["overall", "department", "category", "handler", "cases", "chart"]
     assert book["department"].max_row == 3  # header + product + logistics
+    assert book["cases"].max_row == 3
+    assert len(book["chart"]._images) == 1  # the month's trend chart
 
 
-def test_report_refuses_a_backwards_period(workdir: Path) -> None:
+def test_report_refuses_a_backwards_or_ambiguous_period(workdir: Path) -> None:
     invoke("init")
     result = CliRunner().invoke(main, ["report", "--from", "2026-11-30", "--to", "2026-11-01"])
     assert result.exit_code == 2 and "--to is before --from" in result.output
+    both = CliRunner().invoke(main, ["report", "--month", "2026-11", "--from", "2026-11-01"])
+    assert both.exit_code == 2 and "not both" in both.output
+    neither = CliRunner().invoke(main, ["report"])
+    assert neither.exit_code == 2 and "--month YYYY-MM" in neither.output
 
 
 def test_run_without_a_platform_plays_the_console_channel(workdir: Path) -> None:
@@ -138,3 +145,37 @@ def test_staff_invite_refuses_an_unknown_department(workdir: Path) -> None:
     invoke("init")
     result = CliRunner().invoke(main, ["staff", "invite", "--department", "marketing"])
     assert result.exit_code == 2 and "known: service" in result.output
+
+
+def test_outbox_shows_parked_messages_and_retries_them(workdir: Path) -> None:
+    invoke("init")
+
+    async def park() -> None:
+        from datetime import UTC, datetime
+
+        from conversations.values import OutboxStatus
+        from storage.models import OutboxMessage
+        from storage.uow import unit_of_work
+
+        db = open_database("sqlite+aiosqlite:///complaintdesk.db")
+        now = datetime.now(UTC)
+        async with unit_of_work(db) as uow:
+            uow.session.add(
+                OutboxMessage(
+                    channel="telegram",
+                    chat_id="42",
+                    payload={"text": "x"},
+                    status=OutboxStatus.PARKED,
+                    error="bot was blocked",
+                    not_before=now,
+                    created_at=now,
+                    attempts=1,
+                )
+            )
+        await db.dispose()
+
+    asyncio.run(park())
+    shown = invoke("outbox")
+    assert "bot was blocked" in shown and "parked 1" in shown
+    retried = invoke("outbox", "--retry-all")
+    assert "retried 1" in retried and "pending 1" in retried and "parked 0" in retried
