@@ -1,0 +1,178 @@
+"""Outbox delivery under Telegram's limits: 10,000 alerts to 50 groups and 2,000 chats.
+
+    .venv/bin/python benchmarks/outbox_delivery.py [--messages 10000] [--backend sqlite|postgresql]
+
+The channel enforces the limits itself (1/s per chat, 20/min per group, 25/s overall) and
+answers 429 with retry_after to any send that breaks one, like Telegram. Time is simulated:
+the dispatcher runs on a clock the benchmark moves forward whenever nothing may go yet, so
+the minutes the limits impose take seconds. Printed: the achieved rate against the
+limit-allowed rate (simulated time), 429s, messages lost, and the wall-clock cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from notifications.dispatcher import Dispatcher
+from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
+from storage.engine import Database, open_database
+from storage.migrate import migrate
+from storage.models import OutboxMessage
+from storage.outbox import OutboxRepository
+from storage.uow import unit_of_work
+
+PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+LIMITS = ChannelLimits(per_chat=1.0, per_group=20 / 60, overall=25.0)
+
+
+@dataclass
+class SimulatedClock:
+    instant: datetime = field(default_factory=lambda: datetime(2026, 11, 24, 2, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.instant
+
+
+@dataclass
+class StrictChannel:
+    """A Telegram stand-in that refuses, with 429, any send over its limits."""
+
+    clock: SimulatedClock
+    channel: str = "telegram"
+    limits: ChannelLimits = LIMITS
+    delivered: set[int] = field(default_factory=set)
+    rejected: int = 0
+    _last: dict[str, datetime] = field(default_factory=dict)
+    _groups: dict[str, deque[datetime]] = field(default_factory=lambda: defaultdict(deque))
+    _overall: deque[datetime] = field(default_factory=deque)
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        now = self.clock.now()
+        if self._breaks_limit(message.chat_id, now):
+            self.rejected += 1
+            raise SendFailed("429 Too Many Requests", permanent=False, retry_after=1)
+        self._last[message.chat_id] = now
+        if self.is_group(message.chat_id):
+            self._groups[message.chat_id].append(now)
+        self._overall.append(now)
+        self.delivered.add(int(message.text))
+        return Delivered(str(len(self.delivered)))
+
+    def _breaks_limit(self, chat: str, now: datetime) -> bool:
+        if chat in self._last and now - self._last[chat] < timedelta(seconds=1):
+            return True
+        while self._overall and now - self._overall[0] >= timedelta(seconds=1):
+            self._overall.popleft()
+        if len(self._overall) >= 25:
+            return True
+        sends = self._groups[chat]
+        while sends and now - sends[0] >= timedelta(minutes=1):
+            sends.popleft()
+        return self.is_group(chat) and len(sends) >= 20
+
+
+def workload(count: int, rng: random.Random) -> list[str]:
+    """Half the alerts to 50 department groups, half to 2,000 people's private chats."""
+    groups = [f"-100{i:03d}" for i in range(50)]
+    people = [str(10_000 + i) for i in range(2_000)]
+    return [rng.choice(groups) if i % 2 == 0 else rng.choice(people) for i in range(count)]
+
+
+def allowed_seconds(chats: list[str]) -> float:
+    """The least time the limits permit for this workload (the busiest constraint)."""
+    per_chat = max(chats.count(c) for c in set(chats)) - 1  # one a second in the busiest chat
+    busiest_group = max(chats.count(c) for c in set(chats) if c.startswith("-"))
+    per_group = max(0, busiest_group - 20) / 20 * 60  # 20 at once, then 20 a minute
+    return max(len(chats) / 25, per_chat, per_group)
+
+
+async def deliver_all(dispatcher: Dispatcher, clock: SimulatedClock) -> None:
+    """Deliver until the outbox is empty, moving simulated time on when nothing may go."""
+    while True:
+        if await dispatcher.deliver_round(batch=500):
+            continue
+        async with unit_of_work(dispatcher.db, readonly=True) as uow:
+            waiting = await OutboxRepository(uow.session).next_ready(["telegram"])
+        if waiting is None:
+            return
+        now = clock.now()
+        future = [t for t in (waiting, dispatcher.paced_until) if t is not None and t > now]
+        clock.instant = min(future) if future else now + timedelta(seconds=1)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    chats = workload(args.messages, random.Random(11))
+    clock = SimulatedClock()
+    with tempfile.TemporaryDirectory() as folder:
+        db, schema = await open_backend(args.backend, Path(folder))
+        async with unit_of_work(db) as uow:
+            await uow.session.execute(
+                insert(OutboxMessage),
+                [
+                    {
+                        "channel": "telegram",
+                        "chat_id": chat,
+                        "payload": {"text": str(i)},
+                        "not_before": clock.now(),
+                        "created_at": clock.now(),
+                        "status": "pending",
+                        "attempts": 0,
+                    }
+                    for i, chat in enumerate(chats)
+                ],
+            )
+        channel = StrictChannel(clock)
+        dispatcher = Dispatcher(db, {"telegram": channel}, clock)
+        began_wall, began_sim = time.perf_counter(), clock.now()
+        await deliver_all(dispatcher, clock)
+        wall = time.perf_counter() - began_wall
+        simulated = (clock.now() - began_sim).total_seconds()
+        if schema:
+            async with db.engine.begin() as connection:
+                await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
+    allowed = allowed_seconds(chats)
+    print(f"backend={args.backend} messages={len(chats)} groups=50 private_chats=2000")
+    print(
+        f"simulated_seconds={simulated:.0f} limit_allowed_seconds={allowed:.0f} "
+        f"achieved_rate={len(chats) / simulated:.2f}/s allowed_rate={len(chats) / allowed:.2f}/s "
+        f"ratio={allowed / simulated:.3f}"
+    )
+    print(
+        f"rejected_429={channel.rejected} lost={len(chats) - len(channel.delivered)} "
+        f"wall_seconds={wall:.1f} wall_rate={len(chats) / wall:.0f}/s"
+    )
+
+
+async def open_backend(backend: str, folder: Path) -> tuple[Database, str | None]:
+    if backend == "sqlite":
+        db = open_database(f"sqlite+aiosqlite:///{folder / 'outbox.db'}")
+        await migrate(db)
+        return db, None
+    schema = f"bench_outbox_{int(time.time())}"
+    db = open_database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    async with db.engine.begin() as connection:
+        await connection.execute(text(f"CREATE SCHEMA {schema}"))
+    await migrate(db)
+    return db, schema
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
