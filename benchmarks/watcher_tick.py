@@ -1,0 +1,166 @@
+"""The SLA watcher's cost with 1,000,000 pending deadlines: none due, and 1,000 due.
+
+    .venv/bin/python benchmarks/watcher_tick.py [--pending 1000000] [--backend sqlite|postgresql]
+
+Generates cases with their deadlines (all in the future), then times: the watcher's
+"when is the next one?" question and a tick with nothing due (both read the partial
+index, never the pending rows), and a tick that fires 1,000 due deadlines, one
+transaction each, with a handler that only stamps them (the watcher's own cost).
+Prints the figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from conversations.values import CaseKind, CaseStatus
+from notifications.watcher import Watcher
+from storage.engine import Database, open_database
+from storage.migrate import migrate
+from storage.models import Case, Customer, Deadline
+from storage.uow import UnitOfWork, unit_of_work
+
+PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
+PER_CASE = 4
+BATCH = 20_000
+
+
+class Clock:
+    def __init__(self, instant: datetime) -> None:
+        self.instant = instant
+
+    def now(self) -> datetime:
+        return self.instant
+
+
+async def stamp_only(uow: UnitOfWork, deadline: Deadline) -> None:
+    """The watcher has already stamped `fired_at`; a real handler would alert here."""
+
+
+async def generate(db: Database, pending: int) -> None:
+    cases = pending // PER_CASE
+    async with unit_of_work(db) as uow:
+        await uow.session.execute(insert(Customer), [{"name": "c", "created_at": NOW}])
+    for offset in range(0, cases, BATCH):
+        count = min(BATCH, cases - offset)
+        async with unit_of_work(db) as uow:
+            rows = [
+                {
+                    "number": f"TS202611-{offset + i:07d}",
+                    "kind": CaseKind.COMPLAINT,
+                    "category": "other",
+                    "severity": "general",
+                    "status": CaseStatus.ASSIGNED,
+                    "department": "service",
+                    "customer_id": 1,
+                    "description": "x",
+                    "channel": "console",
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "urgency": "normal",
+                    "waiting_on_customer": False,
+                    "is_repeat": False,
+                    "reopen_count": 0,
+                    "version": 1,
+                }
+                for i in range(count)
+            ]
+            ids = (await uow.session.scalars(insert(Case).returning(Case.id), rows)).all()
+            await uow.session.execute(
+                insert(Deadline),
+                [
+                    {
+                        "case_id": case_id,
+                        "step": "propose",
+                        "working": True,
+                        "set_at": NOW,
+                        "escalation_level": 0,
+                        "due_at": NOW
+                        + timedelta(minutes=1 + (offset + n * PER_CASE + k) % 100_000),
+                    }
+                    for n, case_id in enumerate(ids)
+                    for k in range(PER_CASE)
+                ],
+            )
+        print(f"  {min(offset + count, cases) * PER_CASE:>9} deadlines", flush=True)
+
+
+def _bind(db: Database, instant: datetime) -> object:
+    """Timestamps as the UTCDateTime column stores them on each dialect."""
+    return instant.replace(tzinfo=None) if db.dialect == "sqlite" else instant
+
+
+async def timed(action: object, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        await action()  # type: ignore[operator]
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pending", type=int, default=1_000_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db, schema = await open_backend(args.backend, Path(folder))
+        began = time.perf_counter()
+        await generate(db, args.pending)
+        print(
+            f"backend={args.backend} pending={args.pending} "
+            f"generate_s={time.perf_counter() - began:.0f}"
+        )
+        watcher = Watcher(db, Clock(NOW - timedelta(seconds=1)), stamp_only)
+        next_ms = await timed(watcher.seconds_to_next, 50)
+        idle_ms = await timed(watcher.tick, 50)
+        print(f"next_due_query_ms p50={statistics.median(next_ms):.2f} max={max(next_ms):.2f}")
+        print(f"tick_none_due_ms p50={statistics.median(idle_ms):.2f} max={max(idle_ms):.2f}")
+        async with unit_of_work(db) as uow:
+            await uow.session.execute(
+                text(
+                    "UPDATE deadlines SET due_at = :now WHERE id IN "
+                    "(SELECT id FROM deadlines ORDER BY id LIMIT :due)"
+                ),
+                {"now": _bind(db, NOW), "due": args.due},
+            )
+        watcher.clock = Clock(NOW)  # type: ignore[assignment]
+        began = time.perf_counter()
+        fired = await watcher.tick()
+        elapsed = time.perf_counter() - began
+        print(
+            f"tick_{args.due}_due fired={fired} seconds={elapsed:.2f} "
+            f"per_deadline_ms={elapsed / max(fired, 1) * 1000:.2f}"
+        )
+        if schema:
+            async with db.engine.begin() as connection:
+                await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
+
+
+async def open_backend(backend: str, folder: Path) -> tuple[Database, str | None]:
+    if backend == "sqlite":
+        db = open_database(f"sqlite+aiosqlite:///{folder / 'watcher.db'}")
+        await migrate(db)
+        return db, None
+    schema = f"bench_watcher_{int(time.time())}"
+    db = open_database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    async with db.engine.begin() as connection:
+        await connection.execute(text(f"CREATE SCHEMA {schema}"))
+    await migrate(db)
+    return db, schema
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
