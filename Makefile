@@ -37,6 +37,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report_100k.py --backend postgresql
 	$(BIN)/python benchmarks/telegram_inbound.py
 	$(BIN)/python benchmarks/telegram_inbound.py --backend postgresql
+	$(BIN)/python benchmarks/outbox_delivery.py
+	$(BIN)/python benchmarks/outbox_delivery.py --backend postgresql
+	$(BIN)/python benchmarks/watcher_tick.py
+	$(BIN)/python benchmarks/watcher_tick.py --backend postgresql
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
