@@ -156,3 +156,14 @@ async def test_an_invalid_case_is_not_raised_for_being_open(world: World) -> Non
     )
     world.clock.advance(days=40)
     assert await raised(world) == "general"
+
+
+async def test_the_watcher_sleeps_until_the_earliest_deadline(world: World) -> None:
+    sla = watcher(world)
+    assert await sla.seconds_to_next() == 60  # nothing pending: a poll at most
+    world.clock.set(local("2026-11-24 10:00"))
+    buyer = await world.customer()
+    await world.file(buyer)  # acknowledge due 14:00
+    assert await sla.seconds_to_next() == 60  # four hours away: wake within the minute cap
+    world.clock.set(local("2026-11-24 13:59:30"))
+    assert await sla.seconds_to_next() == 30
