@@ -14,24 +14,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import tempfile
+import sys
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from sqlalchemy import insert
+
+from benchmarks.backends import fresh_database
 from notifications.dispatcher import Dispatcher
 from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
-from storage.engine import Database, open_database
-from storage.migrate import migrate
 from storage.models import OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.uow import unit_of_work
 
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 LIMITS = ChannelLimits(per_chat=1.0, per_group=20 / 60, overall=25.0)
 
 
@@ -120,8 +120,7 @@ async def main() -> None:
     args = parser.parse_args()
     chats = workload(args.messages, random.Random(11))
     clock = SimulatedClock()
-    with tempfile.TemporaryDirectory() as folder:
-        db, schema = await open_backend(args.backend, Path(folder))
+    async with fresh_database(args.backend) as db:
         async with unit_of_work(db) as uow:
             await uow.session.execute(
                 insert(OutboxMessage),
@@ -144,10 +143,6 @@ async def main() -> None:
         await deliver_all(dispatcher, clock)
         wall = time.perf_counter() - began_wall
         simulated = (clock.now() - began_sim).total_seconds()
-        if schema:
-            async with db.engine.begin() as connection:
-                await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await db.dispose()
     allowed = allowed_seconds(chats)
     print(f"backend={args.backend} messages={len(chats)} groups=50 private_chats=2000")
     print(
@@ -159,19 +154,6 @@ async def main() -> None:
         f"rejected_429={channel.rejected} lost={len(chats) - len(channel.delivered)} "
         f"wall_seconds={wall:.1f} wall_rate={len(chats) / wall:.0f}/s"
     )
-
-
-async def open_backend(backend: str, folder: Path) -> tuple[Database, str | None]:
-    if backend == "sqlite":
-        db = open_database(f"sqlite+aiosqlite:///{folder / 'outbox.db'}")
-        await migrate(db)
-        return db, None
-    schema = f"bench_outbox_{int(time.time())}"
-    db = open_database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    async with db.engine.begin() as connection:
-        await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    await migrate(db)
-    return db, schema
 
 
 if __name__ == "__main__":

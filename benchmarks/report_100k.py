@@ -13,18 +13,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from sqlalchemy import insert
+
+from benchmarks.backends import fresh_database
 from conversations.values import CaseKind, CaseStatus, Role
 from notifications.reports import ReportSection, write_xlsx
-from storage.engine import Database, open_database
+from storage.engine import Database
 from storage.measures import Dimension, Period, compute
-from storage.migrate import migrate
 from storage.models import Case, Customer, Deadline, Staff, Survey
 from storage.uow import unit_of_work
 
@@ -32,7 +35,6 @@ START = datetime(2026, 6, 1, tzinfo=UTC)
 SPAN_DAYS = 180
 DEPARTMENTS = ["service", "product", "logistics", "aftersales", "finance", "facilities"]
 CATEGORIES = ["product_quality", "service_attitude", "delivery", "aftersales", "billing", "other"]
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 def case_rows(count: int, customers: int, staff_ids: list[int], rng: random.Random) -> list[dict]:
@@ -168,8 +170,8 @@ async def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        db = await open_backend(args.backend, Path(folder))
+    async with fresh_database(args.backend) as db:
+        folder = tempfile.mkdtemp()
         print(f"backend={args.backend} cases={args.cases}")
         began = time.perf_counter()
         await generate(db, args.cases)
@@ -179,31 +181,6 @@ async def main() -> None:
         for label, period in (("one_month", month), ("six_months", whole)):
             timings = [await report(db, period, Path(folder) / "r.xlsx") for _ in range(3)]
             print(f"report_{label}_s best={min(timings):.2f} worst={max(timings):.2f}")
-        await close_backend(db, args.backend)
-
-
-async def close_backend(db: Database, backend: str) -> None:
-    if backend == "postgresql":
-        schema = _SCHEMAS.pop()
-        async with db.engine.begin() as connection:
-            await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    await db.dispose()
-
-
-_SCHEMAS: list[str] = []
-
-
-async def open_backend(backend: str, folder: Path) -> Database:
-    if backend == "sqlite":
-        db = open_database(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
-    else:
-        schema = f"bench_{int(time.time())}"
-        _SCHEMAS.append(schema)
-        db = open_database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-        async with db.engine.begin() as connection:
-            await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    await migrate(db)
-    return db
 
 
 if __name__ == "__main__":

@@ -17,36 +17,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the update builders in tests/
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ and tests/ importable
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from benchmarks.backends import fresh_database
 from bot.config import EXAMPLE_CONFIG, TelegramSettings, load_config
 from bot.telegram.runtime import TelegramChannel
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
 from notifications.clock import SystemClock
 from storage.conversations import ConversationRepository
-from storage.engine import Database, open_database
-from storage.migrate import migrate
+from storage.engine import Database
 from storage.models import Case, OutboxMessage
 from storage.uow import unit_of_work
 from tests.fakes.telegram_api import button_update, message_update, user
 
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-CONCURRENCY = int(__import__("os").environ.get("BENCH_CONCURRENCY", "32"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 
 
 class NullSession(BaseSession):
@@ -168,21 +167,6 @@ async def desk(plans: list[list[dict[str, Any]]], db: Database) -> float:
     return rate
 
 
-async def open_backend(backend: str, folder: Path) -> tuple[Database, str | None]:
-    if backend == "sqlite":
-        db = open_database(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
-        await migrate(db)
-        return db, None
-    schema = f"bench_inbound_{int(time.time())}"
-    db = open_database(
-        PG_URL, connect_args={"server_settings": {"search_path": schema}}, pool_size=CONCURRENCY
-    )
-    async with db.engine.begin() as connection:
-        await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    await migrate(db)
-    return db, schema
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=300)
@@ -191,14 +175,9 @@ async def main() -> None:
     plans = updates_for(args.customers)
     print(f"backend={args.backend} customers={args.customers} concurrency={CONCURRENCY}")
     base = await floor(plans)
-    with tempfile.TemporaryDirectory() as folder:
-        db, schema = await open_backend(args.backend, Path(folder))
+    async with fresh_database(args.backend, pool_size=CONCURRENCY) as db:
         durable = await commit_floor(plans, db)
         ours = await desk(updates_for(args.customers), db)
-        if schema is not None:
-            async with db.engine.begin() as connection:
-                await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await db.dispose()
     print(f"desk_to_floor_ratio={ours / base:.4f} desk_to_commit_ratio={ours / durable:.3f}")
 
 

@@ -14,21 +14,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
 from sqlalchemy import insert, text
 
+from benchmarks.backends import fresh_database
 from conversations.values import CaseKind, CaseStatus
 from notifications.watcher import Watcher
-from storage.engine import Database, open_database
-from storage.migrate import migrate
+from storage.engine import Database
 from storage.models import Case, Customer, Deadline
 from storage.uow import UnitOfWork, unit_of_work
 
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 24, 2, tzinfo=UTC)
 PER_CASE = 4
 BATCH = 20_000
@@ -114,8 +115,7 @@ async def main() -> None:
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        db, schema = await open_backend(args.backend, Path(folder))
+    async with fresh_database(args.backend) as db:
         began = time.perf_counter()
         await generate(db, args.pending)
         print(
@@ -143,23 +143,6 @@ async def main() -> None:
             f"tick_{args.due}_due fired={fired} seconds={elapsed:.2f} "
             f"per_deadline_ms={elapsed / max(fired, 1) * 1000:.2f}"
         )
-        if schema:
-            async with db.engine.begin() as connection:
-                await connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await db.dispose()
-
-
-async def open_backend(backend: str, folder: Path) -> tuple[Database, str | None]:
-    if backend == "sqlite":
-        db = open_database(f"sqlite+aiosqlite:///{folder / 'watcher.db'}")
-        await migrate(db)
-        return db, None
-    schema = f"bench_watcher_{int(time.time())}"
-    db = open_database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    async with db.engine.begin() as connection:
-        await connection.execute(text(f"CREATE SCHEMA {schema}"))
-    await migrate(db)
-    return db, schema
 
 
 if __name__ == "__main__":
