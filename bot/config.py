@@ -46,6 +46,48 @@ class TelegramSettings(BaseModel):
         return self
 
 
+class WeChatSettings(BaseModel):
+    """A WeChat Official Account (公众号) in safe mode (消息加解密: 安全模式)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_id: str | None = None
+    app_secret: SecretStr | None = None
+    token: SecretStr | None = None
+    encoding_aes_key: SecretStr | None = None
+    api_base: str = "https://api.weixin.qq.com"
+    window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
+    window_messages: int = Field(5, ge=1, description="messages allowed per window")
+    templates: dict[str, str] = Field({}, description="update -> template id")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.app_secret and self.token and self.encoding_aes_key)
+
+
+class WeComSettings(BaseModel):
+    """WeCom (企业微信) for staff: a self-built app, and group robots for department alerts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    corp_id: str | None = None
+    corp_secret: SecretStr | None = None
+    agent_id: int | None = None
+    token: SecretStr | None = None
+    encoding_aes_key: SecretStr | None = None
+    api_base: str = "https://qyapi.weixin.qq.com"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(
+            self.corp_id
+            and self.corp_secret
+            and self.agent_id
+            and self.token
+            and self.encoding_aes_key
+        )
+
+
 class WebSettings(BaseModel):
     """The one HTTP server: Telegram webhook, platform callbacks, health."""
 
@@ -65,6 +107,8 @@ class Config(BaseSettings):
 
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    wechat: WeChatSettings = WeChatSettings()
+    wecom: WeComSettings = WeComSettings()
     web: WebSettings = WebSettings()
     policy: Policy
 

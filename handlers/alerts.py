@@ -27,4 +27,4 @@ async def post_card(session: AsyncSession, desk: Desk, case: Case) -> None:
         choices.insert(0, Option(language.gettext("Take"), f"take:{case.number}"))
     if case.status in OPEN_WORK:  # leads and managers only; others are refused
         choices.append(Option(language.gettext("Reassign"), f"reassign:{case.number}"))
-    notifier.department(case, case.department, text, choices, purpose=CARD)
+    await notifier.department(case, case.department, text, choices, purpose=CARD)

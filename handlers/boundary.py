@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers.refusals import Refusal
@@ -20,6 +21,8 @@ from storage.uow import AfterCommit, UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ATTEMPTS = 3
+# PostgreSQL's deadlock and serialization failures: the database chose a victim; run again.
+RETRYABLE = {"40P01", "40001"}
 
 
 async def perform(
@@ -35,4 +38,8 @@ async def perform(
                 return await work(uow)
         except StaleDataError:
             log.info("optimistic_conflict attempt=%s", attempt)
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) not in RETRYABLE:
+                raise
+            log.info("transaction_conflict attempt=%s sqlstate=%s", attempt, error.orig.sqlstate)  # type: ignore[union-attr]
     raise Refusal("case.busy")

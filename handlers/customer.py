@@ -74,6 +74,6 @@ async def _tell_department(uow: UnitOfWork, desk: Desk, case: Case, text: str) -
     """The department's group hears of it, and the handler in private, if there is one."""
     notifier = Notifier(uow.session, desk.policy, desk.clock.now())
     message = notices.customer_added(notifier.staff_language, case.number, text.strip())
-    notifier.department(case, case.department, message)
+    await notifier.department(case, case.department, message)
     if case.handler_id is not None:
         await notifier.staff(case, case.handler_id, message)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from conversations import customer, staff
@@ -64,6 +64,7 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     if person is None:  # a stranger in a group: answered on the button only, never queued
         t = translation(desk.policy.default_language)
         return [Reply(refusal(t, "access.staff_only", {}))]
+    inbound = await _picked_by_number(uow, inbound)
     state, notice = await _load_state(uow, desk, inbound, person)
     role = person.actor.role.value if person.actor.role else None
     context = Context(
@@ -73,8 +74,20 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     outcome = flow(state, inbound, context)
     replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, person, inbound, outcome)]
     await _save_state(uow, desk, inbound, outcome.state, now)
-    _queue(uow, desk, inbound, replies)
+    await _queue(uow, desk, inbound, replies)
     return replies
+
+
+async def _picked_by_number(uow: UnitOfWork, inbound: Inbound) -> Inbound:
+    """On channels without buttons choices are numbered; '2' presses the second one."""
+    typed = inbound.text.strip()
+    if inbound.button is not None or not typed.isdigit():
+        return inbound
+    row = await ConversationRepository(uow.session).load(inbound.channel, private_chat(inbound))
+    options = row.last_options if row is not None else None
+    if not options or not 1 <= int(typed) <= len(options):
+        return inbound
+    return replace(inbound, text="", button=options[int(typed) - 1])
 
 
 async def _carry_out(
@@ -130,12 +143,12 @@ async def _save_state(
     )
 
 
-def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
+async def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
     """Answers go to the chat the message came from; from a group, to the sender in
     private, so a case's details never land in front of the whole group."""
     chat = private_chat(inbound)
     for reply in replies:
-        queue_reply(uow.session, inbound.channel, chat, reply, desk.clock.now())
+        await queue_reply(uow.session, inbound.channel, chat, reply, desk.clock.now())
 
 
 async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
@@ -148,5 +161,5 @@ async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply
         "Sorry, something went wrong on our side and we could not handle that "
         "message. Please try again in a moment."
     )
-    _queue(uow, desk, inbound, [Reply(sorry)])
+    await _queue(uow, desk, inbound, [Reply(sorry)])
     return [Reply(sorry)]

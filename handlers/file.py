@@ -154,7 +154,7 @@ async def _announce(
     notifier = Notifier(session, desk.policy, desk.clock.now())
     code = await notifier.customer_language_code(case)
     receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
-    await notifier.customer(case, receipt)
+    await notifier.customer(case, receipt, template="received")
     await post_card(session, desk, case)
     grading = desk.policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
@@ -163,4 +163,4 @@ async def _announce(
         text = notices.manager_alert(
             notifier.staff_language, await summary(session, desk, case), reason
         )
-        notifier.managers(case, text)
+        await notifier.managers(case, text)

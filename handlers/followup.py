@@ -102,7 +102,7 @@ async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool) -> No
     record(uow.session, case, Actor.system(), "closed", now, visible=True, solved=solved)
     notifier = Notifier(uow.session, desk.policy, now)
     language = await notifier.customer_language(case)
-    await notifier.customer(case, notices.closed(language, case.number))
+    await notifier.customer(case, notices.closed(language, case.number), template="closed")
 
 
 async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason: str) -> None:
@@ -119,5 +119,5 @@ async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason:
     notifier = Notifier(session, desk.policy, now)
     grade = grading.label(case.severity, desk.policy.default_language)
     message = notices.reopened(notifier.staff_language, case.number, grade)
-    notifier.department(case, case.department, message)
-    notifier.managers(case, message)
+    await notifier.department(case, case.department, message)
+    await notifier.managers(case, message)

@@ -108,9 +108,9 @@ async def announce_raise(session: AsyncSession, desk: Desk, case: Case, reason: 
     t, grading = notifier.staff_language, desk.policy.grading
     grade = grading.label(case.severity, desk.policy.default_language)
     text = notices.grade_raised(t, case.number, grade, reason_words(t, reason))
-    notifier.department(case, case.department, text)
+    await notifier.department(case, case.department, text)
     if grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from):
-        notifier.managers(case, text)
+        await notifier.managers(case, text)
 
 
 async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:

@@ -37,6 +37,7 @@ async def remind_surveys(uow: UnitOfWork, desk: Desk) -> int:
                 Option(t.gettext("Yes, solved"), f"solved:{case.number}:yes"),
                 Option(t.gettext("No, not solved"), f"solved:{case.number}:no"),
             ],
+            template="resolved",
         )
         reminded += 1
     return reminded
@@ -48,7 +49,7 @@ async def expire_conversations(uow: UnitOfWork, desk: Desk) -> int:
     for row in await ConversationRepository(uow.session).expired(now):
         if row.flow != "idle":
             t = translation(await _language(uow, desk, row.channel, row.chat_id))
-            queue_reply(
+            await queue_reply(
                 uow.session, row.channel, row.chat_id, Reply(notices.conversation_expired(t)), now
             )
             expired += 1

@@ -52,7 +52,7 @@ async def reassign(
     await session.flush()
     await post_card(session, desk, case)
     notifier = Notifier(session, desk.policy, now)
-    notifier.department(
+    await notifier.department(
         case, department, notices.reassigned(notifier.staff_language, case.number, reason.strip())
     )
     return case

@@ -45,7 +45,7 @@ class FireDeadline:
         text = notices.overdue(
             t, case.number, step_label(t, deadline.step), local_time(desk, deadline.due_at)
         )
-        notifier.department(case, case.department, text)
+        await notifier.department(case, case.department, text)
         if case.handler_id is not None:
             await notifier.staff(case, case.handler_id, text)
         DeadlineRepository(uow.session).add(
@@ -77,4 +77,4 @@ class FireDeadline:
         handler = await staff_name(uow.session, case.handler_id) or t.gettext("not taken yet")
         since = local_time(desk, deadline.set_at)  # set when the step went overdue
         text = notices.escalated(t, case.number, step_label(t, deadline.step), since, handler)
-        notifier.managers(case, text)
+        await notifier.managers(case, text)

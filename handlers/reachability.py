@@ -42,4 +42,4 @@ class MarkUnreachable:
                 channel=channel,
             )
             text = notices.customer_unreachable(notifier.staff_language, case.number, channel)
-            notifier.department(case, case.department, text)
+            await notifier.department(case, case.department, text)

@@ -68,6 +68,7 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
             Option(language.gettext("Yes, solved"), f"solved:{case.number}:yes"),
             Option(language.gettext("No, not solved"), f"solved:{case.number}:no"),
         ],
+        template="resolved",
     )
     return case
 

@@ -36,7 +36,7 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
     notifier = Notifier(session, desk.policy, now)
     if needs_approval(desk, case):
         language = notifier.staff_language
-        notifier.managers(
+        await notifier.managers(
             case,
             notices.approval_request(language, case.number, case.solution),
             [
@@ -71,7 +71,7 @@ async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reas
     advance(case, Action.SEND_BACK)
     record(session, case, actor, "sent_back", now, visible=False, reason=clean_text(reason))
     notifier = Notifier(session, desk.policy, now)
-    notifier.department(
+    await notifier.department(
         case,
         case.department,
         notices.sent_back(notifier.staff_language, case.number, reason.strip()),
@@ -94,4 +94,5 @@ async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) ->
             Option(language.gettext("Accept"), f"accept:{case.number}"),
             Option(language.gettext("Refuse"), f"refuse:{case.number}"),
         ],
+        template="solution",
     )

@@ -127,6 +127,7 @@ class Dispatcher:
             choices=list(row.payload.get("choices", [])),
             edit_of=edit_of,
             image=_image(row.payload),
+            template=_template(row.payload),
         )
         try:
             delivered = await self.senders[row.channel].deliver(message)
@@ -183,6 +184,11 @@ class Dispatcher:
                 stored.attempts,
                 wait.total_seconds(),
             )
+
+
+def _template(payload: dict[str, object]) -> str | None:
+    kind = payload.get("template")
+    return kind if isinstance(kind, str) else None
 
 
 def _image(payload: dict[str, object]) -> bytes | None:

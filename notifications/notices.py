@@ -17,6 +17,7 @@ from conversations.i18n import language_of, translation
 from conversations.messages import Option, Reply
 from conversations.policy import Language, Policy
 from conversations.privacy import mask_phones_in
+from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -41,16 +42,22 @@ class Notifier:
         code = customer.language if customer else None
         return language_of(code, self.policy.default_language)
 
-    async def customer(self, case: Case, text: str, choices: Sequence[Option] = ()) -> bool:
-        """Queue a message to the case's customer; False when they have no address."""
+    async def customer(
+        self, case: Case, text: str, choices: Sequence[Option] = (), template: str | None = None
+    ) -> bool:
+        """Queue a message to the case's customer; False when they have no address.
+
+        `template` names the update ('received', 'solution', 'resolved', 'closed') for
+        channels that reach a customer outside a conversation only by template message."""
         people = PeopleRepository(self.session)
         for identity in await people.identities_of_customer(case.customer_id):
             if identity.channel == case.channel:
-                self._queue(case, identity.channel, identity.external_id, text, choices, None)
+                await self._queue(case, identity.channel, identity.external_id, text, choices,
+                                  None, template)  # fmt: skip
                 return True
         return False
 
-    def department(
+    async def department(
         self,
         case: Case,
         department: str,
@@ -62,17 +69,19 @@ class Notifier:
 
         Group chats never see a full phone number, even one typed into a description."""
         for channel, chat_id in self.policy.department(department).chats.items():
-            self._queue(case, channel, chat_id, mask_phones_in(text), choices, purpose)
+            await self._queue(
+                case, channel, chat_id, mask_phones_in(text), choices, purpose, private=False
+            )
 
     async def staff(self, case: Case, staff_id: int, text: str) -> None:
         """Queue to a staff member's private chat on each channel they use."""
         for identity in await PeopleRepository(self.session).identities_of_staff(staff_id):
-            self._queue(case, identity.channel, identity.external_id, text, (), None)
+            await self._queue(case, identity.channel, identity.external_id, text, (), None)
 
-    def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
-        self.department(case, self.policy.manager_department, text, choices)
+    async def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
+        await self.department(case, self.policy.manager_department, text, choices)
 
-    def _queue(
+    async def _queue(
         self,
         case: Case,
         channel: str,
@@ -80,28 +89,46 @@ class Notifier:
         text: str,
         choices: Sequence[Option],
         purpose: str | None,
+        template: str | None = None,
+        *,
+        private: bool = True,
     ) -> None:
+        body = payload(text, choices)
+        if template is not None:
+            body["template"] = template
         self._outbox.enqueue(
             OutboxMessage(
                 channel=channel,
                 chat_id=chat_id,
                 case_id=case.id,
                 purpose=purpose,
-                payload=payload(text, choices),
+                payload=body,
                 not_before=self.now,
                 created_at=self.now,
             )
         )
+        if private:  # groups answer with buttons or commands, never with a number
+            await remember_choices(self.session, channel, chat_id, choices, self.now)
 
 
 def payload(text: str, options: Sequence[Option]) -> dict[str, object]:
     return {"text": text, "choices": [{"label": o.label, "action": o.action} for o in options]}
 
 
-def queue_reply(
+async def remember_choices(
+    session: AsyncSession, channel: str, chat_id: str, choices: Sequence[Option], now: datetime
+) -> None:
+    """The choices last offered in a chat, so a typed number can pick one (channels with
+    no buttons show them numbered); a message without choices forgets them."""
+    actions = [choice.action for choice in choices] or None
+    await ConversationRepository(session).remember_options(channel, chat_id, actions, now)
+
+
+async def queue_reply(
     session: AsyncSession, channel: str, chat_id: str, reply: Reply, now: datetime
 ) -> None:
     """A direct answer to the person who wrote, in the chat they wrote from."""
+    await remember_choices(session, channel, chat_id, reply.options, now)
     OutboxRepository(session).enqueue(
         OutboxMessage(
             channel=channel,

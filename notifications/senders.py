@@ -19,6 +19,7 @@ class Outgoing:
     choices: list[dict[str, str]] = field(default_factory=list)
     edit_of: str | None = None
     image: bytes | None = None  # a PNG to show with the text (digest charts)
+    template: str | None = None  # which update this is, for channels with template messages
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,18 @@ class ConversationRepository:
             )
         )
 
+    async def remember_options(
+        self, channel: str, chat_id: str, actions: list[str] | None, now: datetime
+    ) -> None:
+        row = await self.load(channel, chat_id)
+        if row is None:
+            row = Conversation(
+                channel=channel, chat_id=chat_id, flow="idle", step="", data={}, updated_at=now
+            )
+            self.session.add(row)
+            await self.session.flush()
+        row.last_options = actions
+
     async def save(
         self,
         channel: str,

@@ -14,7 +14,9 @@ from storage.models.messaging import (
     DigestRun,
     MessageRef,
     OutboxMessage,
+    PlatformToken,
     ProcessedUpdate,
+    ServiceWindow,
 )
 from storage.models.people import Customer, Identity, Staff, StaffInvite
 
@@ -30,7 +32,9 @@ __all__ = [
     "Identity",
     "MessageRef",
     "OutboxMessage",
+    "PlatformToken",
     "ProcessedUpdate",
+    "ServiceWindow",
     "Staff",
     "StaffInvite",
     "SupportingDepartment",

@@ -25,6 +25,7 @@ class Conversation(Base):
     flow: Mapped[str] = mapped_column(String(64))
     step: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    last_options: Mapped[list[str] | None] = mapped_column(Json)
     expires_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
@@ -75,6 +76,30 @@ class DigestRun(Base):
     recipient: Mapped[str] = mapped_column(String(200), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     sent_at: Mapped[datetime]
+
+
+class PlatformToken(Base):
+    """An API access token shared by every process (WeChat allows only a few fetches a
+    day, and a new token invalidates the old). `refreshing_until` is the fetch lease."""
+
+    __tablename__ = "platform_tokens"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str | None] = mapped_column(String(600))
+    expires_at: Mapped[datetime | None]
+    refreshing_until: Mapped[datetime | None]
+
+
+class ServiceWindow(Base):
+    """WeChat's customer-service window: opened by the customer's last message, good for
+    48 hours and a few messages; after that only template messages reach them."""
+
+    __tablename__ = "service_windows"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    opened_at: Mapped[datetime]
+    sent: Mapped[int] = mapped_column(default=0)
 
 
 class ProcessedUpdate(Base):

@@ -1,0 +1,77 @@
+"""Parsed WeChat / WeCom callback messages -> Inbound; choices -> numbered text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from conversations.messages import Inbound, Media
+
+OFFICIAL_ACCOUNT = "wechat"
+WECOM_APP = "wecom"
+# Menu buttons configured on the Official Account send CLICK events with these keys.
+MENU = {"FILE": ("", "file:complaint"), "CASES": ("/cases", None), "HELP": ("/help", None)}
+
+
+def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | None:
+    """Text, image and recognised voice messages; subscribe and menu-click events."""
+    kind = getattr(message, "type", "")
+    sender = str(message.source)
+    text, button = "", None
+    media: tuple[Media, ...] = ()
+    if kind == "text":
+        text = message.content or ""
+    elif kind == "image":
+        media = (Media("photo", str(getattr(message, "media_id", "") or message.image)),)
+    elif kind == "voice":
+        text = getattr(message, "recognition", None) or ""
+    elif kind == "event":
+        return _event(message, channel, sender, received_at)
+    else:
+        return None
+    return Inbound(
+        channel=channel,
+        update_id=f"msg:{message.id}",
+        chat_id=sender,
+        sender_id=sender,
+        received_at=received_at,
+        text=text,
+        button=button,
+        media=media,
+    )
+
+
+def _event(message: Any, channel: str, sender: str, received_at: datetime) -> Inbound | None:
+    event = str(getattr(message, "event", "")).lower()
+    update_id = f"evt:{sender}:{int(message.create_time.timestamp())}:{event}"
+    if event in {"subscribe", "subscribe_scan"}:
+        scene = str(getattr(message, "scene_id", "") or "")  # a QR code's scene: the source
+        text = f"/start {scene}".strip()
+        return Inbound(
+            channel=channel,
+            update_id=update_id,
+            chat_id=sender,
+            sender_id=sender,
+            received_at=received_at,
+            text=text,
+        )
+    if event == "click":
+        text, button = MENU.get(str(message.key), (str(message.key), None))
+        return Inbound(
+            channel=channel,
+            update_id=update_id,
+            chat_id=sender,
+            sender_id=sender,
+            received_at=received_at,
+            text=text,
+            button=button,
+        )
+    return None
+
+
+def numbered(text: str, choices: list[dict[str, str]], hint: str) -> str:
+    """Choices as numbered lines: the person answers with the number."""
+    if not choices:
+        return text
+    lines = [f"{n}. {choice['label']}" for n, choice in enumerate(choices, start=1)]
+    return "\n".join([text, "", *lines, hint])

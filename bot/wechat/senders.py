@@ -1,0 +1,156 @@
+"""Outbox message -> WeChat / WeCom API call.
+
+Official Account: a customer-service message while the customer's window is open (48 hours
+after their last message, 5 messages at most); after that, the template message
+configured for that update, if any, which the customer can answer by writing again.
+WeCom app: a text message to the staff member. WeCom group robot: markdown to the
+department group, its buttons turned into the commands that do the same in the app.
+"""
+
+from __future__ import annotations
+
+from bot.config import WeChatSettings
+from bot.wechat.api import OutsideWindow, PlatformAPI
+from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
+from conversations.i18n import translation
+from conversations.policy import Language
+from notifications.clock import Clock
+from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
+from storage.engine import Database
+from storage.platform import take_window_slot
+from storage.uow import unit_of_work
+
+ROBOT = "wecom_robot"
+ROBOT_MAX_BYTES = 4096
+COMMANDS = {
+    "take": "/take",
+    "details": "/case",
+    "approve": "/approve",
+    "send_back": "/sendback",
+    "reassign": "/reassign",
+    "review": "/review",
+}
+
+
+def _hint(language: Language) -> str:
+    return translation(language).gettext("Reply with the number of your choice.")
+
+
+class OfficialAccountSender:
+    channel = OFFICIAL_ACCOUNT
+    limits = UNLIMITED
+
+    def __init__(
+        self,
+        api: PlatformAPI,
+        settings: WeChatSettings,
+        db: Database,
+        clock: Clock,
+        language: Language,
+    ) -> None:
+        self.api, self.settings, self.db, self.clock = api, settings, db, clock
+        self.language = language
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        text = numbered(message.text, message.choices, _hint(self.language))
+        if await self._window_allows(message.chat_id):
+            try:
+                await self.api.post(
+                    "/cgi-bin/message/custom/send",
+                    {"touser": message.chat_id, "msgtype": "text", "text": {"content": text}},
+                )
+                return Delivered(None)
+            except OutsideWindow:
+                pass  # WeChat's own count says the window is over: fall back to a template
+        return await self._template(message, text)
+
+    async def _window_allows(self, chat_id: str) -> bool:
+        async with unit_of_work(self.db) as uow:
+            return await take_window_slot(
+                uow.session,
+                self.channel,
+                chat_id,
+                self.clock.now(),
+                self.settings.window_hours,
+                self.settings.window_messages,
+            )
+
+    async def _template(self, message: Outgoing, text: str) -> Delivered:
+        template_id = self.settings.templates.get(message.template or "")
+        if template_id is None:
+            reason = "outside the customer-service window, and no template for this message"
+            raise SendFailed(reason, permanent=True)
+        first, _, rest = text.partition("\n")
+        await self.api.post(
+            "/cgi-bin/message/template/send",
+            {
+                "touser": message.chat_id,
+                "template_id": template_id,
+                "data": {"first": {"value": first[:200]}, "remark": {"value": rest.strip()[:600]}},
+            },
+        )
+        return Delivered(None)
+
+
+class WeComAppSender:
+    """Answers and alerts to a staff member's WeCom app chat."""
+
+    channel = WECOM_APP
+    limits = UNLIMITED
+
+    def __init__(self, api: PlatformAPI, agent_id: int, language: Language) -> None:
+        self.api, self.agent_id, self.language = api, agent_id, language
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        text = numbered(message.text, message.choices, _hint(self.language))
+        await self.api.post(
+            "/cgi-bin/message/send",
+            {
+                "touser": message.chat_id,
+                "msgtype": "text",
+                "agentid": self.agent_id,
+                "text": {"content": text},
+            },
+        )
+        return Delivered(None)
+
+
+class WeComRobotSender:
+    """A department group's robot: markdown, 4096 bytes, 20 messages a minute."""
+
+    channel = ROBOT
+    limits = ChannelLimits(per_group=20 / 60, max_text=ROBOT_MAX_BYTES)
+
+    def __init__(self, api: PlatformAPI) -> None:
+        self.api = api
+
+    def is_group(self, chat_id: str) -> bool:
+        return True
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        url = f"{self.api.base}/cgi-bin/webhook/send?key={message.chat_id}"
+        content = _within_bytes(markdown(message), ROBOT_MAX_BYTES)
+        await self.api.post_plain(url, {"msgtype": "markdown", "markdown": {"content": content}})
+        return Delivered(None)  # robots cannot edit: a changed card is posted anew
+
+
+def markdown(message: Outgoing) -> str:
+    lines = [message.text]
+    for choice in message.choices:
+        action, _, number = choice["action"].partition(":")
+        if action in COMMANDS:
+            lines.append(f"> {choice['label']}: `{COMMANDS[action]} {number}`")
+    return "\n".join(lines)
+
+
+def _within_bytes(text: str, limit: int) -> str:
+    encoded = text.encode()
+    if len(encoded) <= limit:
+        return text
+    return encoded[: limit - 3].decode(errors="ignore") + "…"

@@ -1,0 +1,57 @@
+"""Platform state shared by every process: API access tokens and WeChat service windows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PlatformToken, ServiceWindow
+
+
+def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def token_row(session: AsyncSession, name: str) -> PlatformToken:
+    """The token's row, created empty on first use, locked until the transaction ends."""
+    await session.execute(
+        _insert(session)(PlatformToken).values(name=name).on_conflict_do_nothing()
+    )
+    row = await session.scalar(
+        select(PlatformToken).where(PlatformToken.name == name).with_for_update()
+    )
+    assert row is not None
+    return row
+
+
+async def open_window(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
+    """The customer wrote: a new window opens (and its message count starts over)."""
+    insert = _insert(session)
+    await session.execute(
+        insert(ServiceWindow)
+        .values(channel=channel, chat_id=chat_id, opened_at=now, sent=0)
+        .on_conflict_do_update(
+            index_elements=["channel", "chat_id"], set_={"opened_at": now, "sent": 0}
+        )
+    )
+
+
+async def take_window_slot(
+    session: AsyncSession, channel: str, chat_id: str, now: datetime, hours: int, limit: int
+) -> bool:
+    """Use one message of the open window; False when it is closed or used up."""
+    window = await session.scalar(
+        select(ServiceWindow)
+        .where(ServiceWindow.channel == channel, ServiceWindow.chat_id == chat_id)
+        .with_for_update()
+    )
+    if window is None or now - window.opened_at >= timedelta(hours=hours):
+        return False
+    if window.sent >= limit:
+        return False
+    window.sent += 1
+    return True
