@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from aiohttp import web
@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.telegram.runtime import TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
 from bot.web import health_route, start_server
+from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
 from handlers.boundary import perform
 from handlers.desk import Desk
 from handlers.digest_job import send_due_digests
@@ -50,6 +51,7 @@ class App:
     watcher: Watcher
     inbox: Inbox
     telegram: TelegramChannel | None = None
+    wechat: WeChatParts = field(default_factory=WeChatParts)
 
 
 def build_app(config: Config, clock: Clock | None = None) -> App:
@@ -60,6 +62,8 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     bot = make_bot(config.telegram) if config.telegram.token else None
     if bot is not None:
         senders["telegram"] = TelegramSender(bot)
+    wechat = senders_for(config, db, clock)
+    senders.update(wechat.senders)
     dispatcher = Dispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
     watcher = Watcher(db, clock, FireDeadline(desk))
 
@@ -69,7 +73,8 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
 
     inbox = Inbox(db, desk, after_commit)
     telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
-    return App(config, db, desk, dispatcher, watcher, inbox, telegram)
+    add_callbacks(wechat, config, inbox)
+    return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat)
 
 
 async def prepare(app: App) -> None:
@@ -96,6 +101,8 @@ def web_app(app: App) -> web.Application:
     server.add_routes([health_route(app.db, app.desk.clock)])
     if app.telegram is not None and app.config.telegram.mode == "webhook":
         app.telegram.mount(server)
+    for path, callback in app.wechat.callbacks.items():
+        callback.mount(server, path)
     return server
 
 
@@ -126,6 +133,8 @@ async def serve(app: App) -> None:
         await runner.cleanup()
         if app.telegram is not None:
             await app.telegram.bot.session.close()
+        for api in app.wechat.apis:
+            await api.close()
         await app.db.dispose()
 
 

@@ -84,10 +84,21 @@ class TokenKeeper:
 class PlatformAPI:
     """POST JSON to `base + path?access_token=...`, mapping error codes to decisions."""
 
-    def __init__(self, base: str, http: aiohttp.ClientSession) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
-        self.http = http
         self.tokens: TokenKeeper | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """Created on first use, inside the running event loop."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
 
     async def get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         try:
@@ -147,3 +158,29 @@ def _failure(body: dict[str, Any]) -> Exception:
     if code in UNREACHABLE:
         return SendFailed(text, permanent=True, unreachable=True)
     return SendFailed(text, permanent=True)
+
+
+def official_account_api(
+    base: str, app_id: str, secret: str, db: Database, clock: Clock
+) -> PlatformAPI:
+    api = PlatformAPI(base)
+
+    async def fetch() -> tuple[str, int]:
+        body = await api.get_json(
+            "/cgi-bin/token", {"grant_type": "client_credential", "appid": app_id, "secret": secret}
+        )
+        return str(body["access_token"]), int(body.get("expires_in", 7200))
+
+    api.tokens = TokenKeeper(db, f"wechat:{app_id}", fetch, clock)
+    return api
+
+
+def wecom_api(base: str, corp_id: str, secret: str, db: Database, clock: Clock) -> PlatformAPI:
+    api = PlatformAPI(base)
+
+    async def fetch() -> tuple[str, int]:
+        body = await api.get_json("/cgi-bin/gettoken", {"corpid": corp_id, "corpsecret": secret})
+        return str(body["access_token"]), int(body.get("expires_in", 7200))
+
+    api.tokens = TokenKeeper(db, f"wecom:{corp_id}", fetch, clock)
+    return api

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from aiohttp import web
 from wechatpy import parse_message as parse_official
@@ -29,7 +30,9 @@ from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 ANSWER_WITHIN = 4.0  # seconds; WeChat gives up (and resends) at 5
-REFUSED = (InvalidSignatureException, InvalidAppIdException, ValueError, KeyError)
+# Forged, truncated or garbled requests: a wrong signature, a foreign app id, bad base64
+# or padding (ValueError), missing parameters (KeyError), broken XML (ExpatError).
+REFUSED = (InvalidSignatureException, InvalidAppIdException, ValueError, KeyError, ExpatError)
 
 
 class SecureCallback:

@@ -1,0 +1,66 @@
+"""Assemble the WeChat Official Account and WeCom parts that the config enables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.config import Config
+from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
+from bot.wechat.callback import SecureCallback, official_account, wecom_app
+from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
+from handlers.dispatch import Inbox
+from notifications.clock import Clock
+from notifications.senders import Sender
+from storage.engine import Database
+
+OFFICIAL_ACCOUNT_PATH = "/wechat/callback"
+WECOM_PATH = "/wecom/callback"
+
+
+@dataclass
+class WeChatParts:
+    senders: dict[str, Sender] = field(default_factory=dict)
+    callbacks: dict[str, SecureCallback] = field(default_factory=dict)
+    apis: list[PlatformAPI] = field(default_factory=list)
+
+
+def senders_for(config: Config, db: Database, clock: Clock) -> WeChatParts:
+    """The senders (needed before the dispatcher exists); callbacks come later."""
+    parts, language = WeChatParts(), config.policy.default_language
+    wechat, wecom = config.wechat, config.wecom
+    if wechat.enabled:
+        assert wechat.app_id and wechat.app_secret
+        api = official_account_api(
+            wechat.api_base, wechat.app_id, wechat.app_secret.get_secret_value(), db, clock
+        )
+        parts.senders["wechat"] = OfficialAccountSender(api, wechat, db, clock, language)
+        parts.apis.append(api)
+    if wecom.enabled:
+        assert wecom.corp_id and wecom.corp_secret and wecom.agent_id
+        api = wecom_api(
+            wecom.api_base, wecom.corp_id, wecom.corp_secret.get_secret_value(), db, clock
+        )
+        parts.senders["wecom"] = WeComAppSender(api, wecom.agent_id, language)
+        parts.senders["wecom_robot"] = WeComRobotSender(api)
+        parts.apis.append(api)
+    return parts
+
+
+def add_callbacks(parts: WeChatParts, config: Config, inbox: Inbox) -> None:
+    wechat, wecom = config.wechat, config.wecom
+    if wechat.enabled:
+        assert wechat.token and wechat.encoding_aes_key and wechat.app_id
+        parts.callbacks[OFFICIAL_ACCOUNT_PATH] = official_account(
+            wechat.token.get_secret_value(),
+            wechat.encoding_aes_key.get_secret_value(),
+            wechat.app_id,
+            inbox,
+        )
+    if wecom.enabled:
+        assert wecom.token and wecom.encoding_aes_key and wecom.corp_id
+        parts.callbacks[WECOM_PATH] = wecom_app(
+            wecom.token.get_secret_value(),
+            wecom.encoding_aes_key.get_secret_value(),
+            wecom.corp_id,
+            inbox,
+        )

@@ -1,0 +1,192 @@
+"""WeChat Official Account and WeCom, over real signed and AES-encrypted callbacks posted to
+the running aiohttp app, with a fake WeChat/WeCom API on 127.0.0.1 (both backends)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+import pytest
+from sqlalchemy import select
+from wechatpy.utils import WeChatSigner
+
+from bot.wechat.api import TokenKeeper, official_account_api
+from conversations.values import CaseStatus
+from storage.models import Case, Identity, OutboxMessage
+from storage.uow import UnitOfWork, unit_of_work
+from tests.bot.wechat_harness import ROBOTS, running
+from tests.fakes.wechat_api import (
+    DOC_BODY,
+    DOC_NONCE,
+    DOC_OPENID,
+    DOC_SIGNATURE,
+    DOC_TIMESTAMP,
+    DOC_TOKEN,
+    official_account_xml,
+    sealed,
+)
+from tests.fakes.world import World
+
+CUSTOMER = "o-customer-001"
+
+
+async def the_case(world: World) -> Case:
+    async def query(uow: UnitOfWork) -> Case:
+        found = await uow.session.scalar(select(Case))
+        assert found is not None
+        return found
+
+    return await world.read(query)
+
+
+async def test_the_documentation_sample_is_accepted(world: World) -> None:
+    async with running(world) as wx:
+        query = {
+            "msg_signature": DOC_SIGNATURE,
+            "timestamp": DOC_TIMESTAMP,
+            "nonce": DOC_NONCE,
+            "encrypt_type": "aes",
+        }
+        status = await wx._post("/wechat/callback", query, DOC_BODY)
+        assert status == 200
+
+        async def who(uow: UnitOfWork) -> list[str]:
+            return list(await uow.session.scalars(select(Identity.external_id)))
+
+        assert DOC_OPENID in await world.read(who)
+        reply = wx.api.texts_to(DOC_OPENID)[-1]  # 'abcdteT' was taken as a story
+        assert "1. 产品质量" in reply and "请回复对应的数字" in reply
+
+
+async def test_url_verification_for_both_callbacks(world: World) -> None:
+    async with running(world) as wx:
+        signer = WeChatSigner()
+        signer.add_data(DOC_TOKEN, "1409735669", "42")
+        good = {
+            "signature": signer.signature,
+            "timestamp": "1409735669",
+            "nonce": "42",
+            "echostr": "echo-123",
+        }
+        response = await wx.client.get("/wechat/callback", params=good)
+        assert (response.status, await response.text()) == (200, "echo-123")
+        forged = await wx.client.get("/wechat/callback", params={**good, "signature": "0" * 40})
+        assert forged.status == 403
+        query, body = sealed(wx.staff_app, "echo-from-wecom")
+        encrypted = re.search(r"<Encrypt><!\[CDATA\[(.*?)\]\]>", body)
+        assert encrypted is not None
+        check = {
+            "msg_signature": query["msg_signature"],
+            "timestamp": query["timestamp"],
+            "nonce": query["nonce"],
+            "echostr": encrypted.group(1),
+        }
+        response = await wx.client.get("/wecom/callback", params=check)
+        assert (response.status, await response.text()) == (200, "echo-from-wecom")
+
+
+async def test_bad_signatures_and_undecryptable_bodies_are_refused(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(world) as wx:
+        query, body = sealed(wx.customers, official_account_xml(CUSTOMER, "hello"))
+        with caplog.at_level(logging.WARNING):
+            forged = await wx._post("/wechat/callback", {**query, "msg_signature": "f" * 40}, body)
+            garbled = await wx._post("/wechat/callback", query, body.replace("<Encrypt>", "<X>"))
+        assert (forged, garbled) == (403, 403)
+        assert "wechat_callback_refused" in caplog.text
+        assert wx.api.calls == []  # nothing was dispatched, nothing sent
+
+
+async def test_wechat_resends_have_no_second_effect(world: World) -> None:
+    async with running(world) as wx:
+        query, body = sealed(wx.customers, official_account_xml(CUSTOMER, "你好", msg_id=777))
+        for _ in range(3):  # WeChat resends when it hears nothing within 5 seconds
+            assert await wx._post("/wechat/callback", query, body) == 200
+        assert len(wx.api.texts_to(CUSTOMER)) == 1
+
+
+async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, event="subscribe", key="qrscene_store7")
+        assert "我要投诉" in wx.api.texts_to(CUSTOMER)[-1]
+        await wx.customer_says(CUSTOMER, "电水壶漏水，想换新")
+        await wx.customer_says(CUSTOMER, "1")  # product quality
+        await wx.customer_says(CUSTOMER, "跳过")
+        await wx.customer_says(CUSTOMER, "2")  # replacement
+        await wx.customer_says(CUSTOMER, "王芳")
+        await wx.customer_says(CUSTOMER, "1")  # submit
+        case = await the_case(world)
+        assert case.number in wx.api.texts_to(CUSTOMER)[-1] and case.source == "store7"
+        card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
+        assert case.number in card["markdown"]["content"]
+        assert f"/take {case.number}" in card["markdown"]["content"]
+
+        await wx.staff_says("lilei", f"/take {case.number}")
+        assert "已完成" in wx.api.texts_to("lilei")[-1]
+        await wx.staff_says("lilei", f"/valid {case.number} 密封圈缺陷")
+        world.clock.advance(hours=49)  # the customer's 48-hour window has closed
+        await wx.staff_says("lilei", f"/propose {case.number} 上门换新")
+        offer = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)[-1]
+        assert offer["template_id"] == "TPL-S" and "上门换新" in offer["data"]["remark"]["value"]
+        await wx.customer_says(CUSTOMER, "1")  # accept: their message reopens the window
+        await wx.staff_says("lilei", f"/resolve {case.number} 已换新")
+        await wx.staff_says("hanmm", f"/review {case.number}")
+        survey = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)[-1]
+        assert "问题解决了吗" in survey["text"]["content"]
+        await wx.customer_says(CUSTOMER, "1")  # solved
+        await wx.customer_says(CUSTOMER, "1")  # score 5
+        await wx.customer_says(CUSTOMER, "1")  # no comment
+        final = await the_case(world)
+        assert (final.status, final.solved) == (CaseStatus.CLOSED, True)
+        assert "已结案" in wx.api.texts_to(CUSTOMER)[-1]
+
+
+async def test_the_access_token_is_fetched_once_for_two_processes(
+    world: World, reopen: object
+) -> None:
+    async with running(world) as wx:
+        other = reopen()  # type: ignore[operator]
+        keepers = [
+            official_account_api(wx.api.url, "wx-app", "s", db, world.clock).tokens
+            for db in (world.db, other)
+        ]
+        assert all(isinstance(k, TokenKeeper) for k in keepers)
+        tokens = await asyncio.gather(*(k.get() for k in keepers for _ in range(3)))  # type: ignore[union-attr]
+        assert len(set(tokens)) == 1 and wx.api.token_fetches == 1
+        world.clock.advance(hours=2)  # expired: refreshed once more, still by one process
+        tokens = await asyncio.gather(*(k.get() for k in keepers))  # type: ignore[union-attr]
+        assert len(set(tokens)) == 1 and wx.api.token_fetches == 2
+        await other.dispose()
+
+
+async def test_an_expired_token_is_refreshed_and_the_message_still_goes(world: World) -> None:
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, "你好")
+        token = wx.api.calls[-1].query["access_token"]
+        wx.api.expired_tokens.add(token)  # WeChat answers 42001 to the old token
+        await wx.customer_says(CUSTOMER, "/cases")
+        assert wx.api.calls[-1].query["access_token"] != token
+        assert len(wx.api.texts_to(CUSTOMER)) == 2
+
+
+async def test_five_messages_per_window_then_templates(world: World) -> None:
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, "你好")  # opens the window; the menu uses 1 of 5
+        now = world.clock.now()
+        async with unit_of_work(world.db) as uow:
+            for index in range(6):
+                uow.session.add(
+                    OutboxMessage(
+                        channel="wechat",
+                        chat_id=CUSTOMER,
+                        not_before=now,
+                        created_at=now,
+                        payload={"text": f"update {index}", "choices": [], "template": "resolved"},
+                    )
+                )
+        await wx.drain()
+        service = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)
+        templates = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)
+        assert (len(service), len(templates)) == (5, 2)  # menu + 4 updates, then templates

@@ -1,0 +1,145 @@
+"""The WeChat Official Account and WeCom wired for tests: real signed, encrypted callbacks
+posted over HTTP to the running aiohttp app; the outbox delivering to a fake API server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+
+from bot.config import Config, WeChatSettings, WeComSettings
+from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
+from conversations.policy import Policy, RosterEntry
+from handlers.desk import Desk
+from handlers.dispatch import Inbox
+from handlers.reachability import MarkUnreachable
+from handlers.staffing import sync_roster
+from notifications.dispatcher import Dispatcher
+from storage.uow import unit_of_work
+from tests.fakes.clock import FakeClock
+from tests.fakes.policy import test_policy
+from tests.fakes.senders import drain
+from tests.fakes.wechat_api import (
+    CORP_ID,
+    DOC_AES_KEY,
+    DOC_APP_ID,
+    DOC_TOKEN,
+    WECOM_TOKEN,
+    FakeWeChatAPI,
+    official_account_xml,
+    sealed,
+    wecom_xml,
+)
+from tests.fakes.world import World
+
+ROBOTS = {"product": "robot-product", "service": "robot-service", "management": "robot-mgmt"}
+STAFF = {
+    "李雷": ("product", "staff", "lilei"),
+    "韩梅梅": ("service", "lead", "hanmm"),
+    "张总": ("management", "manager", "zhang"),
+}
+TEMPLATES = {"received": "TPL-R", "solution": "TPL-S", "resolved": "TPL-D", "closed": "TPL-C"}
+
+
+def wechat_policy() -> Policy:
+    policy = test_policy()
+    departments = [
+        d.model_copy(update={"chats": {"wecom_robot": ROBOTS[d.key]}}) if d.key in ROBOTS else d
+        for d in policy.departments
+    ]
+    return policy.model_copy(update={"departments": departments})
+
+
+@dataclass
+class WeChat:
+    api: FakeWeChatAPI
+    client: TestClient
+    outbox: Dispatcher
+    clock: FakeClock
+    customers: WeChatCrypto
+    staff_app: WeComCrypto
+
+    async def customer_says(self, openid: str, text: str = "", **xml: object) -> int:
+        query, body = sealed(self.customers, official_account_xml(openid, text, **xml))  # type: ignore[arg-type]
+        return await self._post(OFFICIAL_ACCOUNT_PATH, query, body)
+
+    async def staff_says(self, userid: str, text: str) -> int:
+        query, body = sealed(self.staff_app, wecom_xml(userid, text))
+        return await self._post(WECOM_PATH, query, body)
+
+    async def drain(self) -> None:
+        await drain(self.outbox, self.clock)
+
+    async def _post(self, path: str, query: dict[str, str], body: str) -> int:
+        response = await self.client.post(path, params=query, data=body.encode())
+        assert response.status != 200 or await response.text() == "success"
+        await self.drain()
+        return response.status
+
+
+def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
+    wechat = WeChatSettings(
+        app_id=DOC_APP_ID,
+        app_secret="app-secret",
+        token=DOC_TOKEN,
+        encoding_aes_key=DOC_AES_KEY,
+        api_base=api_url,
+        templates=TEMPLATES,
+    )
+    wecom = WeComSettings(
+        corp_id=CORP_ID,
+        corp_secret="corp-secret",
+        agent_id=1000002,
+        token=WECOM_TOKEN,
+        encoding_aes_key=DOC_AES_KEY,
+        api_base=api_url,
+    )
+    return wechat, wecom
+
+
+@asynccontextmanager
+async def running(world: World) -> AsyncIterator[WeChat]:
+    api = FakeWeChatAPI()
+    await api.start()
+    policy = wechat_policy()
+    world.desk = Desk.build(policy, world.clock)
+    async with unit_of_work(world.db) as uow:
+        await sync_roster(
+            uow,
+            world.desk,
+            [
+                RosterEntry(name=name, department=dept, role=role, accounts={"wecom": userid})
+                for name, (dept, role, userid) in STAFF.items()
+            ],
+        )
+    wechat, wecom = settings(api.url)
+    config = Config(policy=policy, wechat=wechat, wecom=wecom)
+    parts = senders_for(config, world.db, world.clock)
+    outbox = Dispatcher(
+        world.db, parts.senders, world.clock, on_unreachable=MarkUnreachable(world.desk)
+    )
+    add_callbacks(parts, config, Inbox(world.db, world.desk, outbox.wake))
+    server = web.Application()
+    for path, callback in parts.callbacks.items():
+        callback.mount(server, path)
+    client = TestClient(TestServer(server, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        yield WeChat(
+            api,
+            client,
+            outbox,
+            world.clock,
+            WeChatCrypto(DOC_TOKEN, DOC_AES_KEY, DOC_APP_ID),
+            WeComCrypto(WECOM_TOKEN, DOC_AES_KEY, CORP_ID),
+        )
+    finally:
+        await client.close()
+        for part in parts.apis:
+            await part.close()
+        await api.stop()

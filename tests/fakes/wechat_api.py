@@ -1,0 +1,150 @@
+"""A fake WeChat / WeCom API server on 127.0.0.1, and real signed, encrypted callbacks.
+
+The server answers token fetches (counting them), customer-service, template, WeCom app
+and group-robot messages, records every call, and can refuse a token as expired.
+The helpers build callbacks exactly as WeChat does, with wechatpy's crypto.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+
+# The sample values of WeChat's message-encryption documentation (WXBizMsgCrypt demo).
+DOC_TOKEN = "spamtest"
+DOC_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+DOC_APP_ID = "wx2c2769f8efd9abc2"
+DOC_TIMESTAMP, DOC_NONCE = "1409735669", "1320562132"
+DOC_SIGNATURE = "5d197aaffba7e9b25a30732f161a50dee96bd5fa"
+DOC_OPENID = "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
+DOC_BODY = (
+    "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA["
+    "oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName><CreateTime>1409735668</CreateTime>"
+    "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[abcdteT]]></Content><MsgId>"
+    "6054768590064713728</MsgId><Encrypt><![CDATA[hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYt"
+    "JlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn8"
+    "96wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3y"
+    "t+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJS"
+    "VO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJ"
+    "SgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=]]></Encrypt></xml>"
+)
+CORP_ID, WECOM_TOKEN = "ww1234567890abcdef", "wecomtoken"
+_ids = itertools.count(1)
+
+
+@dataclass
+class Call:
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeWeChatAPI:
+    calls: list[Call] = field(default_factory=list)
+    token_fetches: int = 0
+    expired_tokens: set[str] = field(default_factory=set)
+    url: str = ""
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_get("/cgi-bin/gettoken", self._token)
+        app.router.add_post("/cgi-bin/{path:.*}", self._post)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def sent(self, path: str, to: str | None = None) -> list[dict[str, Any]]:
+        return [
+            c.body
+            for c in self.calls
+            if c.path == path
+            and (to is None or c.body.get("touser") == to or c.query.get("key") == to)
+        ]
+
+    def texts_to(self, user: str) -> list[str]:
+        """What a person received, by customer-service / app message or template."""
+        texts = []
+        for call in self.calls:
+            if call.body.get("touser") != user:
+                continue
+            if "text" in call.body:
+                texts.append(call.body["text"]["content"])
+            elif "data" in call.body:
+                texts.append("[template] " + call.body["data"]["first"]["value"])
+        return texts
+
+    async def _token(self, request: web.Request) -> web.Response:
+        self.token_fetches += 1
+        return web.json_response({"access_token": f"T{self.token_fetches}", "expires_in": 7200})
+
+    async def _post(self, request: web.Request) -> web.Response:
+        path = "/cgi-bin/" + request.match_info["path"]
+        body = await request.json()
+        token = request.query.get("access_token", "")
+        if token in self.expired_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        self.calls.append(Call(path, dict(request.query), body))
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(_ids)})
+
+
+def official_account_xml(
+    openid: str,
+    content: str = "",
+    *,
+    msg_id: int | None = None,
+    event: str | None = None,
+    key: str = "",
+) -> str:
+    created = int(time.time())
+    if event:
+        return (
+            f"<xml><ToUserName>gh_desk</ToUserName><FromUserName>{openid}</FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType>event</MsgType>"
+            f"<Event>{event}</Event><EventKey>{key}</EventKey></xml>"
+        )
+    return (
+        f"<xml><ToUserName>gh_desk</ToUserName><FromUserName>{openid}</FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType>text</MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id or next(_ids)}</MsgId></xml>"
+    )
+
+
+def wecom_xml(userid: str, content: str) -> str:
+    return (
+        f"<xml><ToUserName>{CORP_ID}</ToUserName><FromUserName>{userid}</FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType>text</MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{next(_ids)}</MsgId>"
+        f"<AgentID>1000002</AgentID></xml>"
+    )
+
+
+def sealed(crypto: WeChatCrypto | WeComCrypto, xml: str) -> tuple[dict[str, str], str]:
+    """The query string and body WeChat would POST for this message, signed and encrypted."""
+    nonce, timestamp = str(next(_ids) * 7919), str(int(time.time()))
+    body = crypto.encrypt_message(xml, nonce, timestamp)
+    signature = re.search(r"<MsgSignature><!\[CDATA\[(\w+)\]\]>", body)
+    assert signature is not None
+    query = {
+        "msg_signature": signature.group(1),
+        "timestamp": timestamp,
+        "nonce": nonce,
+        "encrypt_type": "aes",
+    }
+    return query, body
