@@ -24,7 +24,9 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, to_inbound
+from handlers.boundary import perform
 from handlers.dispatch import Inbox, dispatch
+from handlers.reachability import MarkUnreachable
 from storage.platform import open_window
 from storage.uow import unit_of_work
 
@@ -71,6 +73,9 @@ class SecureCallback:
             )
             return web.Response(status=403, text="forbidden")
         clock = self.inbox.desk.clock
+        if str(getattr(message, "event", "")).lower() == "unsubscribe":
+            await self._unsubscribed(str(message.source))
+            return web.Response(text="success")
         inbound = to_inbound(message, self.channel, clock.now())
         if inbound is not None:
             await self._handle_in_time(inbound)
@@ -92,6 +97,11 @@ class SecureCallback:
             async with unit_of_work(self.inbox.db) as uow:
                 await open_window(uow.session, self.channel, inbound.sender_id, inbound.received_at)
         await dispatch(self.inbox, inbound)
+
+    async def _unsubscribed(self, openid: str) -> None:
+        """They left the account: nothing reaches them now; their cases go on, staff told."""
+        mark = MarkUnreachable(self.inbox.desk)
+        await perform(self.inbox.db, lambda uow: mark(uow, self.channel, openid), self.inbox.wake)
 
     def mount(self, app: web.Application, path: str) -> None:
         app.router.add_get(path, self.on_get)

@@ -190,3 +190,20 @@ async def test_five_messages_per_window_then_templates(world: World) -> None:
         service = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)
         templates = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)
         assert (len(service), len(templates)) == (5, 2)  # menu + 4 updates, then templates
+
+
+async def test_unsubscribing_marks_the_customer_unreachable(world: World) -> None:
+    from storage.models import Customer
+
+    async with running(world) as wx:
+        for line in ("电水壶漏水", "1", "跳过", "2", "王芳", "1"):
+            await wx.customer_says(CUSTOMER, line)
+        await wx.customer_says(CUSTOMER, event="unsubscribe")
+
+        async def unreachable(uow: UnitOfWork) -> bool:
+            customer = await uow.session.scalar(select(Customer))
+            return customer is not None and customer.unreachable_since is not None
+
+        assert await world.read(unreachable)
+        alert = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
+        assert "无法通过 wechat 联系" in alert["markdown"]["content"]

@@ -12,7 +12,7 @@ from handlers.refusals import Refusal
 from handlers.take import take
 from storage.cases import CaseRepository, TimelineRepository
 from storage.models import Case, CaseEvent, OutboxMessage
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World
 
 
@@ -178,3 +178,25 @@ async def test_reassign_needs_a_lead_and_a_reason_and_restarts_acknowledgement(
     )
     event = next(e for e in await timeline(world, case) if e.kind == "reassigned")
     assert event.data["reason"] == "damaged in transit"
+
+
+async def test_a_case_stays_on_the_channel_it_came_from(world: World) -> None:
+    from storage.models import Identity
+
+    buyer = await world.customer()  # has a console identity
+    async with unit_of_work(world.db) as uow:
+        uow.session.add(
+            Identity(
+                channel="wechat",
+                external_id="o-wx-1",
+                customer_id=buyer.id,
+                created_at=world.clock.now(),
+            )
+        )
+    on_wechat = await world.file(buyer, channel="wechat")
+    on_console = await world.file(buyer, order_ref="O-2")
+    receipts = {
+        m.chat_id: m.channel for m in await outbox(world) if m.chat_id.startswith(("o-", "cust-"))
+    }
+    assert receipts == {"o-wx-1": "wechat", f"cust-{buyer.id}": "console"}
+    assert (on_wechat.channel, on_console.channel) == ("wechat", "console")
