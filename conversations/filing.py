@@ -353,7 +353,15 @@ def summary(ctx: Context, data: Data) -> Reply:
         lines.append(t("You would like: {wanted}").format(wanted=wanted))
     lines.append(t("Name: {name}").format(name=data.get("name") or data.get("known_name")))
     lines.append(t("Phone: {phone}").format(phone=data.get("phone") or t("not given")))
+    kind_of = data.get("complainant_type") or next(iter(ctx.policy.complainant_types))
+    lines.append(t("You are: {who}").format(who=_type_name(ctx, kind_of)))
+    if data.get("confidential"):
+        lines.append(t("Confidential: only managers will see who you are."))
     return Reply("\n".join(lines), tuple(confirm_options(ctx, data)))
+
+
+def _type_name(ctx: Context, key: str) -> str:
+    return ctx.policy.complainant_types.get(key, {}).get(ctx.language, key)
 
 
 def _kind_label(ctx: Context, kind: str) -> str:
@@ -376,12 +384,33 @@ def confirm_options(ctx: Context, data: Data) -> list[Option]:
     for key, label in editable:
         if applies.get(key, True):
             options.append(Option(label, f"edit:{key}"))
+    if len(ctx.policy.complainant_types) > 1:
+        options.append(Option(t("Change who you are"), "who:ask"))
+    secret = data.get("confidential")
+    options.append(
+        Option(
+            t("Show my identity to the handlers") if secret else t("Keep my identity confidential"),
+            "secret:toggle",
+        )
+    )
     options.append(Option(t("Cancel"), "confirm:cancel"))
     return options
 
 
 def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     data = state.data
+    if inbound.button == "secret:toggle":
+        data = {**data, "confidential": not data.get("confidential")}
+        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
+    if inbound.button == "who:ask":
+        options = tuple(
+            Option(_type_name(ctx, key), f"who:{key}") for key in ctx.policy.complainant_types
+        )
+        return Outcome(state, (Reply(ctx.t.gettext("Which describes you best?"), options),))
+    chosen = _choice(inbound, "who")
+    if chosen in ctx.policy.complainant_types:
+        data = {**data, "complainant_type": chosen}
+        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
     choice = _pick(inbound, "confirm", confirm_options(ctx, data))
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:
@@ -415,4 +444,6 @@ def to_intent(data: Data) -> FileCase:
         phone=data.get("phone"),
         media=tuple(Media(kind, ref) for kind, ref in data.get("media", [])),
         source=data.get("source"),
+        complainant_type=data.get("complainant_type"),
+        confidential=bool(data.get("confidential")),
     )

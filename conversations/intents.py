@@ -21,6 +21,8 @@ class FileCase:
     phone: str | None = None
     media: tuple[Media, ...] = ()
     source: str | None = None
+    complainant_type: str | None = None
+    confidential: bool = False
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,27 @@ class Policy(Strict):
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
     digest: Digest = Digest()
+    complainant_types: dict[str, Names] = Field(
+        {
+            "customer": {
+                Language.ZH_HANS: "顾客",
+                Language.ZH_HANT: "顧客",
+                Language.EN: "Customer",
+            },
+            "resident": {
+                Language.ZH_HANS: "业主/住户",
+                Language.ZH_HANT: "業主/住戶",
+                Language.EN: "Resident or owner",
+            },
+            "employee": {
+                Language.ZH_HANS: "员工/合作方",
+                Language.ZH_HANT: "員工/合作方",
+                Language.EN: "Employee or partner",
+            },
+            "other": {Language.ZH_HANS: "其他", Language.ZH_HANT: "其他", Language.EN: "Other"},
+        },
+        description="who is complaining (seed 002); the first is the default",
+    )
     conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
     survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []

@@ -23,3 +23,8 @@ _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4
 def mask_phones_in(text: str) -> str:
     """Mask every mobile number written inside free text (descriptions, notes)."""
     return _MOBILE_IN_TEXT.sub(lambda match: mask_phone(_DIGITS.sub("", match[0])[-11:]), text)
+
+
+def redact_phones_in(text: str) -> str:
+    """Remove mobile numbers from free text entirely (a confidential filer's own words)."""
+    return _MOBILE_IN_TEXT.sub("[***]", text)

@@ -7,6 +7,15 @@ class CaseKind(StrEnum):
     COMPLAINT = "complaint"
     SUGGESTION = "suggestion"
     INQUIRY = "inquiry"
+    REVIEW = "review"  # a bad review found on an online platform (seed 003, 差评整改)
+
+
+class ReviewOutcome(StrEnum):
+    """How a review case ends, in place of a survey: the reviewer may be unreachable."""
+
+    CONTACTED = "contacted"
+    UPDATED = "updated"  # the reviewer changed or removed the review
+    NO_RESPONSE = "no_response"
 
 
 class CaseStatus(StrEnum):

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.i18n import translation
 from conversations.notices import CaseSummary
 from conversations.policy import Language
-from conversations.privacy import mask_phone
+from conversations.privacy import mask_phone, redact_phones_in
 from conversations.timewords import when
 from handlers.desk import Desk
 from handlers.refusals import Refusal
@@ -69,7 +69,8 @@ async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
         category=desk.policy.category(case.category).names.get(language, case.category),
         severity=desk.policy.grading.label(case.severity, language),
         department=case.department,
-        description=case.description,
-        masked_phone=mask_phone(customer.phone if customer else None),
+        description=redact_phones_in(case.description) if case.confidential else case.description,
+        # A confidential filer is not even hinted at in group chats (seed 002, 举报人保密).
+        masked_phone="" if case.confidential else mask_phone(customer.phone if customer else None),
         due=await next_due_text(session, desk, case),
     )

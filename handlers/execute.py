@@ -146,6 +146,8 @@ async def file_new(
         order_ref=intent.order_ref,
         occurred_on=intent.occurred_on,
         source=intent.source,
+        complainant_type=intent.complainant_type,
+        confidential=intent.confidential,
     )
     case = await file_case(uow, desk, person.actor.id, new)
     attach(uow.session, case, channel, intent.media, desk)

@@ -41,6 +41,8 @@ class NewCase:
     occurred_on: date | None = None
     urgency: Urgency = Urgency.NORMAL
     source: str | None = None
+    complainant_type: str | None = None
+    confidential: bool = False
 
 
 def subject_key(new: NewCase) -> str | None:
@@ -96,6 +98,8 @@ def _validate(desk: Desk, new: NewCase) -> None:
         desk.policy.category(new.category)
     except KeyError:
         raise Refusal("file.unknown_category", category=new.category) from None
+    if new.complainant_type and new.complainant_type not in desk.policy.complainant_types:
+        raise Refusal("file.unknown_category", category=new.complainant_type)
 
 
 async def _create(session: AsyncSession, desk: Desk, customer_id: int, new: NewCase) -> Case:
@@ -121,6 +125,8 @@ async def _create(session: AsyncSession, desk: Desk, customer_id: int, new: NewC
         channel=new.channel,
         source=new.source,
         is_repeat=repeat,
+        complainant_type=new.complainant_type or next(iter(policy.complainant_types)),
+        confidential=new.confidential,
         created_at=now,
         updated_at=now,
     )

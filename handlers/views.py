@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.filing import wanted_labels
 from conversations.i18n import translation
 from conversations.messages import Option, Reply
+from conversations.privacy import redact_phones_in
 from conversations.values import CaseStatus
 from conversations.wording import status_label
 from handlers.access import require_customer_of, require_department
@@ -125,6 +126,10 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
     record(session, case, person.actor, "viewed", desk.clock.now(), visible=False)
     customer = await PeopleRepository(session).customer(case.customer_id)
     t = translation(person.language)
+    hidden = case.confidential and not person.actor.is_manager
+    if case.confidential and not hidden:
+        record(session, case, person.actor, "identity_revealed", desk.clock.now(), visible=False)
+    secret = t.gettext("(confidential)")
     text = t.gettext(
         "Case {number} · {severity} · {status}\nCategory: {category}\nCustomer: {name}, "
         "{phone}\nOrder: {order}\nWants: {wanted}\n{description}"
@@ -133,11 +138,11 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         severity=desk.policy.grading.label(case.severity, person.language),
         status=status_label(t, case.status),
         category=desk.policy.category(case.category).names.get(person.language, case.category),
-        name=(customer.name if customer else None) or "-",
-        phone=(customer.phone if customer else None) or "-",
+        name=secret if hidden else (customer.name if customer else None) or "-",
+        phone=secret if hidden else (customer.phone if customer else None) or "-",
         order=case.order_ref or "-",
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
-        description=case.description,
+        description=redact_phones_in(case.description) if hidden else case.description,
     )
     if customer is not None and customer.unreachable_since is not None:
         text += "\n" + t.gettext(

@@ -5,9 +5,12 @@ from storage.models.cases import (
     Case,
     CaseCounter,
     CaseEvent,
+    CorrectiveAction,
     Deadline,
+    Review,
     SupportingDepartment,
     Survey,
+    TypicalCase,
 )
 from storage.models.messaging import (
     Conversation,
@@ -26,6 +29,7 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "Conversation",
+    "CorrectiveAction",
     "Customer",
     "Deadline",
     "DigestRun",
@@ -34,9 +38,11 @@ __all__ = [
     "OutboxMessage",
     "PlatformToken",
     "ProcessedUpdate",
+    "Review",
     "ServiceWindow",
     "Staff",
     "StaffInvite",
     "SupportingDepartment",
     "Survey",
+    "TypicalCase",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conversations.values import ActorKind, CaseKind, CaseStatus, Urgency, Validity, Wanted
@@ -49,6 +49,10 @@ class Case(Base):
     waiting_on_customer: Mapped[bool] = mapped_column(default=False)
     is_repeat: Mapped[bool] = mapped_column(default=False)
     solved: Mapped[bool | None]
+    complainant_type: Mapped[str] = mapped_column(
+        String(32), default="customer", server_default="customer"
+    )
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
     reopen_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
@@ -146,3 +150,50 @@ class CaseCounter(Base):
     prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
     period: Mapped[str] = mapped_column(String(6), primary_key=True)
     last_serial: Mapped[int]
+
+
+class Review(Base):
+    """Where a review case came from; (platform, source_key) finds a re-imported one."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("platform", "source_key"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(64))
+    source_key: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(500))
+    rating: Mapped[int | None]
+    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class CorrectiveAction(Base):
+    """Corrective and preventive action on a valid case (纠正和预防措施, 举一反三)."""
+
+    __tablename__ = "corrective_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    root_cause: Mapped[str] = mapped_column(Text)
+    corrective: Mapped[str] = mapped_column(Text)
+    preventive: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    effective: Mapped[bool | None]
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+
+class TypicalCase(Base):
+    """A closed case a manager marked for training, with the lesson learned."""
+
+    __tablename__ = "typical_cases"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    lesson: Mapped[str] = mapped_column(Text)
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    marked_at: Mapped[datetime]
