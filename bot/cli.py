@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import sys
@@ -23,6 +24,7 @@ from bot.views import case_detail, case_table, outbox_view, report_extras, repor
 from conversations.values import CaseStatus, Role
 from handlers.digest_job import send_due_digests
 from handlers.staffing import create_invite
+from handlers.typical import export_typical
 from notifications.digests import build_digest
 from notifications.reports import write_cases_csv, write_csv, write_xlsx
 from storage.cases import CaseFilter
@@ -301,6 +303,27 @@ def cases_show(config_path: Path, number: str) -> None:
         raise click.ClickException(f"no case numbered {number}")
     for part in found:
         console.print(part)
+
+
+@cases.command("export-typical")
+@CONFIG_OPTION
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="typical-cases.json",
+    show_default=True,
+)
+def cases_export_typical(config_path: Path, out: Path) -> None:
+    """Typical cases for staff training, anonymised (no names, contacts, order numbers)."""
+    app = build_app(_load(config_path))
+
+    async def export(app: App) -> list[dict[str, object]]:
+        async with unit_of_work(app.db, readonly=True) as uow:
+            return await export_typical(uow.session)
+
+    records = _run(app, export)
+    out.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(f"Wrote {len(records)} typical case(s) to {out}")
 
 
 @main.command()

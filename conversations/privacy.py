@@ -28,3 +28,17 @@ def mask_phones_in(text: str) -> str:
 def redact_phones_in(text: str) -> str:
     """Remove mobile numbers from free text entirely (a confidential filer's own words)."""
     return _MOBILE_IN_TEXT.sub("[***]", text)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_LONG_NUMBER = re.compile(r"[A-Za-z]{0,4}-?\d[\d-]{4,}\d")  # order, ID and account numbers
+
+
+def anonymise(text: str, secrets: list[str]) -> str:
+    """Text safe for training material: known personal strings (names, order numbers,
+    channel ids), mobile numbers, e-mail addresses and long numbers removed."""
+    for secret in sorted((s for s in secrets if s and len(s) > 1), key=len, reverse=True):
+        text = text.replace(secret, "[***]")
+    text = redact_phones_in(text)
+    text = _EMAIL.sub("[***]", text)
+    return _LONG_NUMBER.sub("[***]", text)

@@ -49,6 +49,7 @@ COMMANDS = {
         Command("ask", ask_text=lambda t: t.gettext("Send the question for the customer.")),
         Command("reassign", ("department",), lambda t: t.gettext("Send the reason.")),
         Command("regrade", ("grade",), lambda t: t.gettext("Send the reason.")),
+        Command("typical", ask_text=lambda t: t.gettext("Send the lesson learned.")),
     ]
 }
 BUTTONS = {
@@ -67,7 +68,8 @@ def help_text(t: NullTranslations) -> str:
         "Commands: /mine, /case N, /take N, /note N text, /valid N findings, "
         "/invalid N findings, /ask N question, /propose N solution, /approve N, "
         "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
-        "/close N, /reassign N department reason, /regrade N grade reason, /cancel."
+        "/close N, /reassign N department reason, /regrade N grade reason, "
+        "/typical N lesson, /cancel."
     )
 
 

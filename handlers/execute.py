@@ -11,7 +11,16 @@ from conversations.i18n import language_of, translation
 from conversations.messages import Media, Reply
 from conversations.values import ActorKind
 from conversations.wording import status_label
-from handlers import customer, followup, investigate, manage, resolution, solution, staffing
+from handlers import (
+    customer,
+    followup,
+    investigate,
+    manage,
+    resolution,
+    solution,
+    staffing,
+    typical,
+)
 from handlers.access import require_staff
 from handlers.common import due_words
 from handlers.desk import Desk
@@ -39,6 +48,7 @@ STAFF_ACTIONS: dict[str, StaffUseCase] = {
     "reject": resolution.reject_resolution,
     "close": followup.close_unanswered,
     "reassign": manage.reassign,
+    "typical": typical.mark_typical,
     "regrade": manage.regrade,
 }
 
