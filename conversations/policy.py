@@ -30,6 +30,7 @@ class Step(StrEnum):
     IMPLEMENT = "implement"
     FOLLOW_UP = "follow_up"
     ANSWER = "answer"
+    VERIFY = "verify"  # a corrective action's effectiveness is checked
 
 
 class Language(StrEnum):
@@ -221,6 +222,12 @@ class Digest(Strict):
         return time.fromisoformat(self.at)
 
 
+class Corrective(Strict):
+    """Corrective and preventive actions (seeds 001, 003): when their effect is verified."""
+
+    verify_after: SpanField = Span(amount=30, unit="day", working=False)
+
+
 class Measures(Strict):
     satisfied_from: int = Field(4, ge=1, le=5)
 
@@ -249,6 +256,7 @@ class Policy(Strict):
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
     digest: Digest = Digest()
+    corrective: Corrective = Corrective()
     complainant_types: dict[str, Names] = Field(
         {
             "customer": {

@@ -50,6 +50,13 @@ COMMANDS = {
         Command("reassign", ("department",), lambda t: t.gettext("Send the reason.")),
         Command("regrade", ("grade",), lambda t: t.gettext("Send the reason.")),
         Command("typical", ask_text=lambda t: t.gettext("Send the lesson learned.")),
+        Command(
+            "capa",
+            ask_text=lambda t: t.gettext(
+                "Send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)"
+            ),
+        ),
+        Command("verify", ("result",), lambda t: t.gettext("Send a note on the result.")),
     ]
 }
 BUTTONS = {
@@ -69,7 +76,8 @@ def help_text(t: NullTranslations) -> str:
         "/invalid N findings, /ask N question, /propose N solution, /approve N, "
         "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
         "/close N, /reassign N department reason, /regrade N grade reason, "
-        "/typical N lesson, /cancel."
+        "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
+        "/verify N effective|ineffective note, /cancel."
     )
 
 

@@ -15,5 +15,6 @@ def step_label(t: NullTranslations, step: str) -> str:
         Step.IMPLEMENT: g("carry out the solution"),
         Step.FOLLOW_UP: g("follow up"),
         Step.ANSWER: g("answer the inquiry"),
+        Step.VERIFY: g("verify the corrective action"),
     }
     return labels.get(Step(step), step) if step in set(Step) else step

@@ -57,6 +57,13 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         "staff.bad_invite": g("That invitation code is not valid or was already used."),
         "staff.already_registered": g("You are already registered as staff."),
         "staff.unknown_command": g("Unknown command."),
+        "capa.format": g(
+            "Please send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)."
+        ),
+        "capa.past_date": g("The due date {day} has already passed."),
+        "capa.needs_valid": g("Case {number} needs findings marked valid first (/valid)."),
+        "capa.result": g("Say whether it was effective or ineffective."),
+        "capa.none_open": g("Case {number} has no corrective action waiting for verification."),
     }
     text = texts.get(key, g("Sorry, that cannot be done right now."))
     try:

@@ -12,6 +12,7 @@ from conversations.messages import Media, Reply
 from conversations.values import ActorKind
 from conversations.wording import status_label
 from handlers import (
+    capa,
     customer,
     followup,
     investigate,
@@ -49,6 +50,8 @@ STAFF_ACTIONS: dict[str, StaffUseCase] = {
     "close": followup.close_unanswered,
     "reassign": manage.reassign,
     "typical": typical.mark_typical,
+    "capa": capa.record_action,
+    "verify": capa.verify_action,
     "regrade": manage.regrade,
 }
 

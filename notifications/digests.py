@@ -17,7 +17,7 @@ from notifications.charts import trend_png
 from notifications.reports import ranking
 from storage.measures import Dimension, Measures, Period, compute
 from storage.models import Case
-from storage.trends import overdue_at, overdue_cases, per_day
+from storage.trends import open_actions, overdue_at, overdue_cases, per_day
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ async def build_digest(session: AsyncSession, policy: Policy, now: datetime) -> 
     lines += await _overdue(session, policy, t, now)
     lines += await _categories(session, policy, t, month, now)
     lines += await _departments(session, policy, t, month, now)
+    lines += await _actions(session, policy, t)
     days = policy.digest.trend_days
     chart = await trend_chart(session, policy, today - timedelta(days=days), days)
     return DigestContent(today, "\n".join(lines), chart)
@@ -116,6 +117,15 @@ async def _departments(
                 overdue=row.overdue,
             )
         )
+    return lines
+
+
+async def _actions(session: AsyncSession, policy: Policy, t: NullTranslations) -> list[str]:
+    total, soonest = await open_actions(session, policy.digest.top)
+    if not total:
+        return []
+    lines = [t.gettext("Corrective actions awaiting verification: {count}").format(count=total)]
+    lines += [f"  {a.number} · {a.owner} · {a.due_on.isoformat()}" for a in soonest]
     return lines
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import CaseStatus
-from storage.models import Case, Deadline, Staff
+from storage.models import Case, CorrectiveAction, Deadline, Staff
 from storage.sqlfuncs import whole_days_between
 
 
@@ -114,3 +114,24 @@ async def cases_filed(session: AsyncSession, start: datetime, end: datetime) -> 
         .order_by(Case.created_at, Case.id)
     )
     return [CaseLine(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    number: str
+    owner: str
+    due_on: date
+
+
+async def open_actions(session: AsyncSession, limit: int) -> tuple[int, list[OpenAction]]:
+    """Corrective actions not yet verified: how many, and the soonest due."""
+    unverified = CorrectiveAction.verified_at.is_(None)
+    total = await session.scalar(select(func.count()).where(unverified)) or 0
+    rows = await session.execute(
+        select(Case.number, CorrectiveAction.owner, CorrectiveAction.due_on)
+        .join(Case, Case.id == CorrectiveAction.case_id)
+        .where(unverified)
+        .order_by(CorrectiveAction.due_on, CorrectiveAction.id)
+        .limit(limit)
+    )
+    return total, [OpenAction(*row) for row in rows]
