@@ -20,6 +20,7 @@ from bot.app import App, build_app, configure_logging, prepare, serve
 from bot.channels.console import ConsolePlayer
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
 from bot.console_chat import UnknownStaff, converse, staff_player
+from bot.reviews_import import ImportResult, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
 from conversations.values import CaseStatus, Role
 from handlers.digest_job import send_due_digests
@@ -228,6 +229,33 @@ def outbox(config_path: Path, retry_ids: tuple[int, ...], retry_all: bool) -> No
     """The delivery backlog and parked messages; put parked ones back in line."""
     app = build_app(_load(config_path))
     console.print(_run(app, lambda app: outbox_view(app, list(retry_ids), retry_all)))
+
+
+@main.group()
+def reviews() -> None:
+    """Bad reviews from online platforms, handled as cases."""
+
+
+@reviews.command("import")
+@CONFIG_OPTION
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def reviews_import(config_path: Path, file: Path) -> None:
+    """Import reviews from a CSV file (see README for the columns)."""
+    app = build_app(_load(config_path))
+
+    async def run_import(app: App) -> ImportResult:
+        await prepare(app)
+        return await import_reviews(app, file)
+
+    result = _run(app, run_import)
+    console.print(
+        f"Imported {len(result.imported)} review(s); "
+        f"{len(result.duplicates)} already imported; {len(result.bad)} bad row(s)."
+    )
+    for line, reason in result.bad:
+        console.print(f"  line {line}: {reason}")
+    for line, number in result.duplicates:
+        console.print(f"  line {line}: already imported as {number}")
 
 
 @main.group()

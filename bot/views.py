@@ -19,6 +19,7 @@ from storage.measures import Dimension, Measures, Period, compute
 from storage.models import Case
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, staff_names
+from storage.reviews import PlatformMeasures, per_platform
 from storage.trends import CaseLine, cases_filed
 from storage.uow import unit_of_work
 
@@ -115,7 +116,31 @@ async def report_tables(app: App, period: Period) -> tuple[list[Table], list[Rep
             rows = await compute(uow.session, period, dimension, app.desk.clock.now(), satisfied)
             names = await _names(uow.session, app.config.policy, dimension, rows)
             sections.append(ReportSection(dimension, rows, names))
-    return [_report_table(section) for section in sections], sections
+        platforms = await per_platform(uow.session, period.start, period.end)
+    tables = [_report_table(section) for section in sections]
+    if platforms:
+        tables.append(_platform_table(platforms))
+    return tables, sections
+
+
+def _platform_table(rows: Sequence[PlatformMeasures]) -> Table:
+    table = Table(
+        "Platform",
+        "Reviews",
+        "Closed",
+        "Review updated",
+        "Repeat reviews",
+        title="Bad reviews by platform",
+    )
+    for row in rows:
+        table.add_row(
+            row.platform,
+            str(row.received),
+            str(row.closed),
+            str(row.updated),
+            _pct(row.repeat_rate),
+        )
+    return table
 
 
 MAX_CHART_DAYS = 62

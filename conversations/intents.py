@@ -89,6 +89,16 @@ class Findings(CaseIntent):
     summary: str = ""
 
 
+@dataclass(frozen=True)
+class LogReview:
+    platform: str
+    category: str
+    reviewer: str
+    text: str
+    rating: int | None = None
+    link: str | None = None
+
+
 Intent = (
     FileCase
     | ShowCases
@@ -101,4 +111,5 @@ Intent = (
     | Register
     | StaffAction
     | Findings
+    | LogReview
 )

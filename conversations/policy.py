@@ -278,6 +278,35 @@ class Policy(Strict):
         },
         description="who is complaining (seed 002); the first is the default",
     )
+    review_platforms: dict[str, Names] = Field(
+        {
+            "dianping": {
+                Language.ZH_HANS: "大众点评",
+                Language.ZH_HANT: "大眾點評",
+                Language.EN: "Dianping",
+            },
+            "meituan": {Language.ZH_HANS: "美团", Language.ZH_HANT: "美團", Language.EN: "Meituan"},
+            "taobao": {
+                Language.ZH_HANS: "淘宝/天猫",
+                Language.ZH_HANT: "淘寶/天貓",
+                Language.EN: "Taobao/Tmall",
+            },
+            "jd": {Language.ZH_HANS: "京东", Language.ZH_HANT: "京東", Language.EN: "JD"},
+            "douyin": {Language.ZH_HANS: "抖音", Language.ZH_HANT: "抖音", Language.EN: "Douyin"},
+            "xiaohongshu": {
+                Language.ZH_HANS: "小红书",
+                Language.ZH_HANT: "小紅書",
+                Language.EN: "Xiaohongshu",
+            },
+            "amap": {
+                Language.ZH_HANS: "高德地图",
+                Language.ZH_HANT: "高德地圖",
+                Language.EN: "Amap",
+            },
+            "other": {Language.ZH_HANS: "其他", Language.ZH_HANT: "其他", Language.EN: "Other"},
+        },
+        description="where bad reviews are found (seed 003)",
+    )
     conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
     survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []

@@ -11,8 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from gettext import NullTranslations
 
-from conversations.intents import Findings, Intent, Register, ShowCase, ShowCases, StaffAction
-from conversations.messages import Inbound, Reply
+from conversations.intents import (
+    Findings,
+    Intent,
+    LogReview,
+    Register,
+    ShowCase,
+    ShowCases,
+    StaffAction,
+)
+from conversations.messages import Inbound, Option, Reply
 from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.values import Validity
@@ -57,6 +65,7 @@ COMMANDS = {
             ),
         ),
         Command("verify", ("result",), lambda t: t.gettext("Send a note on the result.")),
+        Command("outcome", ("result",), lambda t: t.gettext("Send a note on the result.")),
     ]
 }
 BUTTONS = {
@@ -77,12 +86,15 @@ def help_text(t: NullTranslations) -> str:
         "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
         "/close N, /reassign N department reason, /regrade N grade reason, "
         "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
-        "/verify N effective|ineffective note, /cancel."
+        "/verify N effective|ineffective note, /badreview, "
+        "/outcome N contacted|updated|no_response note, /cancel."
     )
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
+    if state.flow == REVIEW_FLOW and not text.startswith("/"):
+        return review_step(state, inbound, ctx)
     if inbound.button:
         return on_button(state, inbound.button, ctx)
     if text.startswith("/"):
@@ -111,6 +123,8 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return say(State(IDLE), intents=(ShowCases(),))
     if name == "register":
         return say(State(IDLE), intents=(Register(rest.strip()),))
+    if name == "badreview":
+        return review_platform(ctx)
     command = COMMANDS.get(name)
     if command is None:
         return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))
@@ -172,3 +186,66 @@ def intent_for(name: str, number: str, words: list[str], text: str) -> Intent:
     if name in {"valid", "invalid"}:
         return Findings(number, Validity(name), text)
     return StaffAction(number, name, (*words, text) if text else tuple(words))
+
+
+# -- logging a bad review: platform, category, then the details in one message ---------
+
+REVIEW_FLOW = "review_log"
+
+
+def review_platform(ctx: Context) -> Outcome:
+    options = tuple(
+        Option(names.get(ctx.language, key), f"platform:{key}")
+        for key, names in ctx.policy.review_platforms.items()
+    )
+    ask = Reply(ctx.t.gettext("Which platform is the review on?"), options)
+    return say(State(REVIEW_FLOW, "platform"), ask)
+
+
+def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    t = ctx.t.gettext
+    chosen = (inbound.button or "").partition(":")[2]
+    if state.step == "platform":
+        if chosen not in ctx.policy.review_platforms:
+            return review_platform(ctx)
+        options = tuple(
+            Option(c.names.get(ctx.language, c.key), f"category:{c.key}")
+            for c in ctx.policy.categories
+        )
+        return say(
+            State(REVIEW_FLOW, "category", {"platform": chosen}),
+            Reply(t("What is the review about?"), options),
+        )
+    if state.step == "category":
+        if chosen not in {c.key for c in ctx.policy.categories}:
+            return say(state, Reply(t("Please choose one of the options below.")))
+        return say(
+            State(REVIEW_FLOW, "details", {**state.data, "category": chosen}),
+            Reply(details_prompt(ctx)),
+        )
+    return review_details(state, clean(inbound.text), ctx)
+
+
+def details_prompt(ctx: Context) -> str:
+    return ctx.t.gettext(
+        "Send, one per line: the reviewer's name, the rating (1-5 or -), the link (or -), "
+        "then the review text."
+    )
+
+
+def review_details(state: State, text: str, ctx: Context) -> Outcome:
+    lines = text.split("\n")
+    if len(lines) < 4 or not all(line.strip() for line in (lines[0], lines[3])):
+        return say(state, Reply(details_prompt(ctx)))
+    reviewer, rating, link = (line.strip() for line in lines[:3])
+    if rating not in {"-", "1", "2", "3", "4", "5"}:
+        return say(state, Reply(details_prompt(ctx)))
+    intent = LogReview(
+        platform=state.data["platform"],
+        category=state.data["category"],
+        reviewer=reviewer,
+        text="\n".join(lines[3:]).strip(),
+        rating=None if rating == "-" else int(rating),
+        link=None if link == "-" else link,
+    )
+    return say(State(IDLE), intents=(intent,))

@@ -57,6 +57,11 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         "staff.bad_invite": g("That invitation code is not valid or was already used."),
         "staff.already_registered": g("You are already registered as staff."),
         "staff.unknown_command": g("Unknown command."),
+        "review.duplicate": g("This review was logged before, as case {number}."),
+        "review.platform": g("Platforms are: {platforms}."),
+        "review.reviewer": g("Please give the reviewer's name (up to 200 characters)."),
+        "review.not_review": g("Case {number} is not a review."),
+        "review.outcome": g("Say contacted, updated or no_response."),
         "capa.format": g(
             "Please send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)."
         ),

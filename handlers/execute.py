@@ -18,6 +18,7 @@ from handlers import (
     investigate,
     manage,
     resolution,
+    reviews,
     solution,
     staffing,
     typical,
@@ -52,6 +53,7 @@ STAFF_ACTIONS: dict[str, StaffUseCase] = {
     "typical": typical.mark_typical,
     "capa": capa.record_action,
     "verify": capa.verify_action,
+    "outcome": reviews.record_outcome,
     "regrade": manage.regrade,
 }
 
@@ -125,6 +127,22 @@ async def execute(
                 uow, desk, actor, number, investigate.Findings(summary, validity)
             )
             return [done(person, case)]
+        case i.LogReview():
+            require_staff(actor)
+            case = await reviews.log_review(
+                uow,
+                desk,
+                actor,
+                reviews.BadReview(
+                    platform=intent.platform,
+                    reviewer=intent.reviewer,
+                    text=intent.text,
+                    rating=intent.rating,
+                    link=intent.link,
+                    category=intent.category,
+                ),
+            )
+            return [Reply(t.gettext("Logged as case {number}.").format(number=case.number))]
         case i.StaffAction(number=number, action=action, args=args):
             require_staff(actor)
             case = await STAFF_ACTIONS[action](uow, desk, actor, number, *args)

@@ -56,6 +56,9 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     _require_service(desk, actor, case)
     advance(case, Action.FOLLOW_UP)
     await deadlines.meet(session, case, now, Step.FOLLOW_UP)
+    if case.kind is CaseKind.REVIEW:  # no survey: the follow-up result is recorded instead
+        record(session, case, actor, "follow_up_started", now, visible=False)
+        return case
     remind_at = desk.calendar.add(now, desk.policy.survey_reminder_after)
     session.add(Survey(case_id=case.id, sent_at=now, remind_at=remind_at))
     record(session, case, actor, "survey_sent", now, visible=True)

@@ -1,0 +1,95 @@
+"""`complaintdesk reviews import FILE.csv`: many bad reviews at once.
+
+Columns (UTF-8, header row): platform, reviewer, rating, text, link, reviewed_at,
+category, order_ref; the first four are required (rating may be empty). A bad row is
+reported with its line number and skipped; good rows are kept; a review imported before
+(same platform and link, or same reviewer, time and text) is not duplicated.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.app import App
+from handlers.actors import Actor
+from handlers.boundary import perform
+from handlers.refusals import Refusal
+from handlers.reviews import BadReview, log_review
+
+REQUIRED = ("platform", "reviewer", "rating", "text")
+
+
+class ReviewRow(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+    platform: str = Field(min_length=1)
+    reviewer: str = Field(min_length=1, max_length=200)
+    rating: int | None = Field(None, ge=1, le=5)
+    text: str = Field(min_length=1, max_length=20_000)
+    link: str | None = Field(None, max_length=500)
+    reviewed_at: datetime | None = None
+    category: str = "other"
+    order_ref: str | None = Field(None, max_length=200)
+
+    @field_validator("rating", "link", "reviewed_at", "order_ref", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value in ("", None) else value
+
+
+@dataclass
+class ImportResult:
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def import_reviews(app: App, path: Path) -> ImportResult:
+    result = ImportResult()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+        if missing:
+            result.bad.append((1, f"missing columns: {', '.join(missing)}"))
+            return result
+        for row in reader:
+            await _import_row(app, reader.line_num, row, result)
+    return result
+
+
+async def _import_row(app: App, line: int, row: dict[str, str], result: ImportResult) -> None:
+    try:
+        parsed = ReviewRow.model_validate(row)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        result.bad.append((line, f"{problem['loc'][0]}: {problem['msg']}"))
+        return
+    zone = app.desk.calendar.zone
+    when = parsed.reviewed_at.replace(tzinfo=zone) if parsed.reviewed_at else None
+    review = BadReview(
+        platform=parsed.platform,
+        reviewer=parsed.reviewer,
+        text=parsed.text,
+        rating=parsed.rating,
+        link=parsed.link,
+        reviewed_at=when,
+        category=parsed.category,
+        order_ref=parsed.order_ref,
+    )
+    try:
+        case = await perform(
+            app.db,
+            lambda uow: log_review(uow, app.desk, Actor.system(), review),
+            app.dispatcher.wake,
+        )
+    except Refusal as refusal:
+        target = result.duplicates if refusal.key == "review.duplicate" else result.bad
+        target.append((line, refusal.params.get("number") or refusal.key))
+        return
+    result.imported.append(case.number)

@@ -1,0 +1,151 @@
+"""Bad reviews as cases (seed 003, 差评整改): logged by staff or imported, then graded,
+routed and timed like any case; they end with a recorded follow-up result, not a survey,
+since the reviewer may be unreachable."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from conversations.values import CaseKind, CaseStatus, ReviewOutcome
+from handlers.access import require_department, require_staff
+from handlers.actors import Actor
+from handlers.common import clean_text, load_case
+from handlers.desk import Desk
+from handlers.file import NewCase, file_case
+from handlers.lifecycle import Action, advance
+from handlers.refusals import Refusal
+from handlers.timeline import record
+from storage.models import Case, Customer, Review
+from storage.uow import UnitOfWork
+
+CHANNEL = "review"  # reviews have no chat: nothing is ever sent to the reviewer
+
+
+@dataclass(frozen=True)
+class BadReview:
+    platform: str
+    reviewer: str
+    text: str
+    rating: int | None = None
+    link: str | None = None
+    reviewed_at: datetime | None = None
+    category: str = "other"
+    order_ref: str | None = None
+
+    @property
+    def source_key(self) -> str:
+        """What makes a review the same review on a re-import: its link, else who, when
+        and what."""
+        if self.link:
+            return self.link[:500]
+        digest = hashlib.sha1(self.text.encode()).hexdigest()[:16]
+        when = self.reviewed_at.isoformat() if self.reviewed_at else ""
+        return f"{self.reviewer}|{when}|{digest}"[:500]
+
+
+async def log_review(uow: UnitOfWork, desk: Desk, actor: Actor, review: BadReview) -> Case:
+    """A case of kind `review`; refused if the same review was logged before."""
+    _validate(desk, review)
+    session = uow.session
+    existing = await session.scalar(
+        select(Case.number)
+        .join(Review, Review.case_id == Case.id)
+        .where(Review.platform == review.platform, Review.source_key == review.source_key)
+    )
+    if existing is not None:
+        raise Refusal("review.duplicate", number=existing)
+    reviewer = await _reviewer(uow, desk, review)
+    case = await file_case(
+        uow,
+        desk,
+        reviewer.id,
+        NewCase(
+            kind=CaseKind.REVIEW,
+            category=review.category,
+            description=clean_text(review.text, 20_000),
+            channel=CHANNEL,
+            order_ref=review.order_ref,
+            source=review.platform,
+        ),
+    )
+    session.add(
+        Review(
+            case_id=case.id,
+            platform=review.platform,
+            source_key=review.source_key,
+            link=review.link,
+            rating=review.rating,
+            reviewer=review.reviewer,
+            reviewed_at=review.reviewed_at,
+        )
+    )
+    record(
+        session,
+        case,
+        actor,
+        "review_logged",
+        desk.clock.now(),
+        visible=False,
+        platform=review.platform,
+        rating=review.rating,
+    )
+    return case
+
+
+def _validate(desk: Desk, review: BadReview) -> None:
+    if review.platform not in desk.policy.review_platforms:
+        raise Refusal("review.platform", platforms=", ".join(desk.policy.review_platforms))
+    if review.rating is not None and not 1 <= review.rating <= 5:
+        raise Refusal("survey.score_range")
+    if not review.reviewer.strip() or len(review.reviewer) > 200:
+        raise Refusal("review.reviewer")
+
+
+async def _reviewer(uow: UnitOfWork, desk: Desk, review: BadReview) -> Customer:
+    """One customer record per reviewer and platform, so their repeat reviews are seen."""
+    name = f"{review.platform}:{review.reviewer.strip()}"
+    found = await uow.session.scalar(select(Customer).where(Customer.name == name).limit(1))
+    if found is not None:
+        return found
+    customer = Customer(name=name, created_at=desk.clock.now())
+    uow.session.add(customer)
+    await uow.session.flush()
+    return customer
+
+
+async def record_outcome(
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, outcome: str, note: str = ""
+) -> Case:
+    """Customer service closes a review case with what became of the review."""
+    require_staff(actor)
+    case = await load_case(uow.session, number)
+    require_department(actor, case, supporting=[desk.policy.service_department])
+    if case.kind is not CaseKind.REVIEW:
+        raise Refusal("review.not_review", number=case.number)
+    if outcome not in {o.value for o in ReviewOutcome}:
+        raise Refusal("review.outcome")
+    if case.status is not CaseStatus.FOLLOW_UP:
+        raise Refusal(
+            "case.wrong_status", number=case.number, action="outcome", status=case.status.value
+        )
+    review = await uow.session.get(Review, case.id)
+    assert review is not None
+    now = desk.clock.now()
+    review.outcome = outcome
+    advance(case, Action.CLOSE)
+    case.closed_at, case.solved = now, outcome == ReviewOutcome.UPDATED
+    record(
+        uow.session,
+        case,
+        actor,
+        "review_outcome",
+        now,
+        visible=False,
+        outcome=outcome,
+        note=note.strip(),
+    )
+    return case
