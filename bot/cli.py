@@ -324,9 +324,13 @@ def cases_list(
 @cases.command("show")
 @CONFIG_OPTION
 @click.argument("number")
-def cases_show(config_path: Path, number: str) -> None:
+@click.option(
+    "--reveal", is_flag=True, help="Show a confidential filer (recorded on the timeline)."
+)
+def cases_show(config_path: Path, number: str, reveal: bool) -> None:
     """One case's fields and its full timeline."""
-    found = _run(build_app(_load(config_path)), lambda app: case_detail(app, number))
+    app = build_app(_load(config_path))
+    found = _run(app, lambda app: case_detail(app, number, reveal=reveal))
     if found is None:
         raise click.ClickException(f"no case numbered {number}")
     for part in found:
@@ -393,7 +397,7 @@ def report(
         return
     with console.status("Listing cases and drawing the chart..."):
         app = build_app(_load(config_path))
-        cases, chart = _run(app, lambda app: report_extras(app, period, first, last))
+        cases, chart, platforms = _run(app, lambda app: report_extras(app, period, first, last))
     zone = app.config.policy.calendar.zone
     if csv_path:
         write_csv(csv_path, sections)
@@ -401,7 +405,7 @@ def report(
         write_cases_csv(cases_path, cases, zone)
         console.print(f"Wrote {csv_path} and {cases_path}")
     if xlsx_path:
-        write_xlsx(xlsx_path, sections, cases, zone, chart)
+        write_xlsx(xlsx_path, sections, cases, zone, chart, platforms)
         console.print(f"Wrote {xlsx_path} ({len(cases)} cases)")
 
 

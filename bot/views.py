@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from conversations.policy import Policy
 from conversations.values import OutboxStatus
+from handlers.actors import Actor
+from handlers.timeline import record
 from notifications.digests import trend_chart
 from notifications.reports import ReportSection, ranking
 from storage.cases import CaseFilter, CaseRepository, TimelineRepository
@@ -61,7 +63,20 @@ async def case_table(app: App, wanted: CaseFilter) -> Table:
     return table
 
 
-async def case_detail(app: App, number: str) -> list[Table] | None:
+async def case_detail(app: App, number: str, *, reveal: bool = False) -> list[Table] | None:
+    """A confidential filer is shown only with `reveal`, and the reveal is recorded."""
+    async with unit_of_work(app.db) as uow:
+        found = await CaseRepository(uow.session).by_number(number.strip().upper())
+        if found is not None and found.confidential and reveal:
+            record(
+                uow.session,
+                found,
+                Actor.system(),
+                "identity_revealed",
+                app.desk.clock.now(),
+                visible=False,
+                by="operator",
+            )
     async with unit_of_work(app.db, readonly=True) as uow:
         case = await CaseRepository(uow.session).by_number(number.strip().upper())
         if case is None:
@@ -71,9 +86,14 @@ async def case_detail(app: App, number: str) -> list[Table] | None:
         customer = await people.customer(case.customer_id)
         names = await staff_names(uow.session, [e.actor_id for e in events if e.actor_id])
     fields = Table("Field", "Value", title=f"Case {case.number}")
-    for label, value in _fields(case, customer.name if customer else None):
+    name = customer.name if customer else None
+    if case.confidential and not reveal:
+        name = "(confidential: --reveal to show; the reveal is recorded)"
+    for label, value in _fields(case, name):
         fields.add_row(label, value)
-    timeline = Table("When", "Who", "What", "Seen by customer", "Details", title="Timeline")
+    timeline = Table(
+        "When", "Who", Column("What", no_wrap=True), "Seen by customer", "Details", title="Timeline"
+    )
     for event in events:
         who = names.get(event.actor_id or 0, "") if event.actor_kind.value == "staff" else ""
         timeline.add_row(
@@ -148,17 +168,19 @@ MAX_CHART_DAYS = 62
 
 async def report_extras(
     app: App, period: Period, first: date, last: date
-) -> tuple[list[CaseLine], bytes | None]:
-    """The period's case list, and its day-by-day chart when the period is not too long."""
+) -> tuple[list[CaseLine], bytes | None, list[PlatformMeasures]]:
+    """The period's case list, review platforms, and its day-by-day chart when the
+    period is not too long."""
     days = (last - first).days + 1
     async with unit_of_work(app.db, readonly=True) as uow:
         cases = await cases_filed(uow.session, period.start, period.end)
+        platforms = await per_platform(uow.session, period.start, period.end)
         chart = (
             await trend_chart(uow.session, app.config.policy, first, days)
             if days <= MAX_CHART_DAYS
             else None
         )
-    return cases, chart
+    return cases, chart, platforms
 
 
 async def _names(

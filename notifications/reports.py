@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 
 from storage.measures import Dimension, Measures
+from storage.reviews import PlatformMeasures
 from storage.trends import CaseLine
 
 COLUMNS = [
@@ -143,6 +144,7 @@ def write_xlsx(
     cases: Sequence[CaseLine] = (),
     zone: ZoneInfo | None = None,
     chart: bytes | None = None,
+    platforms: Sequence[PlatformMeasures] = (),
 ) -> None:
     """One sheet per dimension; with a case list and a chart when given (monthly report)."""
     book = Workbook(write_only=False)
@@ -159,6 +161,20 @@ def write_xlsx(
         for row in case_rows(cases, zone):
             sheet.append(row)
         sheet.freeze_panes = "A2"
+    if platforms:
+        sheet = book.create_sheet("reviews")
+        sheet.append(["platform", "reviews", "closed", "review_updated", "repeat_rate"])
+        for platform in platforms:
+            rate = platform.repeat_rate
+            sheet.append(
+                [
+                    platform.platform,
+                    platform.received,
+                    platform.closed,
+                    platform.updated,
+                    round(rate, 4) if rate is not None else None,
+                ]
+            )
     if chart is not None:
         book.create_sheet("chart").add_image(Image(BytesIO(chart)), "A1")
     book.save(path)

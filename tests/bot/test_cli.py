@@ -179,3 +179,34 @@ def test_outbox_shows_parked_messages_and_retries_them(workdir: Path) -> None:
     assert "bot was blocked" in shown and "parked 1" in shown
     retried = invoke("outbox", "--retry-all")
     assert "retried 1" in retried and "pending 1" in retried and "parked 0" in retried
+
+
+def test_reviews_import_and_typical_export_commands(workdir: Path) -> None:
+    invoke("init")
+    (workdir / "r.csv").write_text(
+        "platform,reviewer,rating,text\ndianping,小王,1,太难吃\nnowhere,x,1,y\n", encoding="utf-8"
+    )
+    first = invoke("reviews", "import", "r.csv")
+    assert "Imported 1 review(s); 0 already imported; 1 bad row(s)." in first
+    assert "line 3: review.platform" in first
+    assert "1 already imported" in invoke("reviews", "import", "r.csv")
+    assert "Wrote 0 typical case(s)" in invoke("cases", "export-typical", "--out", "t.json")
+    assert (workdir / "t.json").read_text(encoding="utf-8").strip() == "[]"
+
+
+def test_cases_show_hides_a_confidential_filer_unless_revealed(workdir: Path) -> None:
+    invoke("init")
+
+    async def file_secretly() -> str:
+        db = open_database("sqlite+aiosqlite:///complaintdesk.db")
+        world = World.make(db, FakeClock())
+        buyer = await world.customer("赵女士", "13800000000")
+        case = await world.file(buyer, confidential=True)
+        await db.dispose()
+        return case.number
+
+    number = asyncio.run(file_secretly())
+    hidden = invoke("cases", "show", number)
+    assert "赵女士" not in hidden and "confidential" in hidden
+    shown = invoke("cases", "show", number, "--reveal")
+    assert "赵女士" in shown and "identity_revealed" in shown
