@@ -29,16 +29,7 @@ def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | N
         return _event(message, channel, sender, received_at)
     else:
         return None
-    return Inbound(
-        channel=channel,
-        update_id=f"msg:{message.id}",
-        chat_id=sender,
-        sender_id=sender,
-        received_at=received_at,
-        text=text,
-        button=button,
-        media=media,
-    )
+    return _inbound(channel, f"msg:{message.id}", sender, received_at, text, button, media)
 
 
 def _event(message: Any, channel: str, sender: str, received_at: datetime) -> Inbound | None:
@@ -46,27 +37,33 @@ def _event(message: Any, channel: str, sender: str, received_at: datetime) -> In
     update_id = f"evt:{sender}:{int(message.create_time.timestamp())}:{event}"
     if event in {"subscribe", "subscribe_scan"}:
         scene = str(getattr(message, "scene_id", "") or "")  # a QR code's scene: the source
-        text = f"/start {scene}".strip()
-        return Inbound(
-            channel=channel,
-            update_id=update_id,
-            chat_id=sender,
-            sender_id=sender,
-            received_at=received_at,
-            text=text,
-        )
+        return _inbound(channel, update_id, sender, received_at, f"/start {scene}".strip())
     if event == "click":
         text, button = MENU.get(str(message.key), (str(message.key), None))
-        return Inbound(
-            channel=channel,
-            update_id=update_id,
-            chat_id=sender,
-            sender_id=sender,
-            received_at=received_at,
-            text=text,
-            button=button,
-        )
+        return _inbound(channel, update_id, sender, received_at, text, button)
     return None
+
+
+def _inbound(
+    channel: str,
+    update_id: str,
+    sender: str,
+    received_at: datetime,
+    text: str = "",
+    button: str | None = None,
+    media: tuple[Media, ...] = (),
+) -> Inbound:
+    """Official Account and WeCom app chats are one-to-one: the chat is the sender."""
+    return Inbound(
+        channel=channel,
+        update_id=update_id,
+        chat_id=sender,
+        sender_id=sender,
+        received_at=received_at,
+        text=text,
+        button=button,
+        media=media,
+    )
 
 
 def numbered(text: str, choices: list[dict[str, str]], hint: str) -> str:

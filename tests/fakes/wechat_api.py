@@ -17,6 +17,8 @@ from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
+from tests.fakes.servers import serve_locally
+
 # The sample values of WeChat's message-encryption documentation (WXBizMsgCrypt demo).
 DOC_TOKEN = "spamtest"
 DOC_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -59,12 +61,7 @@ class FakeWeChatAPI:
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_get("/cgi-bin/gettoken", self._token)
         app.router.add_post("/cgi-bin/{path:.*}", self._post)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         if self._runner is not None:
