@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, ProcessedUpdate
 
+_CACHE = "conversation_rows"  # session.info key: rows of this transaction by (channel, chat)
+
 
 class ConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -43,11 +45,23 @@ class ConversationRepository:
         ).all()
 
     async def load(self, channel: str, chat_id: str) -> Conversation | None:
-        return await self.session.scalar(
-            select(Conversation).where(
-                Conversation.channel == channel, Conversation.chat_id == chat_id
+        """The chat's row; read once per transaction (one update asks up to four times)."""
+        cache: dict[tuple[str, str], Conversation] = self.session.info.setdefault(_CACHE, {})
+        row = cache.get((channel, chat_id))
+        if row is not None and row not in self.session:
+            row = None  # created in a savepoint that was rolled back: read afresh
+        if row is None:
+            row = await self.session.scalar(
+                select(Conversation).where(
+                    Conversation.channel == channel, Conversation.chat_id == chat_id
+                )
             )
-        )
+            if row is not None:
+                cache[(channel, chat_id)] = row
+        return row
+
+    def _remember(self, row: Conversation) -> None:
+        self.session.info.setdefault(_CACHE, {})[(row.channel, row.chat_id)] = row
 
     async def remember_options(
         self, channel: str, chat_id: str, actions: list[str] | None, now: datetime
@@ -59,6 +73,7 @@ class ConversationRepository:
             )
             self.session.add(row)
             await self.session.flush()
+            self._remember(row)
         row.last_options = actions
 
     async def save(
@@ -74,5 +89,6 @@ class ConversationRepository:
         if row is None:
             row = Conversation(channel=channel, chat_id=chat_id)
             self.session.add(row)
+            self._remember(row)
         row.flow, row.step, row.data = flow, step, data
         row.updated_at, row.expires_at = now, expires_at

@@ -154,3 +154,15 @@ async def test_a_greeting_gets_the_menu_not_a_complaint(world: World, greeting: 
     replies = await chat.send(greeting)
     assert "file:complaint" in actions(replies)
     assert await count(world, Case) == 0
+
+
+async def test_a_refusal_after_a_notice_keeps_the_conversation_state(world: World) -> None:
+    """A notice queued inside a refused action's savepoint must not lose the chat's state."""
+    customer = Chat(world, "u1", name="王芳")
+    number = await file_complaint(world, customer)
+    stranger = Chat(world, "u2", name="乙", sender=customer.sender)
+    await stranger.press(f"refuse:{number}")  # asks for a reason (state saved)...
+    refused = await stranger.send("不满意")  # ...then the refusal: not their case
+    assert "没有找到" in refused[0].text
+    again = await stranger.send("你好")
+    assert "file:complaint" in actions(again)  # the conversation goes on normally
