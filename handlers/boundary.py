@@ -39,7 +39,8 @@ async def perform(
         except StaleDataError:
             log.info("optimistic_conflict attempt=%s", attempt)
         except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) not in RETRYABLE:
+            state = getattr(error.orig, "sqlstate", None)
+            if state not in RETRYABLE:
                 raise
-            log.info("transaction_conflict attempt=%s sqlstate=%s", attempt, error.orig.sqlstate)  # type: ignore[union-attr]
+            log.info("transaction_conflict attempt=%s sqlstate=%s", attempt, state)
     raise Refusal("case.busy")

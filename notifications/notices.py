@@ -52,8 +52,9 @@ class Notifier:
         people = PeopleRepository(self.session)
         for identity in await people.identities_of_customer(case.customer_id):
             if identity.channel == case.channel:
-                await self._queue(case, identity.channel, identity.external_id, text, choices,
-                                  None, template)  # fmt: skip
+                await self._queue(
+                    case, identity.channel, identity.external_id, text, choices, None, template
+                )
                 return True
         return False
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import CaseStatus, Validity
+from storage.dialects import insert_for
 from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment, Survey
 
 
@@ -42,8 +41,7 @@ class CaseRepository:
     async def next_serial(self, prefix: str, period: str) -> int:
         """Take the next serial of the month; the counter row stays locked until commit,
         so concurrent filings queue and a rolled-back filing leaves no gap."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = insert_for(self.session)
         await self.session.execute(
             insert(CaseCounter)
             .values(prefix=prefix, period=period, last_serial=0)

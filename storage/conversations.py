@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import insert_for
 from storage.models import Conversation, ProcessedUpdate
 
 _CACHE = "conversation_rows"  # session.info key: rows of this transaction by (channel, chat)
@@ -22,8 +21,7 @@ class ConversationRepository:
 
     async def claim_update(self, channel: str, update_id: str, now: datetime) -> bool:
         """Record an inbound update; False when it was seen before (a retry or resend)."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = insert_for(self.session)
         result = await self.session.execute(
             insert(ProcessedUpdate)
             .values(channel=channel, update_id=update_id, processed_at=now)

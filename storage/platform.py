@@ -5,21 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import insert_for
 from storage.models import PlatformToken, ServiceWindow
-
-
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 async def token_row(session: AsyncSession, name: str) -> PlatformToken:
     """The token's row, created empty on first use, locked until the transaction ends."""
     await session.execute(
-        _insert(session)(PlatformToken).values(name=name).on_conflict_do_nothing()
+        insert_for(session)(PlatformToken).values(name=name).on_conflict_do_nothing()
     )
     row = await session.scalar(
         select(PlatformToken).where(PlatformToken.name == name).with_for_update()
@@ -30,7 +25,7 @@ async def token_row(session: AsyncSession, name: str) -> PlatformToken:
 
 async def open_window(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
     """The customer wrote: a new window opens (and its message count starts over)."""
-    insert = _insert(session)
+    insert = insert_for(session)
     await session.execute(
         insert(ServiceWindow)
         .values(channel=channel, chat_id=chat_id, opened_at=now, sent=0)
