@@ -42,18 +42,20 @@ class ConversationRepository:
             )
         ).all()
 
-    async def load(self, channel: str, chat_id: str) -> Conversation | None:
-        """The chat's row; read once per transaction (one update asks up to four times)."""
+    async def load(self, channel: str, chat_id: str, *, lock: bool = False) -> Conversation | None:
+        """The chat's row; read once per transaction (one update asks up to four times).
+
+        `lock` holds the row until commit, so two updates of one chat (two processes, or
+        concurrent handling in one) take turns instead of both stepping the old state."""
         cache: dict[tuple[str, str], Conversation] = self.session.info.setdefault(_CACHE, {})
         row = cache.get((channel, chat_id))
         if row is not None and row not in self.session:
             row = None  # created in a savepoint that was rolled back: read afresh
         if row is None:
-            row = await self.session.scalar(
-                select(Conversation).where(
-                    Conversation.channel == channel, Conversation.chat_id == chat_id
-                )
+            query = select(Conversation).where(
+                Conversation.channel == channel, Conversation.chat_id == chat_id
             )
+            row = await self.session.scalar(query.with_for_update() if lock else query)
             if row is not None:
                 cache[(channel, chat_id)] = row
         return row

@@ -76,11 +76,17 @@ class TelegramChannel:
             ]
             await self.bot.set_my_commands(commands, scope=scope, language_code=code)
 
-    async def poll(self) -> None:
-        """Long polling until cancelled; no webhook may be set at the same time."""
+    async def poll(self, *, concurrently: bool = True) -> None:
+        """Long polling until cancelled; no webhook may be set at the same time.
+
+        Updates are handled concurrently (one slow update must not hold up other chats);
+        updates of one chat take turns on their conversation row's lock in dispatch."""
         await self.bot.delete_webhook(drop_pending_updates=False)
         await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=False
+            self.bot,
+            handle_signals=False,
+            allowed_updates=ALLOWED_UPDATES,
+            handle_as_tasks=concurrently,
         )
 
     async def register_webhook(self) -> None:

@@ -122,7 +122,8 @@ async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
             harness.client = TestClient(TestServer(server, host="127.0.0.1"))
             await harness.client.start_server()
         else:
-            polling = asyncio.create_task(channel.poll())
+            # One at a time, so a consumed update has been handled (see wait_consumed).
+            polling = asyncio.create_task(channel.poll(concurrently=False))
         yield harness
     finally:
         if polling is not None:

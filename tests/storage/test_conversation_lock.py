@@ -1,0 +1,38 @@
+"""Two updates of one chat at once take turns on the conversation row: neither step is
+lost (both backends; on PostgreSQL through the row lock, on SQLite the single writer)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from storage.conversations import ConversationRepository
+from storage.engine import Database
+from storage.uow import unit_of_work
+
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
+
+
+async def step(db: Database, pause: float) -> None:
+    async with unit_of_work(db) as uow:
+        conversations = ConversationRepository(uow.session)
+        row = await conversations.load("console", "u1", lock=True)
+        assert row is not None
+        seen = int(row.data.get("steps", 0))
+        await asyncio.sleep(pause)  # the other update arrives meanwhile
+        await conversations.save(
+            "console", "u1", ("file", "category", {"steps": seen + 1}), NOW, None
+        )
+
+
+async def test_concurrent_updates_of_one_chat_take_turns(db: Database, reopen: object) -> None:
+    async with unit_of_work(db) as uow:
+        await ConversationRepository(uow.session).save(
+            "console", "u1", ("file", "x", {}), NOW, None
+        )
+    other = reopen()  # type: ignore[operator]
+    await asyncio.gather(step(db, 0.2), step(other, 0.0), step(db, 0.1), step(other, 0.0))
+    async with unit_of_work(db, readonly=True) as uow:
+        row = await ConversationRepository(uow.session).load("console", "u1")
+        assert row is not None and row.data == {"steps": 4}
+    await other.dispose()
