@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
 
 from conversations.values import OutboxStatus
 from storage.models import Case, CaseEvent, Customer, OutboxMessage
-from storage.uow import UnitOfWork
 from tests.bot.telegram_harness import GROUPS, Telegram, running
 from tests.fakes.telegram_api import button_update, message_update, user
 from tests.fakes.world import World
@@ -29,15 +27,8 @@ async def file(tg: Telegram, text: str = "电视机屏幕有坏点") -> None:
         await tg.send(update)
 
 
-async def rows(world: World, model: type) -> list:  # type: ignore[type-arg]
-    async def query(uow: UnitOfWork) -> list:  # type: ignore[type-arg]
-        return list(await uow.session.scalars(select(model)))
-
-    return await world.read(query)
-
-
 async def number(world: World) -> str:
-    (case,) = await rows(world, Case)
+    (case,) = await world.all(Case)
     return str(case.number)
 
 
@@ -45,14 +36,14 @@ async def test_taps_by_strangers_and_other_departments_are_refused(world: World)
     async with running(world, "webhook") as tg:
         await file(tg)
         n = await number(world)
-        events = len(await rows(world, CaseEvent))
+        events = len(await world.all(CaseEvent))
         await tg.send(button_update(STRANGER, GROUPS["product"], f"take:{n}"))
         assert "员工" in tg.api.sent("answerCallbackQuery")[-1]["text"]
         assert tg.api.texts_to(5555) == []  # nothing sent to a stranger
         await tg.send(button_update(LIU, GROUPS["product"], f"take:{n}"))
         assert "属于" in tg.api.sent("answerCallbackQuery")[-1]["text"]
-        assert len(await rows(world, CaseEvent)) == events
-        assert (await rows(world, Case))[0].handler_id is None
+        assert len(await world.all(CaseEvent)) == events
+        assert (await world.all(Case))[0].handler_id is None
 
 
 async def test_stale_buttons_say_the_case_moved_on(world: World) -> None:
@@ -63,7 +54,7 @@ async def test_stale_buttons_say_the_case_moved_on(world: World) -> None:
         await tg.send(button_update(LI, GROUPS["product"], f"take:{n}"))
         assert "李雷" in tg.api.sent("answerCallbackQuery")[-1]["text"]  # already handled by
         await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))  # an old summary button
-        assert len(await rows(world, Case)) == 1
+        assert len(await world.all(Case)) == 1
 
 
 async def test_a_duplicate_update_has_no_second_effect(world: World) -> None:
@@ -96,9 +87,9 @@ async def test_a_blocked_customer_is_marked_unreachable_and_the_case_goes_on(
         n = await number(world)
         tg.api.blocked_chats.add(1001)
         await tg.send(button_update(LI, GROUPS["product"], f"take:{n}"))  # tells the customer
-        (customer,) = await rows(world, Customer)
+        (customer,) = await world.all(Customer)
         assert customer.unreachable_since is not None
-        parked = [m for m in await rows(world, OutboxMessage) if m.status is OutboxStatus.PARKED]
+        parked = [m for m in await world.all(OutboxMessage) if m.status is OutboxStatus.PARKED]
         assert len(parked) == 1 and "blocked" in (parked[0].error or "")
         assert any("无法通过 telegram 联系" in t for t in tg.api.texts_to(GROUPS["product"]))
         await tg.send(message_update(LI, f"/valid {n} 属实"))  # the case goes on
@@ -120,7 +111,7 @@ async def test_a_5000_character_description_is_kept_and_split_for_display(world:
         assert len(summary) >= 2 and all(len(p["text"]) <= 4096 for p in summary)
         assert "reply_markup" in summary[-1] and "reply_markup" not in summary[0]
         await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
-        (case,) = await rows(world, Case)
+        (case,) = await world.all(Case)
         assert case.description == story
 
 
@@ -150,7 +141,7 @@ async def test_an_edit_to_the_same_text_is_not_an_error(world: World) -> None:
             assert case is not None
             await post_card(uow.session, tg.channel.inbox.desk, case)
         await tg.drain()
-        statuses = {m.status for m in await rows(world, OutboxMessage)}
+        statuses = {m.status for m in await world.all(OutboxMessage)}
         assert statuses == {OutboxStatus.SENT}
 
 
@@ -166,6 +157,6 @@ async def test_reassign_button_is_for_leads_and_managers(world: World) -> None:
         await tg.send(button_update(zhang, GROUPS["product"], f"reassign:{n}"))
         assert "logistics" in tg.api.texts_to(2009)[-1]  # asks for department and reason
         await tg.send(message_update(zhang, "logistics 运输途中损坏"))
-        (case,) = await rows(world, Case)
+        (case,) = await world.all(Case)
         assert (case.department, case.status.value) == ("logistics", "assigned")
         assert any(n in text for text in tg.api.texts_to(GROUPS["logistics"]))

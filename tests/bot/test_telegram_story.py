@@ -24,15 +24,6 @@ def buttons(params: dict[str, object]) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
-async def the_case(world: World) -> Case:
-    async def query(uow: UnitOfWork) -> Case:
-        found = await uow.session.scalar(select(Case))
-        assert found is not None
-        return found
-
-    return await world.read(query)
-
-
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
     async with running(world, mode) as tg:
@@ -48,7 +39,7 @@ async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
         assert summary["parse_mode"] == "HTML"
         assert "王&lt;b&gt;芳&lt;/b&gt;" in summary["text"]
         await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
-        case = await the_case(world)
+        case = await world.only(Case)
         assert case.number in api.texts_to(1001)[-1] and case.source == "store42"
 
         async def photos(uow: UnitOfWork) -> list[str]:
@@ -83,7 +74,7 @@ async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
         await tg.send(button_update(CUSTOMER, 1001, "skip:comment"))
         assert "已结案" in api.texts_to(1001)[-1]
 
-        final = await the_case(world)
+        final = await world.only(Case)
         assert (final.status, final.severity, final.solved) == (
             CaseStatus.CLOSED,
             "important",

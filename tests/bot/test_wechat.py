@@ -31,15 +31,6 @@ from tests.fakes.world import World
 CUSTOMER = "o-customer-001"
 
 
-async def the_case(world: World) -> Case:
-    async def query(uow: UnitOfWork) -> Case:
-        found = await uow.session.scalar(select(Case))
-        assert found is not None
-        return found
-
-    return await world.read(query)
-
-
 async def test_the_documentation_sample_is_accepted(world: World) -> None:
     async with running(world) as wx:
         query = {
@@ -117,7 +108,7 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
         await wx.customer_says(CUSTOMER, "2")  # replacement
         await wx.customer_says(CUSTOMER, "王芳")
         await wx.customer_says(CUSTOMER, "1")  # submit
-        case = await the_case(world)
+        case = await world.only(Case)
         assert case.number in wx.api.texts_to(CUSTOMER)[-1] and case.source == "store7"
         card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
         assert case.number in card["markdown"]["content"]
@@ -143,7 +134,7 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
         await wx.customer_says(CUSTOMER, "1")  # solved
         await wx.customer_says(CUSTOMER, "1")  # score 5
         await wx.customer_says(CUSTOMER, "1")  # no comment
-        final = await the_case(world)
+        final = await world.only(Case)
         assert (final.status, final.solved) == (CaseStatus.CLOSED, True)
         assert "已结案" in wx.api.texts_to(CUSTOMER)[-1]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from handlers.housekeeping import expire_conversations, remind_surveys
 from storage.conversations import ConversationRepository
+from storage.models import Case
 from storage.uow import UnitOfWork, unit_of_work
-from tests.conversations.test_whole_story import file_kettle, people, the_case
+from tests.conversations.test_whole_story import file_kettle, people
 from tests.fakes.chat import Chat, actions, deliver
 from tests.fakes.world import World
 
@@ -18,7 +19,7 @@ async def sweep(world: World, chore: object) -> int:
 async def test_an_unanswered_survey_is_reminded_once_after_a_working_day(world: World) -> None:
     customer, handler, service, _, shared = await people(world)
     await file_kettle(customer)
-    number = (await the_case(world)).number
+    number = (await world.only(Case)).number
     await handler.press(f"take:{number}")
     await handler.send(f"/invalid {number} 使用不当")
     await handler.send(f"/resolve {number} 已说明正确用法")

@@ -12,15 +12,6 @@ from tests.fakes.senders import RecordingSender
 from tests.fakes.world import World, enrol
 
 
-async def the_case(world: World) -> Case:
-    async def query(uow: UnitOfWork) -> Case:
-        found = await uow.session.scalar(select(Case))
-        assert found is not None
-        return found
-
-    return await world.read(query)
-
-
 async def event_kinds(world: World) -> list[str]:
     async def query(uow: UnitOfWork) -> list[str]:
         return list(await uow.session.scalars(select(CaseEvent.kind).order_by(CaseEvent.id)))
@@ -48,7 +39,7 @@ async def file_kettle(customer: Chat, text: str = "我买的电水壶漏水，�
 async def test_general_complaint_filed_to_closed_through_chat(world: World) -> None:
     customer, handler, service, _, shared = await people(world)
     await file_kettle(customer)
-    case = await the_case(world)
+    case = await world.only(Case)
     card = [m for m in shared.sent if m.chat_id == "product"]
     assert len(card) == 1 and f"take:{case.number}" in actions(card)
 
@@ -71,7 +62,7 @@ async def test_general_complaint_filed_to_closed_through_chat(world: World) -> N
     closing = await customer.press("skip:comment")
     assert case.number in closing[0].text
 
-    final = await the_case(world)
+    final = await world.only(Case)
     assert (final.status, final.solved) == (CaseStatus.CLOSED, True)
     assert await event_kinds(world) == [
         "filed",
@@ -93,7 +84,7 @@ async def test_important_case_waits_for_the_manager_then_reopens_when_unsolved(
 ) -> None:
     customer, handler, service, manager, shared = await people(world)
     await file_kettle(customer)
-    case = await the_case(world)
+    case = await world.only(Case)
     await manager.send(f"/regrade {case.number} important 顾客有实际损失")
     await handler.press(f"take:{case.number}")
     await handler.send(f"/valid {case.number} 确认质量问题")
@@ -110,18 +101,18 @@ async def test_important_case_waits_for_the_manager_then_reopens_when_unsolved(
     await customer.press("score:2")
     reply = await customer.send("钱还没到账")
     assert "重新开启" in reply[0].text
-    reopened = await the_case(world)
+    reopened = await world.only(Case)
     assert (reopened.status, reopened.reopen_count) == (CaseStatus.INVESTIGATING, 1)
 
 
 async def test_customer_refuses_and_gives_a_reason(world: World) -> None:
     customer, handler, _, _, _ = await people(world)
     await file_kettle(customer)
-    case = await the_case(world)
+    case = await world.only(Case)
     await handler.press(f"take:{case.number}")
     await handler.send(f"/valid {case.number} 确认")
     await handler.send(f"/propose {case.number} 送您一张优惠券")
     await customer.press(f"refuse:{case.number}")
     await customer.send("我要退款")
     assert "我要退款" in "".join(handler.sender.texts_to("product"))
-    assert (await the_case(world)).status is CaseStatus.INVESTIGATING
+    assert (await world.only(Case)).status is CaseStatus.INVESTIGATING

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import select
+
 from conversations.values import ActorKind, CaseKind, Role, Wanted
 from handlers.actors import Actor
 from handlers.boundary import perform
@@ -18,6 +20,7 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.policy import test_policy
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 @dataclass
@@ -64,6 +67,19 @@ class World:
     async def read(self, query: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         async with unit_of_work(self.db, readonly=True) as uow:
             return await query(uow)
+
+    async def all(self, model: type[M]) -> list[M]:
+        """Every row of a table, as stored now."""
+
+        async def query(uow: UnitOfWork) -> list[M]:
+            return list(await uow.session.scalars(select(model)))
+
+        return await self.read(query)
+
+    async def only(self, model: type[M]) -> M:
+        """The single row of a table (the test made exactly one)."""
+        (row,) = await self.all(model)
+        return row
 
 
 DEFAULT_CASE: dict[str, Any] = {

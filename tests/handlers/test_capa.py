@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from conversations.values import Role, Validity
 from handlers import capa, investigate
@@ -18,7 +17,7 @@ from handlers.take import take
 from notifications.digests import build_digest
 from notifications.watcher import Watcher
 from storage.models import CaseEvent, CorrectiveAction, Deadline
-from storage.uow import UnitOfWork, unit_of_work
+from storage.uow import unit_of_work
 from tests.fakes.world import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,21 +40,14 @@ async def valid_case(world: World) -> tuple[str, object]:
     return case.number, handler
 
 
-async def rows(world: World, model: type) -> list:  # type: ignore[type-arg]
-    async def query(uow: UnitOfWork) -> list:  # type: ignore[type-arg]
-        return list(await uow.session.scalars(select(model)))
-
-    return await world.read(query)
-
-
 async def test_action_recorded_with_its_verification_deadline_then_verified(
     world: World,
 ) -> None:
     number, handler = await valid_case(world)
     await world.act(capa.record_action, handler, number, PLAN)
-    (action,) = await rows(world, CorrectiveAction)
+    (action,) = await world.all(CorrectiveAction)
     assert (action.owner, action.due_on.isoformat()) == ("采购部王经理", "2026-12-15")
-    verify = [d for d in await rows(world, Deadline) if d.step == "verify"]
+    verify = [d for d in await world.all(Deadline) if d.step == "verify"]
     # 30 calendar days after the end of the due day.
     assert verify[0].due_at == datetime(2027, 1, 14, 18, 0, tzinfo=SHANGHAI)
 
@@ -69,12 +61,10 @@ async def test_action_recorded_with_its_verification_deadline_then_verified(
         await world.act(capa.verify_action, handler, number, "effective", "")
     assert staff_cannot.value.key == "access.role"
     await world.act(capa.verify_action, lead, number, "effective", "三个月无复发")
-    (checked,) = await rows(world, CorrectiveAction)
+    (checked,) = await world.all(CorrectiveAction)
     assert (checked.effective, checked.verification_note) == (True, "三个月无复发")
-    assert [d.met_at is not None for d in await rows(world, Deadline) if d.step == "verify"] == [
-        True
-    ]
-    kinds = [e.kind for e in await rows(world, CaseEvent)]
+    assert [d.met_at is not None for d in await world.all(Deadline) if d.step == "verify"] == [True]
+    kinds = [e.kind for e in await world.all(CaseEvent)]
     assert kinds[-2:] == ["corrective_action", "action_verified"]
 
 
@@ -84,7 +74,7 @@ async def test_a_missed_verification_is_flagged_by_the_watcher(world: World) -> 
     world.clock.set(datetime(2027, 1, 14, 18, 1, tzinfo=SHANGHAI))
     watcher = Watcher(world.db, world.clock, FireDeadline(world.desk))
     await watcher.tick()
-    overdue = [e for e in await rows(world, CaseEvent) if e.kind == "overdue"]
+    overdue = [e for e in await world.all(CaseEvent) if e.kind == "overdue"]
     assert any(e.data.get("step") == "verify" for e in overdue)
 
 
@@ -101,7 +91,7 @@ async def test_a_malformed_plan_is_refused(world: World, text: str, key: str) ->
     with pytest.raises(Refusal) as refused:
         await world.act(capa.record_action, handler, number, text)
     assert refused.value.key == key
-    assert await rows(world, CorrectiveAction) == []
+    assert await world.all(CorrectiveAction) == []
 
 
 async def test_an_action_needs_a_valid_case(world: World) -> None:
