@@ -203,3 +203,37 @@ async def test_unsubscribing_marks_the_customer_unreachable(world: World) -> Non
         assert await world.read(unreachable)
         alert = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
         assert "无法通过 wechat 联系" in alert["markdown"]["content"]
+
+
+async def test_voice_image_and_menu_messages(world: World) -> None:
+    from storage.models import Attachment
+
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, event="CLICK", key="CASES")
+        assert "还没有案件" in wx.api.texts_to(CUSTOMER)[-1]  # the menu key asked for /cases
+        voice = (
+            f"<xml><ToUserName>gh</ToUserName><FromUserName>{CUSTOMER}</FromUserName>"
+            "<CreateTime>1700000000</CreateTime><MsgType>voice</MsgType><MediaId>v1</MediaId>"
+            "<Format>amr</Format><Recognition>电水壶底部漏水</Recognition>"
+            "<MsgId>9001</MsgId></xml>"
+        )
+        query, body = sealed(wx.customers, voice)
+        await wx._post("/wechat/callback", query, body)
+        assert "1. 产品质量" in wx.api.texts_to(CUSTOMER)[-1]  # the recognised words: a story
+        for line in ("1", "跳过", "2", "王芳"):
+            await wx.customer_says(CUSTOMER, line)
+        await wx.customer_says(CUSTOMER, "1")  # submit
+        case = await world.only(Case)
+        assert case.description == "电水壶底部漏水"
+        image = (
+            f"<xml><ToUserName>gh</ToUserName><FromUserName>{CUSTOMER}</FromUserName>"
+            "<CreateTime>1700000100</CreateTime><MsgType>image</MsgType>"
+            "<PicUrl>http://img.example/1.jpg</PicUrl><MediaId>media-42</MediaId>"
+            "<MsgId>9002</MsgId></xml>"
+        )
+        await wx.customer_says(CUSTOMER, case.number)  # open the case
+        assert "1. 补充信息" in wx.api.texts_to(CUSTOMER)[-1]
+        await wx.customer_says(CUSTOMER, "1")  # add information
+        query, body = sealed(wx.customers, image)
+        await wx._post("/wechat/callback", query, body)
+        assert [a.file_ref for a in await world.all(Attachment)] == ["media-42"]

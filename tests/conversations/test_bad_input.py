@@ -29,6 +29,13 @@ PATHS: dict[str, list[dict[str, str]]] = {
         {"button": "skip:details"},
     ],
     "name": [{"button": "file:inquiry"}, {"button": "category:other"}, {"text": "几点开门?"}],
+    "phone": [
+        {"text": "水壶漏水"},
+        {"button": "category:product_quality"},
+        {"button": "skip:details"},
+        {"button": "wanted:refund"},
+        {"button": "edit:phone"},
+    ],
     "confirm": [
         {"text": "水壶漏水"},
         {"button": "category:product_quality"},
