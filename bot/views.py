@@ -12,6 +12,7 @@ from bot.app import App
 from conversations.policy import Policy
 from conversations.values import OutboxStatus
 from handlers.actors import Actor
+from handlers.common import local_time
 from handlers.timeline import record
 from notifications.digests import trend_chart
 from notifications.reports import ReportSection, ranking
@@ -27,9 +28,7 @@ from storage.uow import unit_of_work
 
 
 def _local(app: App, instant: datetime | None) -> str:
-    if instant is None:
-        return "-"
-    return instant.astimezone(app.desk.calendar.zone).strftime("%Y-%m-%d %H:%M")
+    return local_time(app.desk, instant) if instant is not None else "-"
 
 
 async def case_table(app: App, wanted: CaseFilter) -> Table:
