@@ -7,6 +7,10 @@ wanted, confirm); customers run concurrently, each one's updates in order. Measu
   floor  aiogram parsing and dispatching the same updates to a no-op handler;
   commit aiogram as above, plus the least a durable update costs: one transaction that
          records the update id and commits (the same database, the same engine);
+  group  aiogram as above, the update id recorded by one writer that commits up to 64
+         updates per transaction (group commit, which DESIGN section 2 rules out because an
+         update must commit alone before it is acknowledged): the most any design built
+         on the storage layer could reach with one statement per update;
   desk   the same updates through the real adapter, dispatch, one transaction each
          (dedup, identity, conversation, case, timeline, deadlines, outbox).
 Prints updates/s and p50/p99 latency per update for both; asserts nothing. Button
@@ -148,6 +152,42 @@ async def commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float
     return report("commit", *await run(plans, feed))
 
 
+async def group_commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float:
+    bot = Bot("123:BENCH", session=NullSession())
+    dispatcher = Dispatcher(disable_fsm=True)
+    clock = SystemClock()
+    waiting: asyncio.Queue[tuple[str, asyncio.Future[None]]] = asyncio.Queue()
+
+    async def writer() -> None:
+        while True:
+            batch = [await waiting.get()]
+            while len(batch) < 64 and not waiting.empty():
+                batch.append(waiting.get_nowait())
+            async with unit_of_work(db) as uow:
+                repository = ConversationRepository(uow.session)
+                for update_id, _ in batch:
+                    await repository.claim_update("group", update_id, clock.now())
+            for _, done in batch:
+                done.set_result(None)
+
+    async def record(event: Any, event_update: Update) -> None:
+        done = asyncio.get_running_loop().create_future()
+        await waiting.put((str(event_update.update_id), done))
+        await done
+
+    dispatcher.message.register(record)
+    dispatcher.callback_query.register(record)
+
+    async def feed(raw: dict[str, Any]) -> None:
+        await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+    writing = asyncio.create_task(writer())
+    try:
+        return report("group", *await run(plans, feed))
+    finally:
+        writing.cancel()
+
+
 async def desk(plans: list[list[dict[str, Any]]], db: Database) -> float:
     bot = Bot("123:BENCH", session=NullSession())
     policy = load_config(EXAMPLE_CONFIG).policy
@@ -177,8 +217,12 @@ async def main() -> None:
     base = await floor(plans)
     async with fresh_database(args.backend, pool_size=CONCURRENCY) as db:
         durable = await commit_floor(plans, db)
+        grouped = await group_commit_floor(plans, db)
         ours = await desk(updates_for(args.customers), db)
-    print(f"desk_to_floor_ratio={ours / base:.4f} desk_to_commit_ratio={ours / durable:.3f}")
+    print(
+        f"desk_to_floor_ratio={ours / base:.4f} desk_to_commit_ratio={ours / durable:.3f} "
+        f"group_to_floor_ratio={grouped / base:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage.sqlite_driver import OneTripConnection, one_trip_connect
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -40,12 +45,27 @@ class Database:
 
 
 def open_database(url: str, **engine_options: Any) -> Database:
-    engine = create_async_engine(url, **engine_options)
+    address = make_url(url)
+    if address.get_backend_name() == "sqlite" and address.get_driver_name() == "aiosqlite":
+        engine_options.setdefault("async_creator", _one_trip_creator(address))
+    engine = create_async_engine(address, **engine_options)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
         return Database(engine, sessions, asyncio.Lock())
     return Database(engine, sessions)
+
+
+def _one_trip_creator(address: URL) -> Callable[[], Awaitable[OneTripConnection]]:
+    """Connections made as aiosqlite would (same arguments), one trip per statement."""
+    args, options = create_async_engine(address).dialect.create_connect_args(address)
+
+    async def create() -> OneTripConnection:
+        connection = one_trip_connect(partial(sqlite3.connect, *args, **options))
+        await connection  # starts its thread and opens the file
+        return connection
+
+    return create
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
