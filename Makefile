@@ -49,6 +49,6 @@ clean:
 # new entries (tests/conversations/test_translations.py fails until every one is done).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k g -k t --no-location --omit-header --sort-output \
-		-o conversations/locale/messages.pot .
+		--width 100 -o conversations/locale/messages.pot .
 	$(BIN)/pybabel update -i conversations/locale/messages.pot -d conversations/locale \
-		--no-fuzzy-matching --omit-header
+		--no-fuzzy-matching --ignore-obsolete --width 100

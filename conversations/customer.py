@@ -16,22 +16,16 @@ from conversations.intents import (
     AnswerSurvey,
     Refuse,
     Register,
-    SetLanguage,
     ShowCase,
     ShowCases,
 )
+from conversations.languages import language_chosen, language_menu
 from conversations.messages import Inbound, Option, Reply
 from conversations.parsing import clean, find_case_number
-from conversations.policy import Language
 from conversations.state import IDLE, Context, Outcome, State, say
 
 MAX_TEXT = 4000
 MAX_COMMENT = 1000
-LANGUAGE_NAMES = {
-    Language.ZH_HANS: "简体中文",
-    Language.ZH_HANT: "繁體中文",
-    Language.EN: "English",
-}
 COMMAND_WORDS = {
     "cancel": {"/cancel", "取消", "cancel"},
     "back": {"/back", "返回", "上一步", "back"},
@@ -170,8 +164,7 @@ def do_cases(state: State, argument: str, ctx: Context) -> Outcome:
 
 
 def do_language(state: State, argument: str, ctx: Context) -> Outcome:
-    options = tuple(Option(name, f"lang:{code.value}") for code, name in LANGUAGE_NAMES.items())
-    return say(state, Reply(ctx.t.gettext("Choose your language:"), options))
+    return say(state, language_menu(ctx.t))
 
 
 COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
@@ -197,8 +190,9 @@ def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
         return say(state, intents=(ShowCases(),))
     if action == "case" and value:
         return say(state, intents=(ShowCase(value),))
-    if action == "lang" and value in {code.value for code in Language}:
-        return say(State(IDLE), intents=(SetLanguage(value),))
+    chosen = language_chosen(inbound.button or "")
+    if chosen is not None:
+        return say(State(IDLE), intents=(chosen,))
     if action == "accept" and value:
         return say(State(IDLE), intents=(Accept(value),))
     if action == "refuse" and value:

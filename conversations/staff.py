@@ -20,6 +20,7 @@ from conversations.intents import (
     ShowCases,
     StaffAction,
 )
+from conversations.languages import language_chosen, language_menu
 from conversations.messages import Inbound, Option, Reply
 from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
@@ -87,7 +88,7 @@ def help_text(t: NullTranslations) -> str:
         "/close N, /reassign N department reason, /regrade N grade reason, "
         "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
         "/verify N effective|ineffective note, /badreview, "
-        "/outcome N contacted|updated|no_response note, /cancel."
+        "/outcome N contacted|updated|no_response note, /language, /cancel."
     )
 
 
@@ -96,6 +97,9 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     if state.flow == REVIEW_FLOW and not text.startswith("/"):
         return review_step(state, inbound, ctx)
     if inbound.button:
+        chosen = language_chosen(inbound.button)
+        if chosen is not None:
+            return say(State(IDLE), intents=(chosen,))
         return on_button(state, inbound.button, ctx)
     if text.startswith("/"):
         return on_command(text, ctx)
@@ -121,6 +125,8 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return say(State(IDLE), Reply(help_text(ctx.t)))
     if name == "mine":
         return say(State(IDLE), intents=(ShowCases(),))
+    if name == "language":
+        return say(State(IDLE), language_menu(ctx.t))
     if name == "register":
         return say(State(IDLE), intents=(Register(rest.strip()),))
     if name == "badreview":

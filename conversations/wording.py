@@ -5,7 +5,7 @@ from __future__ import annotations
 from gettext import NullTranslations
 from typing import Any
 
-from conversations.values import CaseStatus
+from conversations.values import CaseStatus, Role
 
 
 def status_label(t: NullTranslations, status: CaseStatus) -> str:
@@ -24,6 +24,16 @@ def status_label(t: NullTranslations, status: CaseStatus) -> str:
         CaseStatus.CLOSED: g("closed"),
     }
     return labels[status]
+
+
+def role_label(t: NullTranslations, role: Role) -> str:
+    g = t.gettext
+    labels = {
+        Role.STAFF: g("frontline staff"),
+        Role.LEAD: g("department lead"),
+        Role.MANAGER: g("manager"),
+    }
+    return labels[role]
 
 
 def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
@@ -71,6 +81,9 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         "capa.none_open": g("Case {number} has no corrective action waiting for verification."),
     }
     text = texts.get(key, g("Sorry, that cannot be done right now."))
+    if "roles" in params:
+        needed = g(" or ").join(role_label(t, role) for role in params["roles"])
+        params = {**params, "needed": needed}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

@@ -18,7 +18,7 @@ def require_staff(actor: Actor) -> None:
 def require_role(actor: Actor, *roles: Role) -> None:
     require_staff(actor)
     if actor.role not in roles:
-        raise Refusal("access.role", needed=", ".join(role.value for role in roles))
+        raise Refusal("access.role", roles=roles)
 
 
 def require_department(actor: Actor, case: Case, supporting: Collection[str] = ()) -> None:

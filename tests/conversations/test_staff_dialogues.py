@@ -116,3 +116,16 @@ async def test_language_can_be_switched(world: World) -> None:
     assert "File a complaint" in str(menu[0].choices)
     await chat.press("lang:zh_Hant")
     assert "投訴" in str((await chat.send("hi"))[0].choices)
+
+
+async def test_staff_choose_their_language_and_role_refusals_are_worded_in_it(world: World) -> None:
+    customer = Chat(world, "u1", name="王芳")
+    number = await file_complaint(world, customer)
+    handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
+    refused = await handler.send(f"/reassign {number} logistics 不属于本部门")
+    assert "部门主管或经理" in refused[0].text
+    menu = await handler.send("/language")
+    assert len(menu[0].choices) == 3
+    await handler.press("lang:en")
+    refused = await handler.send(f"/reassign {number} logistics not ours")
+    assert "department lead or manager" in refused[0].text
