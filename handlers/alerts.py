@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
 from conversations.messages import Option
+from conversations.notices import CaseSummary
 from conversations.values import CaseStatus
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
@@ -16,12 +17,15 @@ from storage.models import Case
 CARD = "card"
 
 
-async def post_card(session: AsyncSession, desk: Desk, case: Case) -> None:
-    """Queue the card; the dispatcher edits the earlier one when it has a reference."""
+async def post_card(
+    session: AsyncSession, desk: Desk, case: Case, shown: CaseSummary | None = None
+) -> None:
+    """Queue the card; the dispatcher edits the earlier one when it has a reference.
+    `shown` is the case's summary when the caller has read it already."""
     notifier = Notifier(session, desk.policy, desk.clock.now())
     language = notifier.staff_language
     handler = await staff_name(session, case.handler_id)
-    text = notices.case_card(language, await summary(session, desk, case), handler)
+    text = notices.case_card(language, shown or await summary(session, desk, case), handler)
     choices = [Option(language.gettext("Details"), f"details:{case.number}")]
     if case.status is CaseStatus.ASSIGNED:
         choices.insert(0, Option(language.gettext("Take"), f"take:{case.number}"))

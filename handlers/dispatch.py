@@ -65,9 +65,7 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
         t = translation(desk.policy.default_language)
         return [Reply(refusal(t, "access.staff_only", {}))]
     # The chat's turn: its conversation row stays locked until this update commits.
-    await ConversationRepository(uow.session).load(
-        inbound.channel, private_chat(inbound), lock=True
-    )
+    await ConversationRepository(uow.session).claim(inbound.channel, private_chat(inbound), now)
     inbound = await _picked_by_number(uow, inbound)
     state, notice = await _load_state(uow, desk, inbound, person)
     role = person.actor.role.value if person.actor.role else None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
 from conversations.i18n import translation
-from conversations.policy import Step
+from conversations.notices import CaseSummary
+from conversations.policy import Language, Step
 from conversations.values import CaseKind, CaseStatus, Urgency, Wanted
 from handlers import deadlines
 from handlers.actors import Actor
@@ -74,9 +75,31 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     await _route(session, desk, case)
     first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
     deadlines.start(session, desk, case, _answer_step(case), now)
+    announcement = await _gather(session, desk, case, first.due_at)
     await _number(session, desk, case)
-    await _announce(session, desk, case, first.due_at, words)
+    await _announce(session, desk, case, announcement, words)
     return case
+
+
+@dataclass(frozen=True)
+class _Announcement:
+    """What the filing's messages need from the database, read before the serial is
+    taken: the counter row stays locked until commit, so after it the filing only writes."""
+
+    language: Language
+    customer_chat: tuple[str, str] | None
+    summary: CaseSummary
+    due: datetime
+
+
+async def _gather(session: AsyncSession, desk: Desk, case: Case, due: datetime) -> _Announcement:
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    return _Announcement(
+        language=await notifier.customer_language_code(case),
+        customer_chat=await notifier.customer_address(case),
+        summary=await summary(session, desk, case),
+        due=due,
+    )
 
 
 async def _number(session: AsyncSession, desk: Desk, case: Case) -> None:
@@ -155,18 +178,19 @@ def _answer_step(case: Case) -> Step:
 
 
 async def _announce(
-    session: AsyncSession, desk: Desk, case: Case, due: datetime, words: list[str]
+    session: AsyncSession, desk: Desk, case: Case, prepared: _Announcement, words: list[str]
 ) -> None:
     notifier = Notifier(session, desk.policy, desk.clock.now())
-    code = await notifier.customer_language_code(case)
-    receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
-    await notifier.customer(case, receipt, template="received")
-    await post_card(session, desk, case)
+    code = prepared.language
+    receipt = notices.case_received(
+        translation(code), case.number, due_words(desk, code, prepared.due)
+    )
+    await notifier.customer_at(prepared.customer_chat, case, receipt, template="received")
+    shown = replace(prepared.summary, number=case.number)
+    await post_card(session, desk, case, shown)
     grading = desk.policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
     if serious or words:
         reason = ", ".join(words) or grading.label(case.severity, desk.policy.default_language)
-        text = notices.manager_alert(
-            notifier.staff_language, await summary(session, desk, case), reason
-        )
+        text = notices.manager_alert(notifier.staff_language, shown, reason)
         await notifier.managers(case, text)

@@ -49,14 +49,37 @@ class Notifier:
 
         `template` names the update ('received', 'solution', 'resolved', 'closed') for
         channels that reach a customer outside a conversation only by template message."""
+        address = await self.customer_address(case)
+        return await self.customer_at(address, case, text, choices, template)
+
+    async def customer_address(self, case: Case) -> tuple[str, str] | None:
+        """The customer's chat on the channel the case came from, if they have one.
+
+        Its conversation row is read too (once per transaction), so queueing to the chat
+        later reads nothing more."""
         people = PeopleRepository(self.session)
         for identity in await people.identities_of_customer(case.customer_id):
             if identity.channel == case.channel:
-                await self._queue(
-                    case, identity.channel, identity.external_id, text, choices, None, template
+                await ConversationRepository(self.session).load(
+                    identity.channel, identity.external_id
                 )
-                return True
-        return False
+                return identity.channel, identity.external_id
+        return None
+
+    async def customer_at(
+        self,
+        address: tuple[str, str] | None,
+        case: Case,
+        text: str,
+        choices: Sequence[Option] = (),
+        template: str | None = None,
+    ) -> bool:
+        """`customer` with the address looked up beforehand (see handlers/file.py)."""
+        if address is None:
+            return False
+        channel, chat_id = address
+        await self._queue(case, channel, chat_id, text, choices, None, template)
+        return True
 
     async def department(
         self,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialects import insert_for
@@ -43,37 +44,57 @@ class ConversationRepository:
         ).all()
 
     async def load(self, channel: str, chat_id: str, *, lock: bool = False) -> Conversation | None:
-        """The chat's row; read once per transaction (one update asks up to four times).
+        """The chat's row, or None; read once per transaction (one update asks up to four
+        times), its absence included.
 
         `lock` holds the row until commit, so two updates of one chat (two processes, or
         concurrent handling in one) take turns instead of both stepping the old state."""
-        cache: dict[tuple[str, str], Conversation] = self.session.info.setdefault(_CACHE, {})
-        row = cache.get((channel, chat_id))
-        if row is not None and row not in self.session:
-            row = None  # created in a savepoint that was rolled back: read afresh
-        if row is None:
-            query = select(Conversation).where(
-                Conversation.channel == channel, Conversation.chat_id == chat_id
-            )
-            row = await self.session.scalar(query.with_for_update() if lock else query)
-            if row is not None:
-                cache[(channel, chat_id)] = row
+        cache: dict[tuple[str, str], Conversation | None] = self.session.info.setdefault(_CACHE, {})
+        key = (channel, chat_id)
+        row = cache.get(key)
+        if key in cache and (row is None or row in self.session):
+            return row  # a row created in a savepoint that was rolled back is read afresh
+        query = select(Conversation).where(
+            Conversation.channel == channel, Conversation.chat_id == chat_id
+        )
+        row = await self.session.scalar(query.with_for_update() if lock else query)
+        cache[key] = row
         return row
 
     def _remember(self, row: Conversation) -> None:
         self.session.info.setdefault(_CACHE, {})[(row.channel, row.chat_id)] = row
+
+    async def claim(self, channel: str, chat_id: str, now: datetime) -> Conversation:
+        """The chat's row, made idle if the chat is new, locked until commit: the chat's
+        updates take turns, its first two included (both would find no row to lock)."""
+        row = await self.load(channel, chat_id, lock=True)
+        return row if row is not None else await self._add(channel, chat_id, now, lock=True)
+
+    async def _add(
+        self, channel: str, chat_id: str, now: datetime, *, lock: bool = False
+    ) -> Conversation:
+        """A new idle row or, when another transaction made one meanwhile, theirs (on
+        PostgreSQL the insert waits for that transaction, then fails on the unique key)."""
+        row = Conversation(
+            channel=channel, chat_id=chat_id, flow="idle", step="", data={}, updated_at=now
+        )
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            self.session.info.get(_CACHE, {}).pop((channel, chat_id), None)
+            theirs = await self.load(channel, chat_id, lock=lock)
+            assert theirs is not None  # committed by the transaction the insert waited for
+            return theirs
+        self._remember(row)
+        return row
 
     async def remember_options(
         self, channel: str, chat_id: str, actions: list[str] | None, now: datetime
     ) -> None:
         row = await self.load(channel, chat_id)
         if row is None:
-            row = Conversation(
-                channel=channel, chat_id=chat_id, flow="idle", step="", data={}, updated_at=now
-            )
-            self.session.add(row)
-            await self.session.flush()
-            self._remember(row)
+            row = await self._add(channel, chat_id, now)
         row.last_options = actions
 
     async def save(

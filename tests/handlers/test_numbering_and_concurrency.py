@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from handlers.refusals import Refusal
 from handlers.take import take
@@ -38,6 +40,28 @@ async def test_a_rolled_back_filing_leaves_no_gap(world: World) -> None:
     with pytest.raises(Refusal):
         await world.file(buyer, category="no_such_category")
     assert (await world.file(buyer)).number == "TS202611-0001"
+
+
+async def test_while_the_month_counter_is_locked_a_filing_only_writes(world: World) -> None:
+    """The counter row stays locked until commit and every concurrent filing waits on it,
+    so whatever the announcements need is read before the serial is taken."""
+    buyer = await world.customer()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        case = await world.file(buyer, description="燃气灶漏气，有爆炸危险")  # managers told too
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    counter = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE case_counters"))
+    after = [sql.split()[0] for sql in statements[counter + 1 :]]
+    assert case.number == "TS202611-0001"
+    assert "SELECT" not in after, [s[:90] for s in statements[counter + 1 :]]
+    assert after.count("INSERT") >= 3  # the receipt, the card and the managers' alert
 
 
 async def test_200_concurrent_filings_get_200_consecutive_numbers(world: World) -> None:

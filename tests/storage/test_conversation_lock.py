@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from storage.conversations import ConversationRepository
 from storage.engine import Database
+from storage.models import Conversation
 from storage.uow import unit_of_work
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
@@ -35,4 +38,25 @@ async def test_concurrent_updates_of_one_chat_take_turns(db: Database, reopen: o
     async with unit_of_work(db, readonly=True) as uow:
         row = await ConversationRepository(uow.session).load("console", "u1")
         assert row is not None and row.data == {"steps": 4}
+    await other.dispose()
+
+
+async def first_step(db: Database, pause: float) -> None:
+    async with unit_of_work(db) as uow:
+        conversations = ConversationRepository(uow.session)
+        row = await conversations.claim("console", "new", NOW)
+        seen = int(row.data.get("steps", 0))
+        await asyncio.sleep(pause)
+        await conversations.save(
+            "console", "new", ("file", "story", {"steps": seen + 1}), NOW, None
+        )
+
+
+async def test_the_first_updates_of_a_new_chat_take_turns_too(db: Database, reopen: object) -> None:
+    """No row to lock yet: both would insert one; the second waits and then steps the first's."""
+    other = reopen()  # type: ignore[operator]
+    await asyncio.gather(first_step(db, 0.2), first_step(other, 0.0))
+    async with unit_of_work(db, readonly=True) as uow:
+        rows = list(await uow.session.scalars(select(Conversation)))
+    assert [(row.chat_id, row.data) for row in rows] == [("new", {"steps": 2})]
     await other.dispose()
