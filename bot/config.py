@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from string import Formatter
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from conversations.policy import Policy
@@ -46,6 +55,42 @@ class TelegramSettings(BaseModel):
         return self
 
 
+TEMPLATE_UPDATES = ("received", "solution", "resolved", "closed")
+TEMPLATE_VALUES = ("number", "status", "category", "time", "message", "solution")
+
+
+class WeChatTemplate(BaseModel):
+    """A template message (模板消息) and what each of its keywords shows.
+
+    Since May 2023 WeChat shows neither `first` nor `remark` and at most 20 characters
+    of each keyword, so the message must be spread over the template's own keywords:
+    `fields = { character_string1 = "{number}", thing2 = "{solution}", time3 = "{time}" }`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="the template id from the WeChat console")
+    fields: dict[str, str] = Field(
+        min_length=1, description="keyword -> text with " + ", ".join(TEMPLATE_VALUES)
+    )
+
+    @field_validator("fields")
+    @classmethod
+    def _known_values(cls, fields: dict[str, str]) -> dict[str, str]:
+        known = ", ".join(f"{{{name}}}" for name in TEMPLATE_VALUES)
+        for keyword, text in fields.items():
+            try:
+                names = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+            except ValueError as error:
+                msg = f"{keyword} = {text!r}: {error}"
+                raise ValueError(msg) from None
+            unknown = sorted(names - set(TEMPLATE_VALUES))
+            if unknown:
+                msg = f"{keyword} = {text!r}: unknown {{{unknown[0]}}}; use {known}"
+                raise ValueError(msg)
+        return fields
+
+
 class WeChatSettings(BaseModel):
     """A WeChat Official Account (公众号) in safe mode (消息加解密: 安全模式)."""
 
@@ -58,7 +103,28 @@ class WeChatSettings(BaseModel):
     api_base: str = "https://api.weixin.qq.com"
     window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
     window_messages: int = Field(5, ge=1, description="messages allowed per window")
-    templates: dict[str, str] = Field({}, description="update -> template id")
+    templates: dict[str, WeChatTemplate] = Field(
+        {}, description="update (" + ", ".join(TEMPLATE_UPDATES) + ") -> its template"
+    )
+
+    @field_validator("templates", mode="before")
+    @classmethod
+    def _templates_named(cls, templates: object) -> object:
+        if not isinstance(templates, dict):
+            return templates
+        for update, template in templates.items():
+            if update not in TEMPLATE_UPDATES:
+                msg = f"{update!r} is not one of {', '.join(TEMPLATE_UPDATES)}"
+                raise ValueError(msg)
+            if isinstance(template, str):
+                msg = (
+                    f"{update}: give the template's keywords too, e.g. "
+                    f'{update} = {{ id = "{template}", fields = {{ character_string1 = '
+                    '"{number}", thing2 = "{message}", time3 = "{time}" } } '
+                    "(WeChat no longer shows first and remark)"
+                )
+                raise ValueError(msg)
+        return templates
 
     @property
     def enabled(self) -> bool:

@@ -128,6 +128,7 @@ class Dispatcher:
             edit_of=edit_of,
             image=_image(row.payload),
             template=_template(row.payload),
+            values=_values(row.payload),
         )
         try:
             delivered = await self.senders[row.channel].deliver(message)
@@ -189,6 +190,11 @@ class Dispatcher:
 def _template(payload: dict[str, object]) -> str | None:
     kind = payload.get("template")
     return kind if isinstance(kind, str) else None
+
+
+def _values(payload: dict[str, object]) -> dict[str, str]:
+    values = payload.get("values")
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
 
 
 def _image(payload: dict[str, object]) -> bytes | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from gettext import NullTranslations
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,7 @@ from conversations.i18n import language_of, translation
 from conversations.messages import Option, Reply
 from conversations.policy import Language, Policy
 from conversations.privacy import mask_phones_in
+from conversations.wording import status_label
 from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
@@ -78,8 +80,23 @@ class Notifier:
         if address is None:
             return False
         channel, chat_id = address
-        await self._queue(case, channel, chat_id, text, choices, None, template)
+        values = await self.template_values(case, text) if template is not None else None
+        await self._queue(case, channel, chat_id, text, choices, None, template, values)
         return True
+
+    async def template_values(self, case: Case, text: str) -> dict[str, str]:
+        """What a template message's keywords may show, in the customer's language, for
+        channels that reach a customer outside a conversation only that way (WeChat)."""
+        code = await self.customer_language_code(case)
+        zone = ZoneInfo(self.policy.calendar.timezone)
+        return {
+            "number": case.number,
+            "status": status_label(translation(code), case.status),
+            "category": self.policy.category(case.category).names.get(code, case.category),
+            "time": self.now.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "message": " ".join(text.split()),
+            "solution": " ".join((case.solution or "").split()),
+        }
 
     async def department(
         self,
@@ -114,12 +131,14 @@ class Notifier:
         choices: Sequence[Option],
         purpose: str | None,
         template: str | None = None,
+        values: dict[str, str] | None = None,
         *,
         private: bool = True,
     ) -> None:
         body = payload(text, choices)
         if template is not None:
             body["template"] = template
+            body["values"] = values or {}
         self._outbox.enqueue(
             OutboxMessage(
                 channel=channel,

@@ -20,6 +20,7 @@ class Outgoing:
     edit_of: str | None = None
     image: bytes | None = None  # a PNG to show with the text (digest charts)
     template: str | None = None  # which update this is, for channels with template messages
+    values: dict[str, str] = field(default_factory=dict)  # what the template's keywords show
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from storage.uow import unit_of_work
 
 ROBOT = "wecom_robot"
 ROBOT_MAX_BYTES = 4096
+KEYWORD_CHARS = 20  # what a template message shows of each keyword since May 2023
 COMMANDS = {
     "take": "/take",
     "details": "/case",
@@ -65,7 +66,7 @@ class OfficialAccountSender:
                 return Delivered(None)
             except OutsideWindow:
                 pass  # WeChat's own count says the window is over: fall back to a template
-        return await self._template(message, text)
+        return await self._template(message)
 
     async def _window_allows(self, chat_id: str) -> bool:
         async with unit_of_work(self.db) as uow:
@@ -78,21 +79,39 @@ class OfficialAccountSender:
                 self.settings.window_messages,
             )
 
-    async def _template(self, message: Outgoing, text: str) -> Delivered:
-        template_id = self.settings.templates.get(message.template or "")
-        if template_id is None:
+    async def _template(self, message: Outgoing) -> Delivered:
+        template = self.settings.templates.get(message.template or "")
+        if template is None:
             reason = "outside the customer-service window, and no template for this message"
             raise SendFailed(reason, permanent=True)
-        first, _, rest = text.partition("\n")
         await self.api.post(
             "/cgi-bin/message/template/send",
             {
                 "touser": message.chat_id,
-                "template_id": template_id,
-                "data": {"first": {"value": first[:200]}, "remark": {"value": rest.strip()[:600]}},
+                "template_id": template.id,
+                "data": keyword_data(template.fields, message.values),
             },
         )
         return Delivered(None)
+
+
+def keyword_data(fields: dict[str, str], values: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each keyword's text with the message's values, on one line, cut to what WeChat
+    shows (20 characters) so the reader sees where it was cut."""
+    data = {}
+    for keyword, pattern in fields.items():
+        text = " ".join(pattern.format_map(_Blank(values)).split())
+        if len(text) > KEYWORD_CHARS:
+            text = text[: KEYWORD_CHARS - 1] + "…"
+        data[keyword] = {"value": text}
+    return data
+
+
+class _Blank(dict[str, str]):
+    """Values a message does not carry (no solution yet) show as empty, not as an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 class WeComAppSender:

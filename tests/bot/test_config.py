@@ -126,3 +126,37 @@ def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert config.telegram.token.get_secret_value() == "123:secret"
     assert config.database.url == "sqlite+aiosqlite:///other.db"
     assert "123:secret" not in repr(config.telegram)
+
+
+WECHAT = '[wechat]\napp_id = "wx1"\ntemplates = {{ {} }}\n\n[policy]\n'
+
+
+@pytest.mark.parametrize(
+    ("templates", "says"),
+    [
+        ('solution = "TPL-S"', "WeChat no longer shows first and remark"),
+        (
+            'solution = { id = "TPL-S", fields = { thing2 = "{answer}" } }',
+            "thing2 = '{answer}': unknown {answer}; use {number}",
+        ),
+        ('refund = { id = "T", fields = { thing2 = "{number}" } }', "'refund' is not one of"),
+        ('solution = { id = "TPL-S", fields = {} }', "at least 1 item"),
+    ],
+)
+def test_wechat_templates_name_their_keywords(tmp_path: Path, templates: str, says: str) -> None:
+    message = problem(variant(tmp_path, "[policy]\n", WECHAT.format(templates)))
+    line = next(line for line in message.splitlines() if says in line)
+    assert line.strip().startswith("wechat.templates")
+
+
+def test_wechat_templates_load(tmp_path: Path) -> None:
+    fields = 'character_string1 = "{number}", thing2 = "{solution}", time3 = "{time}"'
+    config = load_config(
+        variant(
+            tmp_path,
+            "[policy]\n",
+            WECHAT.format(f'solution = {{ id = "TPL-S", fields = {{ {fields} }} }}'),
+        )
+    )
+    template = config.wechat.templates["solution"]
+    assert (template.id, template.fields["thing2"]) == ("TPL-S", "{solution}")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wechatpy.utils import WeChatSigner
 
 from bot.wechat.api import TokenKeeper, official_account_api
+from bot.wechat.senders import keyword_data
 from conversations.values import CaseStatus
 from storage.models import Case, Identity, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
@@ -125,7 +126,12 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
         world.clock.advance(hours=49)  # the customer's 48-hour window has closed
         await wx.staff_says("lilei", f"/propose {case.number} 上门换新")
         offer = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)[-1]
-        assert offer["template_id"] == "TPL-S" and "上门换新" in offer["data"]["remark"]["value"]
+        assert offer["template_id"] == "TPL-S"
+        assert offer["data"] == {  # WeChat shows no first/remark: everything in keywords
+            "character_string1": {"value": case.number},
+            "thing2": {"value": "上门换新"},
+            "time4": {"value": "2026-11-26 11:00"},
+        }
         await wx.customer_says(CUSTOMER, "1")  # accept: their message reopens the window
         await wx.staff_says("lilei", f"/resolve {case.number} 已换新")
         await wx.staff_says("hanmm", f"/review {case.number}")
@@ -237,3 +243,16 @@ async def test_voice_image_and_menu_messages(world: World) -> None:
         query, body = sealed(wx.customers, image)
         await wx._post("/wechat/callback", query, body)
         assert [a.file_ref for a in await world.all(Attachment)] == ["media-42"]
+
+
+def test_template_keywords_are_one_line_and_cut_where_wechat_cuts() -> None:
+    fields = {"character_string1": "{number}", "thing2": "{solution}", "thing3": "{status}"}
+    values = {
+        "number": "TS202611-0007",
+        "solution": "上门更换新的电水壶，\n并赠送一张五十元优惠券作为补偿",
+    }
+    data = keyword_data(fields, values)
+    assert data["character_string1"] == {"value": "TS202611-0007"}
+    assert data["thing2"]["value"] == "上门更换新的电水壶， 并赠送一张五十元…"
+    assert len(data["thing2"]["value"]) == 20
+    assert data["thing3"] == {"value": ""}  # a value this message does not carry

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
-from bot.config import Config, WeChatSettings, WeComSettings
+from bot.config import Config, WeChatSettings, WeChatTemplate, WeComSettings
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
 from conversations.policy import Policy, RosterEntry
 from handlers.desk import Desk
@@ -43,7 +43,15 @@ STAFF = {
     "韩梅梅": ("service", "lead", "hanmm"),
     "张总": ("management", "manager", "zhang"),
 }
-TEMPLATES = {"received": "TPL-R", "solution": "TPL-S", "resolved": "TPL-D", "closed": "TPL-C"}
+CASE_AND_TIME = {"character_string1": "{number}", "time4": "{time}"}
+TEMPLATES = {
+    "received": WeChatTemplate(id="TPL-R", fields={**CASE_AND_TIME, "thing2": "{category}"}),
+    "solution": WeChatTemplate(id="TPL-S", fields={**CASE_AND_TIME, "thing2": "{solution}"}),
+    "resolved": WeChatTemplate(
+        id="TPL-D", fields={**CASE_AND_TIME, "thing2": "{message}", "thing3": "{status}"}
+    ),
+    "closed": WeChatTemplate(id="TPL-C", fields={**CASE_AND_TIME, "thing3": "{status}"}),
+}
 
 
 def wechat_policy() -> Policy:

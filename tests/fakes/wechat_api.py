@@ -84,7 +84,8 @@ class FakeWeChatAPI:
             if "text" in call.body:
                 texts.append(call.body["text"]["content"])
             elif "data" in call.body:
-                texts.append("[template] " + call.body["data"]["first"]["value"])
+                shown = " / ".join(item["value"] for item in call.body["data"].values())
+                texts.append("[template] " + shown)
         return texts
 
     async def _token(self, request: web.Request) -> web.Response:
