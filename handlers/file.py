@@ -185,7 +185,9 @@ async def _announce(
     receipt = notices.case_received(
         translation(code), case.number, due_words(desk, code, prepared.due)
     )
-    await notifier.customer_at(prepared.customer_chat, case, receipt, template="received")
+    await notifier.customer_at(
+        prepared.customer_chat, case, receipt, template="received", language=code
+    )
     shown = replace(prepared.summary, number=case.number)
     await post_card(session, desk, case, shown)
     grading = desk.policy.grading

@@ -75,19 +75,25 @@ class Notifier:
         text: str,
         choices: Sequence[Option] = (),
         template: str | None = None,
+        language: Language | None = None,
     ) -> bool:
-        """`customer` with the address looked up beforehand (see handlers/file.py)."""
+        """`customer` with the address (and maybe the language) looked up beforehand, as
+        handlers/file.py does to read nothing while it holds the month's counter row."""
         if address is None:
             return False
         channel, chat_id = address
-        values = await self.template_values(case, text) if template is not None else None
+        values = None
+        if template is not None:
+            values = await self.template_values(case, text, language)
         await self._queue(case, channel, chat_id, text, choices, None, template, values)
         return True
 
-    async def template_values(self, case: Case, text: str) -> dict[str, str]:
+    async def template_values(
+        self, case: Case, text: str, language: Language | None = None
+    ) -> dict[str, str]:
         """What a template message's keywords may show, in the customer's language, for
         channels that reach a customer outside a conversation only that way (WeChat)."""
-        code = await self.customer_language_code(case)
+        code = language or await self.customer_language_code(case)
         zone = ZoneInfo(self.policy.calendar.timezone)
         return {
             "number": case.number,
