@@ -28,6 +28,7 @@ from handlers.dispatch import Inbox
 from handlers.grading import raise_long_open
 from handlers.housekeeping import expire_conversations, remind_surveys
 from handlers.overdue import FireDeadline
+from handlers.progress import report_progress
 from handlers.reachability import MarkUnreachable
 from handlers.staffing import sync_roster
 from notifications.clock import Clock, SystemClock
@@ -39,7 +40,7 @@ from storage.migrate import migrate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
-SWEEPS = (remind_surveys, expire_conversations, raise_long_open, send_due_digests)
+SWEEPS = (remind_surveys, expire_conversations, raise_long_open, report_progress, send_due_digests)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ async def prepare(app: App) -> None:
 
 
 async def tidy(app: App) -> None:
-    """The sweeps: survey reminders, expired conversations, long-open grade raises."""
+    """The sweeps: survey reminders, expired conversations, long-open grade raises,
+    progress reports on serious cases, digests."""
     for sweep in SWEEPS:
         await perform(app.db, partial(sweep, desk=app.desk), app.dispatcher.wake)
 

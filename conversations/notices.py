@@ -150,3 +150,26 @@ def grade_raised(t: NullTranslations, number: str, grade: str, reason: str) -> s
     return t.gettext("Case {number} is now graded {grade} ({reason}).").format(
         number=number, grade=grade, reason=reason
     )
+
+
+def progress_report(
+    t: NullTranslations, case: CaseSummary, status: str, handler: str | None, lines: list[str]
+) -> str:
+    """What customer service reads about an open serious case, regularly (POLICY §5)."""
+    header = t.gettext("Progress of case {number} · {severity} · {status}").format(
+        number=case.number, severity=case.severity, status=status
+    )
+    owner = t.gettext("Handler: {handler} · next step due {due}").format(
+        handler=handler or t.gettext("not taken yet"), due=case.due
+    )
+    if not lines:
+        return f"{header}\n{owner}\n" + t.gettext("Nothing recorded since the last report.")
+    since = t.gettext("Since the last report:")
+    return "\n".join([header, owner, since, *lines])
+
+
+def progress_nudge(t: NullTranslations, number: str) -> str:
+    return t.gettext(
+        "Case {number}: nothing was recorded since the last progress report. "
+        "Customer service relies on it; please add a note (/note {number} ...)."
+    ).format(number=number)

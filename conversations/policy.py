@@ -119,11 +119,15 @@ class Grading(Strict):
     collective: list[Threshold] = []
     unresolved_days: list[Threshold] = []
     second_complaint_grade: str
+    progress_reports_from: str | None = Field(
+        None, description="open cases from this grade up report progress; default approval_from"
+    )
     names: dict[str, Names] = Field({}, description="grade -> name per language")
 
     @model_validator(mode="after")
     def _grades_known(self) -> Self:
         named = [self.approval_from, self.managers_alerted_from, self.danger_grade]
+        named.append(self.progress_from)
         named += [t.grade for t in (*self.collective, *self.unresolved_days)]
         named.append(self.second_complaint_grade)
         for grade in named:
@@ -131,6 +135,11 @@ class Grading(Strict):
                 msg = f"grade {grade!r} is not one of grading.grades {self.grades}"
                 raise ValueError(msg)
         return self
+
+    @property
+    def progress_from(self) -> str:
+        """The lowest grade whose open cases report progress to customer service."""
+        return self.progress_reports_from or self.approval_from
 
     def label(self, grade: str, language: Language) -> str:
         return self.names.get(grade, {}).get(language, grade)
@@ -309,6 +318,7 @@ class Policy(Strict):
     )
     conversation_idle: SpanField = Span(amount=60, unit="minute", working=False)
     survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
+    progress_report_every: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []
 
     @model_validator(mode="after")

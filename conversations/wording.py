@@ -26,6 +26,38 @@ def status_label(t: NullTranslations, status: CaseStatus) -> str:
     return labels[status]
 
 
+def event_label(t: NullTranslations, kind: str) -> str:
+    """A timeline event as staff read it (the customer's view has its own wording)."""
+    g = t.gettext
+    labels = {
+        "filed": g("filed"),
+        "grade_proposed": g("grade proposed"),
+        "routed": g("routed"),
+        "taken": g("taken on"),
+        "note": g("note"),
+        "findings": g("findings recorded"),
+        "asked_customer": g("customer asked for information"),
+        "customer_added": g("customer added information"),
+        "overdue": g("overdue"),
+        "escalated": g("escalated to managers"),
+        "regraded": g("grade changed"),
+        "reassigned": g("reassigned"),
+        "solution_proposed": g("solution proposed"),
+        "approved": g("solution approved"),
+        "sent_back": g("solution sent back"),
+        "solution_offered": g("solution offered to the customer"),
+        "solution_accepted": g("customer accepted the solution"),
+        "solution_refused": g("customer refused the solution"),
+        "implementing": g("solution being carried out"),
+        "resolved": g("resolved"),
+        "resolution_rejected": g("resolution rejected on review"),
+        "customer_unreachable": g("customer cannot be messaged"),
+        "corrective_action": g("corrective action recorded"),
+        "action_verified": g("corrective action verified"),
+    }
+    return labels.get(kind, kind)
+
+
 def role_label(t: NullTranslations, role: Role) -> str:
     g = t.gettext
     labels = {

@@ -203,6 +203,17 @@ class TimelineRepository:
     def append(self, event: CaseEvent) -> None:
         self.session.add(event)
 
+    async def latest(self, case_ids: Sequence[int], kind: str) -> dict[int, datetime]:
+        """When each of these cases last had an event of `kind` (cases without one left out)."""
+        if not case_ids:
+            return {}
+        rows = await self.session.execute(
+            select(CaseEvent.case_id, func.max(CaseEvent.at))
+            .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == kind)
+            .group_by(CaseEvent.case_id)
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def of_case(self, case_id: int, *, customer_view: bool = False) -> Sequence[CaseEvent]:
         query = select(CaseEvent).where(CaseEvent.case_id == case_id)
         if customer_view:

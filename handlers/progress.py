@@ -1,0 +1,90 @@
+"""Serious open cases tell customer service how they stand, at a regular interval.
+
+POLICY §5: important cases report progress to customer service periodically while open
+(seed 000 §6.2: 定期向客服部通报进展). Customer service is who the customer calls, so it
+hears what happened since the last report; when nothing did, the handler is reminded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations import notices
+from conversations.values import ActorKind
+from conversations.wording import event_label, status_label
+from handlers.actors import Actor
+from handlers.common import local_time, staff_name, summary
+from handlers.desk import Desk
+from handlers.timeline import record
+from notifications.notices import Notifier
+from storage.cases import CaseRepository, TimelineRepository
+from storage.models import Case, CaseEvent
+from storage.uow import UnitOfWork
+
+REPORTED = "progress_reported"
+NOT_PROGRESS = {"viewed", "identity_revealed", "survey_reminded", REPORTED}
+SHOWN = 8  # the latest events a report lists; the rest are counted
+
+
+async def report_progress(uow: UnitOfWork, desk: Desk) -> int:
+    """Report each serious open case whose interval has passed since its last report (or
+    its filing). Running it again at once reports nothing: the report is on the timeline."""
+    session, now, grading = uow.session, desk.clock.now(), desk.policy.grading
+    serious = grading.grades[grading.rank(grading.progress_from) :]
+    cases = await CaseRepository(session).open_since(now, serious)
+    timeline = TimelineRepository(session)
+    last = await timeline.latest([case.id for case in cases], REPORTED)
+    reported = 0
+    for case in cases:
+        since = last.get(case.id, case.created_at)
+        if desk.calendar.add(since, desk.policy.progress_report_every) > now:
+            continue
+        events = _since_last_report(await timeline.of_case(case.id))
+        await _report(session, desk, case, events)
+        record(session, case, Actor.system(), REPORTED, now, visible=False, events=len(events))
+        reported += 1
+    return reported
+
+
+def _since_last_report(timeline: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """The events after the last report (all of them before the first), progress only."""
+    reports = [index for index, event in enumerate(timeline) if event.kind == REPORTED]
+    after = timeline[reports[-1] + 1 :] if reports else timeline
+    return [event for event in after if event.kind not in NOT_PROGRESS]
+
+
+async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[CaseEvent]) -> None:
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    t = notifier.staff_language
+    lines = [await _line(session, desk, event) for event in events[-SHOWN:]]
+    if len(events) > SHOWN:
+        lines.insert(0, t.gettext("… and {count} earlier").format(count=len(events) - SHOWN))
+    text = notices.progress_report(
+        t,
+        await summary(session, desk, case),
+        status_label(t, case.status),
+        await staff_name(session, case.handler_id),
+        lines,
+    )
+    await notifier.department(case, desk.policy.service_department, text)
+    if not events and case.handler_id is not None:
+        await notifier.staff(case, case.handler_id, notices.progress_nudge(t, case.number))
+
+
+async def _line(session: AsyncSession, desk: Desk, event: CaseEvent) -> str:
+    t = Notifier(session, desk.policy, event.at).staff_language
+    who = await staff_name(session, event.actor_id) if event.actor_kind is ActorKind.STAFF else None
+    said = str(event.data.get("text") or event.data.get("reason") or "")
+    line = f"· {local_time(desk, event.at)} {event_label(t, event.kind)}"
+    if who:
+        line += f" ({who})"
+    if said:
+        line += f": {_short(said)}"
+    return line
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
