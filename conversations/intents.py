@@ -43,6 +43,13 @@ class ShowCase(CaseIntent):
 
 
 @dataclass(frozen=True)
+class FindCases:
+    """Staff looking a case up by case or order number, phone or customer name."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class AddInfo(CaseIntent):
     text: str = ""
     media: tuple[Media, ...] = ()
@@ -103,6 +110,7 @@ Intent = (
     FileCase
     | ShowCases
     | ShowCase
+    | FindCases
     | AddInfo
     | Accept
     | Refuse

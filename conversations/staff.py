@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from gettext import NullTranslations
 
 from conversations.intents import (
+    FindCases,
     Findings,
     Intent,
     LogReview,
@@ -27,6 +28,7 @@ from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.values import Validity
 
 MAX_TEXT = 4000
+MIN_SEARCH, MAX_SEARCH = 2, 100
 FLOW = "staff_input"
 
 
@@ -82,7 +84,7 @@ LEADS = {"lead", "manager"}
 
 def help_text(t: NullTranslations) -> str:
     return t.gettext(
-        "Commands: /mine, /case N, /take N, /note N text, /valid N findings, "
+        "Commands: /mine, /find text, /case N, /take N, /note N text, /valid N findings, "
         "/invalid N findings, /ask N question, /propose N solution, /approve N, "
         "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
         "/close N, /reassign N department reason, /regrade N grade reason, "
@@ -127,6 +129,8 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return say(State(IDLE), intents=(ShowCases(),))
     if name == "language":
         return say(State(IDLE), language_menu(ctx.t))
+    if name == "find":
+        return find(rest, ctx)
     if name == "register":
         return say(State(IDLE), intents=(Register(rest.strip()),))
     if name == "badreview":
@@ -135,6 +139,17 @@ def on_command(text: str, ctx: Context) -> Outcome:
     if command is None:
         return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))
     return parse_and_run(command, rest, ctx)
+
+
+def find(text: str, ctx: Context) -> Outcome:
+    wanted = " ".join(text.split())
+    if not MIN_SEARCH <= len(wanted) <= MAX_SEARCH:
+        ask = ctx.t.gettext(
+            "Add what to look for: a case or order number, a phone number (4 digits or more) "
+            "or a customer's name, e.g. /find 5678."
+        )
+        return say(State(IDLE), Reply(ask))
+    return say(State(IDLE), intents=(FindCases(wanted),))
 
 
 def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:

@@ -30,7 +30,7 @@ from handlers.file import NewCase, file_case
 from handlers.identify import Person
 from handlers.refusals import Refusal
 from handlers.take import take
-from handlers.views import customer_case, customer_cases, staff_case, staff_cases
+from handlers.views import customer_case, customer_cases, found_cases, staff_case, staff_cases
 from storage.deadlines import DeadlineRepository
 from storage.models import Attachment, Case
 from storage.people import PeopleRepository
@@ -69,6 +69,8 @@ async def execute(
         case i.ShowCases():
             view = staff_cases if person.is_staff else customer_cases
             return [await view(session, desk, person)]
+        case i.FindCases(text=text):
+            return [await found_cases(session, desk, person, text)]
         case i.ShowCase(number=number):
             one = staff_case if person.is_staff else customer_case
             return [await one(session, desk, person, number)]

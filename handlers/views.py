@@ -1,4 +1,5 @@
-"""What people see when they ask: their cases, one case. Staff views are recorded."""
+"""What people see when they ask: their cases, one case, a search. Staff views of a
+case are recorded."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.filing import wanted_labels
 from conversations.i18n import translation
 from conversations.messages import Option, Reply
-from conversations.privacy import redact_phones_in
+from conversations.privacy import mask_phone, redact_phones_in
 from conversations.values import CaseStatus
 from conversations.wording import status_label
-from handlers.access import require_customer_of, require_department
+from handlers.access import require_customer_of, require_department, require_staff
 from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
@@ -117,6 +118,35 @@ async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Repl
     return Reply(
         "\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c, _ in found[:20])
     )
+
+
+async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: str) -> Reply:
+    """Staff look a case up; they find only cases they may open, contacts masked."""
+    require_staff(person.actor)
+    t = translation(person.language)
+    manager = person.actor.is_manager
+    found = await CaseRepository(session).search(
+        text, None if manager else person.actor.department or "", identities=manager
+    )
+    if not found:
+        return Reply(t.gettext("No case you can open matches “{text}”.").format(text=text))
+    people = PeopleRepository(session)
+    lines = [t.gettext("Cases matching “{text}”, newest first:").format(text=text)]
+    for case in found:
+        customer = await people.customer(case.customer_id)
+        hidden = case.confidential and not manager
+        lines.append(
+            t.gettext("{number} · {severity} · {status} · {category} · {phone}").format(
+                number=case.number,
+                severity=desk.policy.grading.label(case.severity, person.language),
+                status=status_label(t, case.status),
+                category=desk.policy.category(case.category).names.get(
+                    person.language, case.category
+                ),
+                phone="-" if hidden or customer is None else mask_phone(customer.phone) or "-",
+            )
+        )
+    return Reply("\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c in found))
 
 
 async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:

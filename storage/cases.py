@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import CaseStatus, Validity
 from storage.dialects import insert_for
-from storage.models import Case, CaseCounter, CaseEvent, Deadline, SupportingDepartment, Survey
+from storage.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Customer,
+    Deadline,
+    SupportingDepartment,
+    Survey,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,9 @@ class CaseFilter:
     department: str | None = None
     overdue_at: datetime | None = None
     limit: int = 200
+
+
+MIN_PHONE_DIGITS = 4  # fewer digits match too many phones to mean anything
 
 
 class CaseRepository:
@@ -154,6 +165,35 @@ class CaseRepository:
             .order_by(next_due.c.due.is_(None), next_due.c.due, Case.id)
         )
         return [(row[0], row[1]) for row in rows]
+
+    async def search(
+        self, text: str, department: str | None, *, identities: bool, limit: int = 10
+    ) -> Sequence[Case]:
+        """Newest cases whose number or order number contains `text`, or whose customer's
+        phone or name does. `department` limits them to that department's cases (lead or
+        supporting; None: all); without `identities`, confidential filers are never matched
+        by phone or name, so a search cannot confirm who filed."""
+        phone = "".join(ch for ch in text if ch.isdigit())
+        by_person = Customer.name.contains(text, autoescape=True)
+        if len(phone) >= MIN_PHONE_DIGITS:
+            by_person = by_person | Customer.phone.contains(phone, autoescape=True)
+        if not identities:
+            by_person = by_person & Case.confidential.is_(False)
+        query = (
+            select(Case)
+            .join(Customer, Customer.id == Case.customer_id)
+            .where(
+                Case.number.contains(text, autoescape=True)
+                | Case.order_ref.contains(text, autoescape=True)
+                | by_person
+            )
+        )
+        if department is not None:
+            helping = select(SupportingDepartment.case_id).where(
+                SupportingDepartment.department == department
+            )
+            query = query.where((Case.department == department) | Case.id.in_(helping))
+        return (await self.session.scalars(query.order_by(Case.id.desc()).limit(limit))).all()
 
     async def count_overdue(self, now: datetime) -> int:
         """Open cases with a missed deadline that is neither met nor paused."""

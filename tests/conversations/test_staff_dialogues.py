@@ -129,3 +129,30 @@ async def test_staff_choose_their_language_and_role_refusals_are_worded_in_it(wo
     await handler.press("lang:en")
     refused = await handler.send(f"/reassign {number} logistics not ours")
     assert "department lead or manager" in refused[0].text
+
+
+async def test_staff_find_the_cases_they_may_open_by_phone_order_or_name(world: World) -> None:
+    wang = await world.file(await world.customer("王芳", "13812345678"), order_ref="JD20261234")
+    zhao = await world.customer("赵六", "13900001111")
+    other_department = await world.file(zhao, category="delivery", order_ref="SF-77")
+    sun = await world.customer("孙七", "13712349999")
+    secret = await world.file(sun, confidential=True, order_ref="ORD-9")
+    staff = Chat(world, await enrol(world, "李雷", "product"))
+    manager = Chat(world, await enrol(world, "张总", "management", "manager"))
+
+    for query in ("5678", "JD2026", "王芳", wang.number[-6:]):
+        found = (await staff.send(f"/find {query}"))[0]
+        assert wang.number in found.text and "138****5678" in found.text, query
+        assert f"details:{wang.number}" in [option["action"] for option in found.choices]
+    nothing = (await staff.send("/find 13900001111"))[0].text
+    assert other_department.number not in nothing and "没有" in nothing
+    # A confidential filer is never found by who they are, only by the case itself.
+    assert secret.number not in (await staff.send("/find 孙七"))[0].text
+    assert secret.number not in (await staff.send("/find 9999"))[0].text
+    by_number = (await staff.send(f"/find {secret.number}"))[0].text
+    assert secret.number in by_number and "9999" not in by_number
+    assert "137****9999" in (await manager.send("/find 9999"))[0].text
+    assert other_department.number in (await manager.send("/find SF-77"))[0].text
+    # Wildcards are text, not patterns; too little to look for is asked again.
+    assert wang.number not in (await staff.send("/find 1%"))[0].text
+    assert "/find 5678" in (await staff.send("/find 5"))[0].text
