@@ -7,6 +7,10 @@ sends outside any transaction, and records each result in its own short transact
 A crash after a send and before its record sends that message again once the lease runs
 out (at least once); nothing is ever lost, and two dispatchers never send the same row
 at the same time.
+
+Each channel is sent on by one process at a time, the holder of its lease (renewed every
+round), so the platform's rate limits hold however many processes run; when the holder
+stops or dies, another takes over within `SENDER_LEASE`.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import asyncio
 import base64
 import contextlib
 import logging
+import os
+import socket
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
-from notifications.limits import Limiter
+from notifications.limits import GROUP_WINDOW, Limiter
 from notifications.senders import Delivered, Outgoing, Sender, SendFailed
+from storage import leases
 from storage.engine import Database
 from storage.models import MessageRef, OutboxMessage
 from storage.outbox import OutboxRepository
@@ -31,6 +38,12 @@ from storage.uow import UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=10)
 LEASE = timedelta(minutes=2)
+SENDER_LEASE = timedelta(seconds=30)
+
+
+def this_process() -> str:
+    """Who holds a sender lease: every dispatcher of one process shares its limits."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class UnreachableHandler(Protocol):
@@ -46,11 +59,14 @@ class Dispatcher:
         senders: Mapping[str, Sender],
         clock: Clock,
         on_unreachable: UnreachableHandler | None = None,
+        holder: str | None = None,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
         self.on_unreachable = on_unreachable
+        self.holder = holder or this_process()
+        self.leading: set[str] = set()  # the channels this dispatcher holds the lease of
         self.limiters = {name: Limiter(sender.limits) for name, sender in self.senders.items()}
         self._wake = asyncio.Event()
         self._paced_until: datetime | None = None
@@ -66,17 +82,35 @@ class Dispatcher:
 
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Deliver until cancelled; polls too, for rows other processes wrote."""
-        while True:
-            while await self.deliver_round():
-                pass
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), await self._sleep_for(poll_seconds))
+        try:
+            while True:
+                while await self.deliver_round():
+                    pass
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), await self._sleep_for(poll_seconds))
+        finally:
+            await asyncio.shield(self.step_down())
+
+    async def step_down(self) -> None:
+        """Give up the sender leases, so another process sends at once."""
+        if not self.leading:
+            return
+        now = self.clock.now()
+        try:
+            async with unit_of_work(self.db) as uow:
+                for channel in self.leading:
+                    await leases.release(uow.session, _lease(channel), self.holder, now)
+        except Exception:  # the lease then runs out by itself
+            log.warning("sender_lease_release_failed channels=%s", sorted(self.leading))
+        self.leading = set()
 
     async def _sleep_for(self, poll_seconds: float) -> float:
         """Until the next message may go (a pace or a retry wait), at most a poll."""
+        if not self.leading:
+            return poll_seconds  # another process sends; check its lease at the next poll
         async with unit_of_work(self.db, readonly=True) as uow:
-            waiting = await OutboxRepository(uow.session).next_ready(list(self.senders))
+            waiting = await OutboxRepository(uow.session).next_ready(sorted(self.leading))
         soonest = min((t for t in (waiting, self._paced_until) if t is not None), default=None)
         if soonest is None:
             return poll_seconds
@@ -96,12 +130,29 @@ class Dispatcher:
         claimed: list[tuple[OutboxMessage, str | None]] = []
         async with unit_of_work(self.db) as uow:
             outbox = OutboxRepository(uow.session)
-            for row in await outbox.claimable_heads(now, batch, list(self.senders)):
+            held = {
+                channel
+                for channel in self.senders
+                if await leases.hold(uow.session, _lease(channel), self.holder, now, SENDER_LEASE)
+            }
+            for channel in held - self.leading:
+                await self._take_over(outbox, channel, now)
+            self.leading = held
+            if not self.leading:
+                return claimed
+            for row in await outbox.claimable_heads(now, batch, sorted(self.leading)):
                 if not self._pace(row, now):
                     continue
                 row.claimed_until = now + LEASE
                 claimed.append((row, await self._edit_target(outbox, row)))
         return claimed
+
+    async def _take_over(self, outbox: OutboxRepository, channel: str, now: datetime) -> None:
+        """Start pacing a channel from what was sent on it lately, by whichever process."""
+        sender = self.senders[channel]
+        limiter = self.limiters[channel] = Limiter(sender.limits)
+        for chat_id, at in await outbox.sent_since(channel, now - GROUP_WINDOW):
+            limiter.record(chat_id, sender.is_group(chat_id), at)
 
     def _pace(self, row: OutboxMessage, now: datetime) -> bool:
         """Reserve a send slot within the channel's limits, or note when one frees up."""
@@ -185,6 +236,10 @@ class Dispatcher:
                 stored.attempts,
                 wait.total_seconds(),
             )
+
+
+def _lease(channel: str) -> str:
+    return f"send:{channel}"
 
 
 def _template(payload: dict[str, object]) -> str | None:

@@ -1,8 +1,8 @@
 """Pacing sends to a platform's declared limits: per chat, per group, overall.
 
-In-process: each dispatcher paces what it sends. Several processes on one database each
-keep their own pace, so set the declared rates for the whole deployment divided by the
-number of dispatching processes (a shared limiter would need a shared store).
+In-process: a dispatcher paces what it sends. Only one process sends on a channel at a
+time (the dispatcher's sender lease), and the one taking a channel over starts from the
+sends recorded in the outbox, so the limits hold for the whole deployment.
 """
 
 from __future__ import annotations

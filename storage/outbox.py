@@ -43,6 +43,20 @@ class OutboxRepository:
         )
         return rows.all()
 
+    async def sent_since(self, channel: str, since: datetime) -> list[tuple[str, datetime]]:
+        """(chat, sent at) of the channel's sends after `since`, oldest first: what a
+        dispatcher taking over a channel must count against the platform's limits."""
+        rows = await self.session.execute(
+            select(OutboxMessage.chat_id, OutboxMessage.sent_at)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == OutboxStatus.SENT,
+                OutboxMessage.sent_at > since,
+            )
+            .order_by(OutboxMessage.sent_at)
+        )
+        return [(chat, at) for chat, at in rows if at is not None]
+
     async def next_ready(self, channels: Sequence[str]) -> datetime | None:
         """When the earliest waiting message may go (for the dispatcher's sleep)."""
         return await self.session.scalar(

@@ -15,6 +15,7 @@ from storage.models.cases import (
 from storage.models.messaging import (
     Conversation,
     DigestRun,
+    Lease,
     MessageRef,
     OutboxMessage,
     PlatformToken,
@@ -34,6 +35,7 @@ __all__ = [
     "Deadline",
     "DigestRun",
     "Identity",
+    "Lease",
     "MessageRef",
     "OutboxMessage",
     "PlatformToken",

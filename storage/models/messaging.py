@@ -90,6 +90,17 @@ class PlatformToken(Base):
     refreshing_until: Mapped[datetime | None]
 
 
+class Lease(Base):
+    """Work only one process may do at a time (sending on a channel, within its rate
+    limits), held by `holder` until `until` and renewed while it works."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    until: Mapped[datetime]
+
+
 class ServiceWindow(Base):
     """WeChat's customer-service window: opened by the customer's last message, good for
     48 hours and a few messages; after that only template messages reach them."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from conversations.values import OutboxStatus
-from notifications.dispatcher import LEASE, Dispatcher
+from notifications.dispatcher import LEASE, SENDER_LEASE, Dispatcher
 from notifications.senders import Delivered, Outgoing
 from storage.engine import Database
 from storage.models import OutboxMessage
@@ -81,6 +81,8 @@ async def test_a_crash_between_send_and_record_loses_nothing(world: World) -> No
 async def test_two_dispatchers_on_one_database_send_each_message_once(
     world: World, reopen: object
 ) -> None:
+    """Even two dispatchers sending on one channel at once (two in one process, or two
+    processes while a sender lease changes hands) never send a row twice."""
     chats = [f"user{i % 30}" for i in range(300)]
     await queue(world.db, world.clock.now(), chats, channel="console")
     other_db = reopen()  # type: ignore[operator]
@@ -109,3 +111,33 @@ async def test_an_unpaced_channel_is_not_slowed(world: World) -> None:
     sender = RecordingSender()
     dispatcher = Dispatcher(world.db, {"console": sender}, clock)
     assert await dispatcher.deliver_round() == 3 and dispatcher.paced_until is None
+
+
+async def test_one_process_at_a_time_sends_on_a_channel_so_limits_hold(
+    world: World, reopen: object
+) -> None:
+    """Each process keeps the limits only for what it sends; the platform counts both.
+    The sender lease makes one of them send; the other takes over when it stops or dies."""
+    await queue(world.db, world.clock.now(), ["-100"] * 30 + [f"user{i}" for i in range(30)])
+    other_db = reopen()  # type: ignore[operator]
+    platform = LimitCheckingSender(world.clock)  # one bot: it sees both processes' sends
+    first = Dispatcher(world.db, {"limited": platform}, world.clock, holder="host-a:1")
+    second = Dispatcher(other_db, {"limited": platform}, world.clock, holder="host-b:2")
+    assert await first.deliver_round() > 0
+    assert await second.deliver_round() == 0 and second.leading == set()
+    for _ in range(10):  # both keep trying for a while: only the holder sends
+        await first.deliver_round()
+        await second.deliver_round()
+        world.clock.advance(seconds=3)
+    assert platform.violations == 0 and len(platform.sends) < 60
+
+    await first.step_down()  # a clean stop hands the channel over at once
+    await drain(second, world.clock)
+    assert len(platform.sends) == 60 and platform.violations == 0
+    assert second.leading == {"limited"}
+
+    await queue(world.db, world.clock.now(), ["user1"])
+    assert await first.deliver_round() == 0  # the second holds it now
+    world.clock.advance(seconds=SENDER_LEASE.total_seconds() + 1)  # the second died
+    assert await first.deliver_round() == 1
+    await other_db.dispose()
