@@ -67,6 +67,7 @@ class Dispatcher:
         self.on_unreachable = on_unreachable
         self.holder = holder or this_process()
         self.leading: set[str] = set()  # the channels this dispatcher holds the lease of
+        self._renew_at: dict[str, datetime] = {}
         self.limiters = {name: Limiter(sender.limits) for name, sender in self.senders.items()}
         self._wake = asyncio.Event()
         self._paced_until: datetime | None = None
@@ -130,11 +131,7 @@ class Dispatcher:
         claimed: list[tuple[OutboxMessage, str | None]] = []
         async with unit_of_work(self.db) as uow:
             outbox = OutboxRepository(uow.session)
-            held = {
-                channel
-                for channel in self.senders
-                if await leases.hold(uow.session, _lease(channel), self.holder, now, SENDER_LEASE)
-            }
+            held = await self._hold_leases(uow, now)
             for channel in held - self.leading:
                 await self._take_over(outbox, channel, now)
             self.leading = held
@@ -146,6 +143,18 @@ class Dispatcher:
                 row.claimed_until = now + LEASE
                 claimed.append((row, await self._edit_target(outbox, row)))
         return claimed
+
+    async def _hold_leases(self, uow: UnitOfWork, now: datetime) -> set[str]:
+        """The channels this dispatcher may send on now; a lease is renewed once half of
+        it has run, not every round (rounds come many times a second when busy)."""
+        held = set()
+        for channel in self.senders:
+            if channel in self.leading and now < self._renew_at.get(channel, now):
+                held.add(channel)
+            elif await leases.hold(uow.session, _lease(channel), self.holder, now, SENDER_LEASE):
+                self._renew_at[channel] = now + SENDER_LEASE / 2
+                held.add(channel)
+        return held
 
     async def _take_over(self, outbox: OutboxRepository, channel: str, now: datetime) -> None:
         """Start pacing a channel from what was sent on it lately, by whichever process."""
