@@ -125,7 +125,7 @@ def on_command(text: str, ctx: Context) -> Outcome:
     name = head[1:].split("@")[0].casefold()
     if name in {"cancel", "start", "help"}:
         return say(State(IDLE), Reply(help_text(ctx.t)))
-    if name == "mine":
+    if name in {"mine", "cases"}:  # /cases is in the menu Telegram shows everyone
         return say(State(IDLE), intents=(ShowCases(),))
     if name == "language":
         return say(State(IDLE), language_menu(ctx.t))

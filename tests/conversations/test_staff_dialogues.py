@@ -75,6 +75,7 @@ async def test_my_open_cases_are_sorted_by_due_time(world: World) -> None:
     second = await file_complaint(world, customer, "第二个问题")  # untaken: due within hours
     listing = (await lead.send("/mine"))[0].text
     assert listing.index(second) < listing.index(first)
+    assert (await lead.send("/cases"))[0].text == listing  # the menu's word for it
 
 
 async def test_manager_sends_back_with_a_reason_through_the_button(world: World) -> None:
