@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -50,8 +51,11 @@ class PeopleRepository:
 
 
 async def staff_names(session: AsyncSession, ids: Sequence[int]) -> dict[int, str]:
+    """Names to show for these staff; two of one name are told apart by number (李雷 #3)."""
     rows = await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids)))
-    return {int(row[0]): str(row[1]) for row in rows}
+    found = {int(row[0]): str(row[1]) for row in rows}
+    shared = {name for name, count in Counter(found.values()).items() if count > 1}
+    return {key: f"{name} #{key}" if name in shared else name for key, name in found.items()}
 
 
 async def open_invite(session: AsyncSession, code: str) -> StaffInvite | None:
