@@ -1,38 +1,95 @@
 """The digest's trend chart as a PNG: received and closed per day, and overdue cases.
 
-Labels are dates, numbers and short English words: the machine may have no CJK font,
-and a chart of boxes helps nobody; the digest text around it is in the reader's language.
+Labels are in the reader's language when the machine has a font with Chinese glyphs
+(fonts-noto-cjk, fonts-wqy-microhei, ...); without one they stay English, since a chart
+of empty boxes helps nobody. The digest text around it is translated either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
+from gettext import NullTranslations
 from io import BytesIO
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory
 
-from matplotlib import pyplot
+from matplotlib import font_manager, pyplot
 from matplotlib.ticker import MaxNLocator
+
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+)
+
+
+@cache
+def cjk_font() -> str | None:
+    """The first installed font family here that draws Chinese, if any."""
+    for family in CJK_FONTS:
+        try:
+            font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+        return family
+    return None
+
+
+def chart_words(t: NullTranslations, font: str | None) -> dict[str, str]:
+    """The chart's words: the reader's when a CJK font can draw them, else English."""
+    g = t.gettext if font else NullTranslations().gettext
+    return {
+        "received": g("received"),
+        "closed": g("closed"),
+        "overdue": g("overdue (open)"),
+        "cases": g("cases"),
+        "title": g("Cases, {first} to {last}"),
+    }
 
 
 def trend_png(
-    days: Sequence[date], received: Sequence[int], closed: Sequence[int], overdue: Sequence[int]
+    days: Sequence[date],
+    received: Sequence[int],
+    closed: Sequence[int],
+    overdue: Sequence[int],
+    t: NullTranslations | None = None,
+) -> bytes:
+    font = cjk_font()
+    words = chart_words(t or NullTranslations(), font)
+    families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    with matplotlib.rc_context({"font.family": families}):
+        return _draw(days, received, closed, overdue, words)
+
+
+def _draw(
+    days: Sequence[date],
+    received: Sequence[int],
+    closed: Sequence[int],
+    overdue: Sequence[int],
+    words: dict[str, str],
 ) -> bytes:
     figure, axes = pyplot.subplots(figsize=(8, 3.6), dpi=110)
     try:
         positions = range(len(days))
         width = 0.4
-        axes.bar([p - width / 2 for p in positions], received, width, label="received")
-        axes.bar([p + width / 2 for p in positions], closed, width, label="closed")
-        axes.plot(list(positions), overdue, color="tab:red", marker="o", label="overdue (open)")
+        axes.bar([p - width / 2 for p in positions], received, width, label=words["received"])
+        axes.bar([p + width / 2 for p in positions], closed, width, label=words["closed"])
+        axes.plot(list(positions), overdue, color="tab:red", marker="o", label=words["overdue"])
         axes.set_xticks(list(positions), [d.strftime("%m-%d") for d in days], fontsize=8)
-        axes.set_ylabel("cases")
+        axes.set_ylabel(words["cases"])
         axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(f"Cases, {days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}")
+        axes.set_title(
+            words["title"].format(first=f"{days[0]:%Y-%m-%d}", last=f"{days[-1]:%Y-%m-%d}")
+        )
         axes.legend(fontsize=8, loc="upper left")
         axes.grid(axis="y", alpha=0.3)
         figure.tight_layout()

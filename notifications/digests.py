@@ -137,4 +137,5 @@ async def trend_chart(session: AsyncSession, policy: Policy, first: date, count:
     received = await per_day(session, Case.created_at, start, count)
     closed = await per_day(session, Case.closed_at, start, count)
     ends = [_midnight(day + timedelta(days=1), zone) for day in days]
-    return trend_png(days, received, closed, await overdue_at(session, ends))
+    overdue = await overdue_at(session, ends)
+    return trend_png(days, received, closed, overdue, translation(policy.default_language))

@@ -1,16 +1,22 @@
 """The daily digest: sent once a day at the configured hour, with the right numbers for a
-hand-built day and a real PNG chart (both backends)."""
+hand-built day and a real PNG chart (both backends); chart words in the reader's language
+when a font can draw them."""
 
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
+from conversations.i18n import translation
+from conversations.policy import Language
 from handlers.digest_job import send_due_digests
 from handlers.take import take
+from notifications import charts
+from notifications.charts import chart_words
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World
@@ -81,3 +87,19 @@ async def test_one_digest_per_recipient_per_day_even_after_a_restart(world: Worl
     world.clock.set(local("2026-11-26 08:30"))
     assert await send(world) == 1  # a new day
     assert len(await digests(world)) == 2
+
+
+def test_chart_words_are_the_readers_only_when_a_font_can_draw_them() -> None:
+    chinese = translation(Language.ZH_HANS)
+    drawn = chart_words(chinese, "WenQuanYi Micro Hei")
+    assert drawn["overdue"] == "逾期未结" and drawn["title"].startswith("案件趋势")
+    boxes_avoided = chart_words(chinese, None)
+    assert boxes_avoided["overdue"] == "overdue (open)" and boxes_avoided["cases"] == "cases"
+
+
+def test_the_chart_renders_with_or_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
+    for font in (None, "DejaVu Sans"):  # a font without Chinese still renders, in English
+        monkeypatch.setattr(charts, "cjk_font", lambda font=font: font)
+        png = charts.trend_png(days, [1, 2, 3], [0, 1, 2], [0, 0, 1], translation(Language.EN))
+        assert png.startswith(b"\x89PNG")
