@@ -153,7 +153,13 @@ def grade_raised(t: NullTranslations, number: str, grade: str, reason: str) -> s
 
 
 def progress_report(
-    t: NullTranslations, case: CaseSummary, status: str, handler: str | None, lines: list[str]
+    t: NullTranslations,
+    case: CaseSummary,
+    status: str,
+    handler: str | None,
+    lines: list[str],
+    *,
+    waiting: bool = False,
 ) -> str:
     """What customer service reads about an open serious case, regularly (POLICY §5)."""
     header = t.gettext("Progress of case {number} · {severity} · {status}").format(
@@ -162,10 +168,14 @@ def progress_report(
     owner = t.gettext("Handler: {handler} · next step due {due}").format(
         handler=handler or t.gettext("not taken yet"), due=case.due
     )
-    if not lines:
-        return f"{header}\n{owner}\n" + t.gettext("Nothing recorded since the last report.")
-    since = t.gettext("Since the last report:")
-    return "\n".join([header, owner, since, *lines])
+    parts = [header, owner]
+    if waiting:
+        parts.append(t.gettext("Waiting for the customer's answer; the clock is paused."))
+    if lines:
+        parts += [t.gettext("Since the last report:"), *lines]
+    else:
+        parts.append(t.gettext("Nothing recorded since the last report."))
+    return "\n".join(parts)
 
 
 def progress_nudge(t: NullTranslations, number: str) -> str:

@@ -2,7 +2,8 @@
 
 POLICY §5: important cases report progress to customer service periodically while open
 (seed 000 §6.2: 定期向客服部通报进展). Customer service is who the customer calls, so it
-hears what happened since the last report; when nothing did, the handler is reminded.
+hears what happened since the last report; when nothing did, the handler is reminded,
+unless the case is waiting for the customer's answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from handlers.desk import Desk
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.cases import CaseRepository, TimelineRepository
+from storage.deadlines import DeadlineRepository
 from storage.models import Case, CaseEvent
 from storage.uow import UnitOfWork
 
@@ -61,15 +63,18 @@ async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[Ca
     lines = [await _line(session, desk, event) for event in events[-SHOWN:]]
     if len(events) > SHOWN:
         lines.insert(0, t.gettext("… and {count} earlier").format(count=len(events) - SHOWN))
+    open_steps = await DeadlineRepository(session).open_for_case(case.id)
+    waiting = any(step.paused_at is not None for step in open_steps)  # asked the customer
     text = notices.progress_report(
         t,
         await summary(session, desk, case),
         status_label(t, case.status),
         await staff_name(session, case.handler_id),
         lines,
+        waiting=waiting,
     )
     await notifier.department(case, desk.policy.service_department, text)
-    if not events and case.handler_id is not None:
+    if not events and not waiting and case.handler_id is not None:
         await notifier.staff(case, case.handler_id, notices.progress_nudge(t, case.number))
 
 

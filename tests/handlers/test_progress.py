@@ -68,6 +68,24 @@ async def test_a_serious_case_reports_each_working_day_what_happened(world: Worl
     assert await world.act(report_progress) == 1
 
 
+async def test_a_case_waiting_for_the_customer_says_so_and_nudges_no_one(world: World) -> None:
+    customer = Chat(world, "u1", name="王芳")
+    number = await file_complaint(world, customer)
+    handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
+    boss = await enrol(world, "张总", "management", "manager")
+    await Chat(world, boss, sender=customer.sender).send(f"/regrade {number} important 批次问题")
+    await handler.press(f"take:{number}")
+    await handler.send(f"/ask {number} 请提供购买凭证照片")
+    world.clock.advance(days=1)
+    assert await world.act(report_progress) == 1
+    told = len(await texts_to(world, "staff:李雷"))
+    world.clock.advance(days=1)  # the customer has not answered: nothing new, but no nudge
+    assert await world.act(report_progress) == 1
+    report = (await reports(world))[-1]
+    assert "正在等待客户答复" in report and "没有新的记录" in report
+    assert len(await texts_to(world, "staff:李雷")) == told
+
+
 async def test_two_sweeps_at_once_report_once(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
     number = await file_complaint(world, customer)
