@@ -9,6 +9,7 @@ unless the case is waiting for the customer's answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,7 +61,7 @@ def _since_last_report(timeline: Sequence[CaseEvent]) -> list[CaseEvent]:
 async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[CaseEvent]) -> None:
     notifier = Notifier(session, desk.policy, desk.clock.now())
     t = notifier.staff_language
-    lines = [await _line(session, desk, event) for event in events[-SHOWN:]]
+    lines = [await _line(session, desk, t, event) for event in events[-SHOWN:]]
     if len(events) > SHOWN:
         lines.insert(0, t.gettext("… and {count} earlier").format(count=len(events) - SHOWN))
     open_steps = await DeadlineRepository(session).open_for_case(case.id)
@@ -78,8 +79,7 @@ async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[Ca
         await notifier.staff(case, case.handler_id, notices.progress_nudge(t, case.number))
 
 
-async def _line(session: AsyncSession, desk: Desk, event: CaseEvent) -> str:
-    t = Notifier(session, desk.policy, event.at).staff_language
+async def _line(session: AsyncSession, desk: Desk, t: NullTranslations, event: CaseEvent) -> str:
     who = await staff_name(session, event.actor_id) if event.actor_kind is ActorKind.STAFF else None
     said = str(event.data.get("text") or event.data.get("reason") or "")
     line = f"· {local_time(desk, event.at)} {event_label(t, event.kind)}"
