@@ -157,3 +157,4 @@ async def test_staff_find_the_cases_they_may_open_by_phone_order_or_name(world: 
     # Wildcards are text, not patterns; too little to look for is asked again.
     assert wang.number not in (await staff.send("/find 1%"))[0].text
     assert "/find 5678" in (await staff.send("/find 5"))[0].text
+    assert "/find 5678" in (await staff.send("/find " + "王" * 101))[0].text
