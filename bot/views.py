@@ -15,7 +15,9 @@ from handlers.actors import Actor
 from handlers.common import local_time
 from handlers.timeline import record
 from notifications.digests import trend_chart
+from notifications.dispatcher import SENDER_LEASE_PREFIX
 from notifications.reports import ReportSection, ranking
+from storage import leases
 from storage.cases import CaseFilter, CaseRepository, TimelineRepository
 from storage.deadlines import DeadlineRepository
 from storage.measures import Dimension, Measures, Period, compute
@@ -254,6 +256,7 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
         outbox = OutboxRepository(uow.session)
         backlog = await outbox.backlog()
         parked = await outbox.parked()
+        sending = await leases.current(uow.session, SENDER_LEASE_PREFIX, app.desk.clock.now())
     table = Table("Id", "Channel", "Chat", "Attempts", "Reason", title="Parked messages")
     for row in parked:
         table.add_row(str(row.id), row.channel, row.chat_id, str(row.attempts), row.error or "")
@@ -261,4 +264,8 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
     table.caption = f"Outbox: {counts}" + (
         f" · retried {retried}" if retry_ids or retry_all else ""
     )
+    for lease in sending:
+        channel = lease.name.removeprefix(SENDER_LEASE_PREFIX)
+        until = local_time(app.desk, lease.until)
+        table.caption += f"\nSending on {channel}: {lease.holder} (lease until {until})"
     return table

@@ -247,8 +247,11 @@ class Dispatcher:
             )
 
 
+SENDER_LEASE_PREFIX = "send:"
+
+
 def _lease(channel: str) -> str:
-    return f"send:{channel}"
+    return f"{SENDER_LEASE_PREFIX}{channel}"
 
 
 def _template(payload: dict[str, object]) -> str | None:

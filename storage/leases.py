@@ -32,3 +32,11 @@ async def release(session: AsyncSession, name: str, holder: str, now: datetime) 
     lease = await session.scalar(select(Lease).where(Lease.name == name).with_for_update())
     if lease is not None and lease.holder == holder:
         lease.until = now
+
+
+async def current(session: AsyncSession, prefix: str, now: datetime) -> list[Lease]:
+    """The leases named `prefix...` still running, by name (for operators)."""
+    rows = await session.scalars(
+        select(Lease).where(Lease.name.startswith(prefix), Lease.until > now).order_by(Lease.name)
+    )
+    return list(rows)

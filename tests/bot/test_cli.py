@@ -151,9 +151,10 @@ def test_outbox_shows_parked_messages_and_retries_them(workdir: Path) -> None:
     invoke("init")
 
     async def park() -> None:
-        from datetime import UTC, datetime
+        from datetime import UTC, datetime, timedelta
 
         from conversations.values import OutboxStatus
+        from storage import leases
         from storage.models import OutboxMessage
         from storage.uow import unit_of_work
 
@@ -172,11 +173,13 @@ def test_outbox_shows_parked_messages_and_retries_them(workdir: Path) -> None:
                     attempts=1,
                 )
             )
+            await leases.hold(uow.session, "send:telegram", "host-a:7", now, timedelta(seconds=30))
         await db.dispose()
 
     asyncio.run(park())
     shown = invoke("outbox")
     assert "bot was blocked" in shown and "parked 1" in shown
+    assert "Sending on telegram: host-a:7" in shown  # which process sends, for operators
     retried = invoke("outbox", "--retry-all")
     assert "retried 1" in retried and "pending 1" in retried and "parked 0" in retried
 
