@@ -14,6 +14,7 @@ from storage.dialects import insert_for
 from storage.models import Conversation, ProcessedUpdate
 
 _CACHE = "conversation_rows"  # session.info key: rows of this transaction by (channel, chat)
+_LOCKED = "conversation_rows_locked"  # session.info key: the (channel, chat) rows locked
 
 
 class ConversationRepository:
@@ -50,15 +51,19 @@ class ConversationRepository:
         `lock` holds the row until commit, so two updates of one chat (two processes, or
         concurrent handling in one) take turns instead of both stepping the old state."""
         cache: dict[tuple[str, str], Conversation | None] = self.session.info.setdefault(_CACHE, {})
+        locked: set[tuple[str, str]] = self.session.info.setdefault(_LOCKED, set())
         key = (channel, chat_id)
         row = cache.get(key)
-        if key in cache and (row is None or row in self.session):
-            return row  # a row created in a savepoint that was rolled back is read afresh
+        fresh = key in cache and (row is None or row in self.session)  # not undone by a savepoint
+        if fresh and (key in locked or not lock):
+            return row
         query = select(Conversation).where(
             Conversation.channel == channel, Conversation.chat_id == chat_id
         )
         row = await self.session.scalar(query.with_for_update() if lock else query)
         cache[key] = row
+        if lock and row is not None:
+            locked.add(key)
         return row
 
     def _remember(self, row: Conversation) -> None:

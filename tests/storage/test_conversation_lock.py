@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from storage.conversations import ConversationRepository
 from storage.engine import Database
@@ -60,3 +60,30 @@ async def test_the_first_updates_of_a_new_chat_take_turns_too(db: Database, reop
         rows = list(await uow.session.scalars(select(Conversation)))
     assert [(row.chat_id, row.data) for row in rows] == [("new", {"steps": 2})]
     await other.dispose()
+
+
+async def test_a_row_read_unlocked_is_read_again_when_a_lock_is_asked_for(db: Database) -> None:
+    async with unit_of_work(db) as uow:
+        await ConversationRepository(uow.session).save(
+            "console", "u1", ("file", "x", {}), NOW, None
+        )
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with unit_of_work(db) as uow:
+            conversations = ConversationRepository(uow.session)
+            await conversations.load("console", "u1")
+            await conversations.load("console", "u1")  # cached
+            await conversations.load("console", "u1", lock=True)  # not locked yet: read again
+            await conversations.load("console", "u1", lock=True)  # locked: cached
+            await conversations.load("console", "u1")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    reads = [sql for sql in statements if sql.lstrip().startswith("SELECT conversations")]
+    assert len(reads) == 2
+    if db.dialect == "postgresql":
+        assert "FOR UPDATE" in reads[1] and "FOR UPDATE" not in reads[0]
