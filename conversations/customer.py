@@ -8,6 +8,7 @@ starts filing with the text as the story.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from conversations import filing
 from conversations.intents import (
@@ -25,6 +26,7 @@ from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
 
 MAX_TEXT = 4000
+TRIAGE = "triage"  # asked whether free text is about the open case
 MAX_COMMENT = 1000
 COMMAND_WORDS = {
     "cancel": {"/cancel", "取消", "cancel"},
@@ -110,6 +112,37 @@ def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Out
         return say(state, intents=(ShowCase(number),))
     if (not text and not inbound.media) or is_greeting(text):
         return say(state, menu(ctx))
+    if ctx.open_cases and text:
+        return triage(state, text, ctx)
+    return new_story(state, inbound, ctx)
+
+
+def triage(state: State, text: str, ctx: Context) -> Outcome:
+    """Someone with an open case who writes freely is asked before a second case is
+    started: most such messages are about the case they already have."""
+    number, t = ctx.open_cases[0], ctx.t
+    question = t.gettext("Is your message about your open case {number}?").format(number=number)
+    options = (
+        Option(t.gettext("Yes, add it to case {number}").format(number=number), f"append:{number}"),
+        Option(t.gettext("Show how it stands"), f"case:{number}"),
+        Option(t.gettext("No, it is something new"), "new:story"),
+    )
+    data = {"text": text[:MAX_TEXT], "source": state.data.get("source")}
+    return say(State(TRIAGE, "", data), Reply(question, options))
+
+
+def triage_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    action, _, number = (inbound.button or "").partition(":")
+    written = str(state.data.get("text", ""))
+    idle = State(IDLE, "", {"source": state.data.get("source")})
+    if action == "append" and number:
+        return say(idle, intents=(AddInfo(number, text=written),))
+    if action == "new":
+        return new_story(idle, replace(inbound, text=written, button=None), ctx)
+    return on_idle_text(idle, inbound, ctx, clean(inbound.text))  # wrote again instead
+
+
+def new_story(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     story = filing.answer_description(inbound, ctx, {})
     if isinstance(story, str):
         return say(state, Reply(story), menu(ctx))
@@ -258,6 +291,7 @@ def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 
 FLOWS: dict[str, Callable[[State, Inbound, Context], Outcome]] = {
     filing.FLOW: filing.step,
+    TRIAGE: triage_flow,
     "refuse": refuse_flow,
     "add_info": add_info_flow,
     "survey": survey_flow,

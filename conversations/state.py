@@ -35,6 +35,7 @@ class Context:
     policy: Policy
     known_name: str | None = None
     role: str | None = None  # staff only: "staff", "lead" or "manager"
+    open_cases: tuple[str, ...] = ()  # customers writing freely: their open cases, newest first
 
 
 @dataclass(frozen=True)

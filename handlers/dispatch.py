@@ -28,6 +28,7 @@ from handlers.execute import execute
 from handlers.identify import Person, identify
 from handlers.refusals import Refusal
 from notifications.notices import queue_reply
+from storage.cases import CaseRepository
 from storage.conversations import ConversationRepository
 from storage.engine import Database
 from storage.uow import UnitOfWork
@@ -70,7 +71,13 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     state, notice = await _load_state(uow, desk, inbound, person)
     role = person.actor.role.value if person.actor.role else None
     context = Context(
-        now, translation(person.language), person.language, desk.policy, person.known_name, role
+        now,
+        translation(person.language),
+        person.language,
+        desk.policy,
+        person.known_name,
+        role,
+        await _open_cases(uow, person, state, inbound),
     )
     flow = staff.step if person.is_staff else customer.step
     outcome = flow(state, inbound, context)
@@ -78,6 +85,16 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     await _save_state(uow, desk, inbound, outcome.state, now)
     await _queue(uow, desk, inbound, replies)
     return replies
+
+
+async def _open_cases(
+    uow: UnitOfWork, person: Person, state: State, inbound: Inbound
+) -> tuple[str, ...]:
+    """A customer writing freely outside any flow may be writing about an open case."""
+    writing = inbound.text.strip() and inbound.button is None
+    if person.is_staff or not writing or not (state.idle or state.flow == customer.TRIAGE):
+        return ()
+    return tuple(await CaseRepository(uow.session).open_numbers(person.actor.id or 0))
 
 
 async def _picked_by_number(uow: UnitOfWork, inbound: Inbound) -> Inbound:

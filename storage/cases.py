@@ -208,6 +208,16 @@ class CaseRepository:
         )
         return count or 0
 
+    async def open_numbers(self, customer_id: int, limit: int = 3) -> list[str]:
+        """The customer's cases not yet closed, newest first."""
+        rows = await self.session.scalars(
+            select(Case.number)
+            .where(Case.customer_id == customer_id, Case.status != CaseStatus.CLOSED)
+            .order_by(Case.id.desc())
+            .limit(limit)
+        )
+        return list(rows)
+
     async def for_customer(self, customer_id: int) -> Sequence[Case]:
         rows = await self.session.scalars(
             select(Case).where(Case.customer_id == customer_id).order_by(Case.created_at.desc())

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from conversations.messages import Media
 from handlers.desk import Desk
 from storage.engine import Database
-from storage.models import Attachment, Case, Customer
+from storage.models import Attachment, Case, CaseEvent, Customer
 from storage.uow import UnitOfWork
-from tests.fakes.chat import Chat, actions
+from tests.fakes.chat import Chat, actions, file_complaint
 from tests.fakes.world import World
 
 
@@ -123,3 +123,34 @@ async def test_my_cases_lists_them_and_one_case_shows_its_visible_timeline(world
     assert "您提交了案件" in text and "专员已接手处理" in text and "我们提出了解决方案" in text
     assert "内部" not in text and "李雷" not in text  # internal notes and staff names stay inside
     assert {f"accept:{number}", f"refuse:{number}", f"add:{number}"} <= set(actions(shown))
+
+
+async def test_writing_again_with_a_case_open_asks_before_starting_a_new_one(
+    world: World,
+) -> None:
+    customer = Chat(world, "u1", name="王芳")
+    number = await file_complaint(world, customer)
+    asked = await customer.send("我的投诉怎么样了")
+    assert number in asked[0].text
+    assert actions(asked) == [f"append:{number}", f"case:{number}", "new:story"]
+    status = await customer.press(f"case:{number}")
+    assert number in status[0].text and len(await cases_of(world)) == 1
+
+    await customer.send("补充一下：水壶底部有裂痕")
+    added = await customer.press(f"append:{number}")
+    assert number in added[0].text
+    events = await world.all(CaseEvent)
+    assert [e.data.get("text") for e in events if e.kind == "customer_added"] == [
+        "补充一下：水壶底部有裂痕"
+    ]
+
+    await customer.send("另外，快递把我的另一个包裹弄丢了")
+    story = await customer.press("new:story")
+    assert len(await cases_of(world)) == 1  # nothing is filed until they confirm
+    assert "category:delivery" in actions(story)
+    await customer.press("category:delivery")
+    await customer.press("skip:details")
+    await customer.press("wanted:refund")
+    await customer.press("confirm:submit")
+    second = (await cases_of(world))[-1]
+    assert second.description == "另外，快递把我的另一个包裹弄丢了"

@@ -85,8 +85,11 @@ def actions(messages: list[Outgoing]) -> list[str]:
 
 
 async def file_complaint(world: World, customer: Chat, text: str = "电视机屏幕有坏点") -> str:
-    """A customer tells a story and files it (product quality, wants a repair); its number."""
-    await customer.send(text)
+    """A customer tells a story and files it (product quality, wants a repair); its number.
+    With a case already open, they say it is something new when asked."""
+    asked = await customer.send(text)
+    if any(choice["action"] == "new:story" for reply in asked for choice in reply.choices):
+        await customer.press("new:story")
     await customer.press("category:product_quality")
     await customer.press("skip:details")
     await customer.press("wanted:repair")
