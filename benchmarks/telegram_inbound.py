@@ -117,25 +117,31 @@ def report(label: str, elapsed: float, latencies: list[float]) -> float:
     return rate
 
 
-async def floor(plans: list[list[dict[str, Any]]]) -> float:
+Handler = Callable[[Any, Update], Awaitable[None]]
+
+
+def aiogram_feed(handler: Handler) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    """Raw update JSON -> aiogram's parsing and dispatch -> `handler`, FSM off, as in the
+    adapter; the baselines differ only in the handler."""
     bot = Bot("123:BENCH", session=NullSession())
     dispatcher = Dispatcher(disable_fsm=True)
-
-    async def nothing(*_args: Any, **_kwargs: Any) -> None:
-        return None
-
-    dispatcher.message.register(nothing)
-    dispatcher.callback_query.register(nothing)
+    dispatcher.message.register(handler)
+    dispatcher.callback_query.register(handler)
 
     async def feed(raw: dict[str, Any]) -> None:
         await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
 
-    return report("floor", *await run(plans, feed))
+    return feed
+
+
+async def floor(plans: list[list[dict[str, Any]]]) -> float:
+    async def nothing(event: Any, event_update: Update) -> None:
+        return None
+
+    return report("floor", *await run(plans, aiogram_feed(nothing)))
 
 
 async def commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float:
-    bot = Bot("123:BENCH", session=NullSession())
-    dispatcher = Dispatcher(disable_fsm=True)
     clock = SystemClock()
 
     async def record(event: Any, event_update: Update) -> None:
@@ -143,18 +149,10 @@ async def commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float
             repository = ConversationRepository(uow.session)
             await repository.claim_update("bench", str(event_update.update_id), clock.now())
 
-    dispatcher.message.register(record)
-    dispatcher.callback_query.register(record)
-
-    async def feed(raw: dict[str, Any]) -> None:
-        await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
-
-    return report("commit", *await run(plans, feed))
+    return report("commit", *await run(plans, aiogram_feed(record)))
 
 
 async def group_commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float:
-    bot = Bot("123:BENCH", session=NullSession())
-    dispatcher = Dispatcher(disable_fsm=True)
     clock = SystemClock()
     waiting: asyncio.Queue[tuple[str, asyncio.Future[None]]] = asyncio.Queue()
 
@@ -175,15 +173,9 @@ async def group_commit_floor(plans: list[list[dict[str, Any]]], db: Database) ->
         await waiting.put((str(event_update.update_id), done))
         await done
 
-    dispatcher.message.register(record)
-    dispatcher.callback_query.register(record)
-
-    async def feed(raw: dict[str, Any]) -> None:
-        await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
-
     writing = asyncio.create_task(writer())
     try:
-        return report("group", *await run(plans, feed))
+        return report("group", *await run(plans, aiogram_feed(record)))
     finally:
         writing.cancel()
 

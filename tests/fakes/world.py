@@ -14,7 +14,7 @@ from handlers.boundary import perform
 from handlers.desk import Desk
 from handlers.file import NewCase, file_case
 from storage.engine import Database
-from storage.models import Case, Customer, Identity, Staff
+from storage.models import Case, Customer, Identity, OutboxMessage, Staff
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.clock import FakeClock
 from tests.fakes.policy import test_policy
@@ -73,6 +73,19 @@ class World:
 
         async def query(uow: UnitOfWork) -> list[M]:
             return list(await uow.session.scalars(select(model)))
+
+        return await self.read(query)
+
+    async def queued_texts(self, chat: str) -> list[str]:
+        """What was queued to a chat, oldest first, whether or not it was sent yet."""
+
+        async def query(uow: UnitOfWork) -> list[str]:
+            rows = await uow.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.chat_id == chat)
+                .order_by(OutboxMessage.id)
+            )
+            return [str(row.payload["text"]) for row in rows]
 
         return await self.read(query)
 

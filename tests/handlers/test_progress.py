@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
-
 from handlers.progress import report_progress
-from storage.models import OutboxMessage
-from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, file_complaint
 from tests.fakes.world import World, enrol
 
 
-async def texts_to(world: World, chat: str) -> list[str]:
-    async def query(uow: UnitOfWork) -> list[str]:
-        rows = await uow.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.chat_id == chat).order_by(OutboxMessage.id)
-        )
-        return [str(row.payload["text"]) for row in rows]
-
-    return await world.read(query)
-
-
 async def reports(world: World) -> list[str]:
-    return [text for text in await texts_to(world, "service") if text.startswith("案件进展")]
+    return [text for text in await world.queued_texts("service") if text.startswith("案件进展")]
 
 
 async def test_a_serious_case_reports_each_working_day_what_happened(world: World) -> None:
@@ -54,14 +40,14 @@ async def test_a_serious_case_reports_each_working_day_what_happened(world: Worl
     world.clock.advance(days=1)  # Thursday 10:00, nothing new
     assert await world.act(report_progress) == 1
     assert "上次通报以来没有新的记录" in (await reports(world))[-1]
-    assert any("没有记录进展" in text for text in await texts_to(world, "staff:李雷"))
+    assert any("没有记录进展" in text for text in await world.queued_texts("staff:李雷"))
 
     world.clock.advance(days=1)  # Friday 10:00: a note keeps the handler from being nudged
     await handler.send(f"/note {number} 厂家已寄出新配件")
-    told = len(await texts_to(world, "staff:李雷"))
+    told = len(await world.queued_texts("staff:李雷"))
     assert await world.act(report_progress) == 1
     assert "厂家已寄出新配件" in (await reports(world))[-1]
-    assert len(await texts_to(world, "staff:李雷")) == told
+    assert len(await world.queued_texts("staff:李雷")) == told
     world.clock.advance(days=2, hours=23, minutes=59)  # the weekend is no working time
     assert await world.act(report_progress) == 0
     world.clock.advance(minutes=1)  # Monday 10:00
@@ -78,12 +64,12 @@ async def test_a_case_waiting_for_the_customer_says_so_and_nudges_no_one(world: 
     await handler.send(f"/ask {number} 请提供购买凭证照片")
     world.clock.advance(days=1)
     assert await world.act(report_progress) == 1
-    told = len(await texts_to(world, "staff:李雷"))
+    told = len(await world.queued_texts("staff:李雷"))
     world.clock.advance(days=1)  # the customer has not answered: nothing new, but no nudge
     assert await world.act(report_progress) == 1
     report = (await reports(world))[-1]
     assert "正在等待客户答复" in report and "没有新的记录" in report
-    assert len(await texts_to(world, "staff:李雷")) == told
+    assert len(await world.queued_texts("staff:李雷")) == told
 
 
 async def test_two_sweeps_at_once_report_once(world: World) -> None:

@@ -13,7 +13,7 @@ from handlers.grading import raise_long_open
 from handlers.overdue import FireDeadline
 from handlers.take import take
 from notifications.watcher import Watcher
-from storage.models import Case, CaseEvent, OutboxMessage
+from storage.models import Case, CaseEvent
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World
 
@@ -26,16 +26,6 @@ def local(text: str) -> datetime:
 
 def watcher(world: World) -> Watcher:
     return Watcher(world.db, world.clock, FireDeadline(world.desk))
-
-
-async def texts_to(world: World, chat: str) -> list[str]:
-    async def query(uow: UnitOfWork) -> list[str]:
-        rows = await uow.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.chat_id == chat).order_by(OutboxMessage.id)
-        )
-        return [str(row.payload["text"]) for row in rows]
-
-    return await world.read(query)
 
 
 async def kinds(world: World) -> list[str]:
@@ -54,15 +44,15 @@ async def test_overdue_then_escalation_in_working_time_across_a_weekend(world: W
     assert await sla.tick() == 0
     world.clock.set(local("2026-11-27 17:00"))
     assert await sla.tick() == 1
-    alerts = [t for t in await texts_to(world, "product") if "逾期" in t]
+    alerts = [t for t in await world.queued_texts("product") if "逾期" in t]
     assert len(alerts) == 1 and case.number in alerts[0]
     # Two working hours later: Friday 17:00-18:00, then Monday 09:00-10:00.
     world.clock.set(local("2026-11-30 09:59"))
     assert await sla.tick() == 0
-    assert not [t for t in await texts_to(world, "management") if "升级" in t]
+    assert not [t for t in await world.queued_texts("management") if "升级" in t]
     world.clock.set(local("2026-11-30 10:00"))
     assert await sla.tick() == 1
-    escalations = [t for t in await texts_to(world, "management") if "升级" in t]
+    escalations = [t for t in await world.queued_texts("management") if "升级" in t]
     assert len(escalations) == 1 and "尚未接单" in escalations[0]
     assert (await kinds(world))[-2:] == ["overdue", "escalated"]
 
@@ -87,7 +77,7 @@ async def test_two_watchers_on_one_database_alert_once(world: World, reopen: obj
     counts = await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
     assert sum(counts) == 10
     assert (await kinds(world)).count("overdue") == 10
-    overdue_alerts = [t for t in await texts_to(world, "product") if "逾期" in t]
+    overdue_alerts = [t for t in await world.queued_texts("product") if "逾期" in t]
     assert len(overdue_alerts) == 10
     await other_db.dispose()
 
@@ -134,7 +124,7 @@ async def test_open_seven_days_raises_to_important_and_thirty_to_major(world: Wo
     world.clock.advance(hours=2)
     assert await raised(world) == "important"
     assert await raised(world) == "important"  # once
-    announced = [t for t in await texts_to(world, "management") if case.number in t]
+    announced = [t for t in await world.queued_texts("management") if case.number in t]
     assert any("7 天" in t for t in announced)
     world.clock.advance(days=24)
     assert await raised(world) == "major"
