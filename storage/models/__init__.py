@@ -13,6 +13,7 @@ from storage.models.cases import (
     TypicalCase,
 )
 from storage.models.messaging import (
+    ChatMove,
     Conversation,
     DigestRun,
     Lease,
@@ -29,6 +30,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "ChatMove",
     "Conversation",
     "CorrectiveAction",
     "Customer",

@@ -113,6 +113,10 @@ class Deadline(Base):
     met_at: Mapped[datetime | None]
     fired_at: Mapped[datetime | None]
     paused_at: Mapped[datetime | None]
+    # Firing raised an unexpected error: stamped (with the error's name) so the watcher
+    # goes on to the next deadline instead of failing on this one forever.
+    failed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class Attachment(Base):

@@ -52,6 +52,9 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     platform_message_id: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(String(500))
+    # A text split for the platform's size limit: how many of its parts were delivered,
+    # so a retry sends only the rest (issue 11).
+    parts_sent: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MessageRef(Base):
@@ -111,6 +114,18 @@ class ServiceWindow(Base):
     chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     opened_at: Mapped[datetime]
     sent: Mapped[int] = mapped_column(default=0)
+
+
+class ChatMove(Base):
+    """A chat the platform moved to a new id (a Telegram group upgraded to a supergroup):
+    messages for the old id go to the new one."""
+
+    __tablename__ = "chat_moves"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    moved_to: Mapped[str] = mapped_column(String(128))
+    moved_at: Mapped[datetime]
 
 
 class ProcessedUpdate(Base):
