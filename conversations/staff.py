@@ -34,11 +34,16 @@ FLOW = "staff_input"
 
 @dataclass(frozen=True)
 class Command:
-    """`/name NUMBER [word...] [text]`; `words` names the single-word arguments."""
+    """`/name NUMBER [word...] [text]`; `words` names the single-word arguments. A command
+    with no `ask_text` takes no text: trailing words get its usage, never reach the use case."""
 
     name: str
     words: tuple[str, ...] = ()
     ask_text: Callable[[NullTranslations], str] | None = None
+
+    @property
+    def takes_text(self) -> bool:
+        return self.ask_text is not None
 
 
 COMMANDS = {
@@ -164,7 +169,15 @@ def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
         usage = ask.format(command=command.name, number=number, words=" ".join(command.words))
         return say(State(IDLE), Reply(usage))
     text = " ".join(parts[1 + len(command.words) :])
+    if text and not command.takes_text:
+        return say(State(IDLE), Reply(number_only(command, number, ctx)))
     return run(command, number, words, text, ctx)
+
+
+def number_only(command: Command, number: str, ctx: Context) -> str:
+    """A command that takes only the case number, given more (issue 11: it crashed)."""
+    ask = ctx.t.gettext("/{command} takes only the case number, e.g. /{command} {number}")
+    return ask.format(command=command.name, number=number)
 
 
 def run(command: Command, number: str, words: list[str], text: str, ctx: Context) -> Outcome:
@@ -174,7 +187,7 @@ def run(command: Command, number: str, words: list[str], text: str, ctx: Context
     if len(text) > MAX_TEXT:
         limit = ctx.t.gettext("Please keep it under {limit} characters.")
         return say(State(IDLE), Reply(limit.format(limit=MAX_TEXT)))
-    return say(State(IDLE), intents=(intent_for(command.name, number, words, text),))
+    return say(State(IDLE), intents=(intent_for(command, number, words, text),))
 
 
 def _ask_for(command: Command, words: list[str], ctx: Context) -> str:
@@ -201,12 +214,15 @@ def fill_text(state: State, text: str, ctx: Context) -> Outcome:
     return run(command, state.data["number"], words, text, ctx)
 
 
-def intent_for(name: str, number: str, words: list[str], text: str) -> Intent:
-    if name == "case":
+def intent_for(command: Command, number: str, words: list[str], text: str) -> Intent:
+    """The use case's arguments, exactly as many as it takes: the words, then the text
+    only for a command that has one."""
+    if command.name == "case":
         return ShowCase(number)
-    if name in {"valid", "invalid"}:
-        return Findings(number, Validity(name), text)
-    return StaffAction(number, name, (*words, text) if text else tuple(words))
+    if command.name in {"valid", "invalid"}:
+        return Findings(number, Validity(command.name), text)
+    args = (*words, text) if command.takes_text else tuple(words)
+    return StaffAction(number, command.name, args)
 
 
 # -- logging a bad review: platform, category, then the details in one message ---------
