@@ -4,6 +4,8 @@ It never scans cases: one indexed query asks for the next due time, another for 
 rows. Each deadline fires in its own transaction under a row lock and is stamped
 `fired_at` there, so a restart or a second watcher never fires it twice. What firing
 means (alerts, escalation) is the DeadlineHandler's business, wired in bot/app.py.
+A handler that fails unexpectedly has its writes undone (a savepoint) and the deadline
+stamped failed with the error's name, so the watcher goes on to the next one (DESIGN §2.5).
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Protocol
 
 from notifications.clock import Clock
+from notifications.supervisor import Beat
+from storage.cases import CaseRepository
 from storage.deadlines import DeadlineRepository
 from storage.engine import Database
 from storage.models import Deadline
@@ -55,7 +60,12 @@ class Watcher:
                 return False
             deadline = due[0]
             deadline.fired_at = now
-            await self.handler(uow, deadline)
+            try:
+                async with uow.session.begin_nested():
+                    await self.handler(uow, deadline)
+            except Exception as error:
+                await self._mark_failed(uow, deadline, error, now)
+                return True
             log.info(
                 "deadline_fired id=%s case=%s step=%s level=%s",
                 deadline.id,
@@ -65,6 +75,25 @@ class Watcher:
             )
         return True
 
+    async def _mark_failed(
+        self, uow: UnitOfWork, deadline: Deadline, error: Exception, now: datetime
+    ) -> None:
+        """Stamp the deadline failed (and fired, so it is never fired again); log once."""
+        await uow.session.refresh(deadline)  # the savepoint's rollback may have expired it
+        deadline.fired_at = deadline.failed_at = now
+        deadline.error = type(error).__name__[:200]
+        case = await CaseRepository(uow.session).get(deadline.case_id)
+        log.error(
+            "deadline_failed id=%s case=%s number=%s step=%s level=%s error=%s",
+            deadline.id,
+            deadline.case_id,
+            case.number if case is not None else None,
+            deadline.step,
+            deadline.escalation_level,
+            deadline.error,
+            exc_info=error,
+        )
+
     async def seconds_to_next(self) -> float:
         async with unit_of_work(self.db, readonly=True) as uow:
             due = await DeadlineRepository(uow.session).earliest_unmet_due()
@@ -72,10 +101,12 @@ class Watcher:
             return MAX_SLEEP_SECONDS
         return min(MAX_SLEEP_SECONDS, max(0.0, (due - self.clock.now()).total_seconds()))
 
-    async def run(self) -> None:
-        """Until cancelled: fire what is due, then sleep until the next one (or a wake)."""
+    async def run(self, beat: Beat = lambda: None) -> None:
+        """Until cancelled: fire what is due, then sleep until the next one (or a wake);
+        `beat` tells the supervisor each round went through."""
         while True:
             await self.tick()
+            beat()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), await self.seconds_to_next())

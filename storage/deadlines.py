@@ -39,14 +39,15 @@ class DeadlineRepository:
         return steps[0] if steps else None
 
     async def due_to_fire(self, now: datetime, limit: int = 1) -> Sequence[Deadline]:
-        """Deadlines past due, neither met, paused nor fired, locked for firing (rows
-        another watcher is firing are skipped). Reads the partial index."""
+        """Deadlines past due, neither met, paused, fired nor failed, locked for firing
+        (rows another watcher is firing are skipped). Reads the partial index."""
         rows = await self.session.scalars(
             select(Deadline)
             .where(
                 Deadline.met_at.is_(None),
                 Deadline.paused_at.is_(None),
                 Deadline.fired_at.is_(None),
+                Deadline.failed_at.is_(None),  # a failed one waits for an operator
                 Deadline.due_at <= now,
             )
             .order_by(Deadline.due_at)
@@ -56,12 +57,14 @@ class DeadlineRepository:
         return rows.all()
 
     async def earliest_unmet_due(self) -> datetime | None:
+        """When the watcher must next wake: failed deadlines never wake it again."""
         return await self.session.scalar(
             select(Deadline.due_at)
             .where(
                 Deadline.met_at.is_(None),
                 Deadline.paused_at.is_(None),
                 Deadline.fired_at.is_(None),
+                Deadline.failed_at.is_(None),
             )
             .order_by(Deadline.due_at)
             .limit(1)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from handlers import investigate
@@ -13,7 +15,8 @@ from handlers.grading import raise_long_open
 from handlers.overdue import FireDeadline
 from handlers.take import take
 from notifications.watcher import Watcher
-from storage.models import Case, CaseEvent
+from storage.deadlines import DeadlineRepository
+from storage.models import Case, CaseEvent, Deadline
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World
 
@@ -157,3 +160,42 @@ async def test_the_watcher_sleeps_until_the_earliest_deadline(world: World) -> N
     assert await sla.seconds_to_next() == 60  # four hours away: wake within the minute cap
     world.clock.set(local("2026-11-24 13:59:30"))
     assert await sla.seconds_to_next() == 30
+
+
+class BreaksOnCase:
+    """The real handler, which then fails on one case (after writing its alerts)."""
+
+    def __init__(self, world: World, case_id: int) -> None:
+        self.real, self.case_id = FireDeadline(world.desk), case_id
+
+    async def __call__(self, uow: UnitOfWork, deadline: Deadline) -> None:
+        await self.real(uow, deadline)
+        if deadline.case_id == self.case_id:
+            raise LookupError("a bug in the handler")
+
+
+async def test_a_failing_deadline_is_marked_failed_undone_and_the_next_one_fires(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    buyer = await world.customer()
+    bad = await world.file(buyer, order_ref="O-bad")
+    good = await world.file(buyer, order_ref="O-good")
+    world.clock.advance(hours=5)
+    sla = Watcher(world.db, world.clock, BreaksOnCase(world, bad.id))
+    with caplog.at_level(logging.ERROR):
+        assert await sla.tick() == 2
+    alerts = [t for t in await world.queued_texts("product") if "逾期" in t]
+    assert len(alerts) == 1 and good.number in alerts[0]  # the failed one's alert undone
+    assert (await kinds(world)).count("overdue") == 1
+    failed = [d for d in await world.all(Deadline) if d.failed_at is not None]
+    assert [(d.case_id, d.error, d.fired_at) for d in failed] == [
+        (bad.id, "LookupError", world.clock.now())
+    ]
+    assert caplog.text.count("deadline_failed") == 1 and bad.number in caplog.text
+    assert await sla.tick() == 0  # the failed one is not fired again
+
+    async def earliest(uow: UnitOfWork) -> datetime | None:
+        return await DeadlineRepository(uow.session).earliest_unmet_due()
+
+    next_due = await world.read(earliest)
+    assert next_due is not None and next_due > failed[0].due_at  # nor wakes the watcher
