@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from aiohttp import web
 
@@ -34,13 +38,21 @@ from handlers.staffing import sync_roster
 from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Sender
-from notifications.watcher import Watcher
+from notifications.supervisor import Beat, Supervisor
+from notifications.watcher import MAX_SLEEP_SECONDS, Watcher
 from storage.engine import Database, open_database
 from storage.migrate import migrate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 SWEEPS = (remind_surveys, expire_conversations, raise_long_open, report_progress, send_due_digests)
+Sweep = Callable[..., Coroutine[Any, Any, object]]
+SWEEP_SECONDS = 60.0
+OUTBOX_POLL_SECONDS = 2.0
+# A loop is stuck when no round went through in 3 of its periods plus this margin (a
+# round may wait on slow sends or a busy database).
+STUCK_MARGIN = timedelta(seconds=60)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,7 @@ class App:
     inbox: Inbox
     telegram: TelegramChannel | None = None
     wechat: WeChatParts = field(default_factory=WeChatParts)
+    supervisor: Supervisor = field(default_factory=lambda: Supervisor(SystemClock()))
 
 
 def build_app(config: Config, clock: Clock | None = None) -> App:
@@ -65,7 +78,7 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         senders["telegram"] = TelegramSender(bot)
     wechat = senders_for(config, db, clock)
     senders.update(wechat.senders)
-    dispatcher = Dispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
+    dispatcher = ReportingDispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
     watcher = Watcher(db, clock, FireDeadline(desk))
 
     def after_commit() -> None:
@@ -75,7 +88,20 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     inbox = Inbox(db, desk, after_commit)
     telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
     add_callbacks(wechat, config, inbox)
-    return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat)
+    supervisor = Supervisor(clock)
+    return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor)
+
+
+class ReportingDispatcher(Dispatcher):
+    """The outbox dispatcher, telling the supervisor after each round that went through
+    (its `run` loop is the outbox's own; this only watches its rounds)."""
+
+    beat: Beat = staticmethod(lambda: None)
+
+    async def deliver_round(self, batch: int = 200) -> int:
+        handled = await super().deliver_round(batch)
+        self.beat()
+        return handled
 
 
 async def prepare(app: App) -> None:
@@ -85,22 +111,54 @@ async def prepare(app: App) -> None:
         await sync_roster(uow, app.desk, app.config.policy.staff)
 
 
-async def tidy(app: App) -> None:
+async def tidy(app: App, sweeps: tuple[Sweep, ...] = SWEEPS) -> None:
     """The sweeps: survey reminders, expired conversations, long-open grade raises,
-    progress reports on serious cases, digests."""
-    for sweep in SWEEPS:
-        await perform(app.db, partial(sweep, desk=app.desk), app.dispatcher.wake)
+    progress reports on serious cases, digests. One failing sweep stops no other."""
+    for sweep in sweeps:
+        try:
+            await sweep_once(app, sweep)
+        except Exception as error:
+            log.exception("sweep_failed name=%s error=%s", sweep.__name__, type(error).__name__)
 
 
-async def tidy_forever(app: App, every_seconds: float = 60) -> None:
+async def sweep_once(app: App, sweep: Sweep) -> None:
+    await perform(app.db, partial(sweep, desk=app.desk), app.dispatcher.wake)
+
+
+async def sweep_forever(app: App, sweep: Sweep, beat: Beat) -> None:
+    """One sweep every minute; a failure ends the loop for the supervisor to restart."""
     while True:
-        await tidy(app)
-        await asyncio.sleep(every_seconds)
+        await sweep_once(app, sweep)
+        beat()
+        await asyncio.sleep(SWEEP_SECONDS)
+
+
+def supervise(app: App) -> Supervisor:
+    """Register every background loop, with how long each may go without a good round."""
+    supervisor = app.supervisor
+
+    def stuck_after(period: float) -> timedelta:
+        return 3 * timedelta(seconds=period) + STUCK_MARGIN
+
+    async def outbox(beat: Beat) -> None:
+        if isinstance(app.dispatcher, ReportingDispatcher):
+            app.dispatcher.beat = beat
+        await app.dispatcher.run(OUTBOX_POLL_SECONDS)
+
+    supervisor.add("outbox", outbox, stuck_after(OUTBOX_POLL_SECONDS))
+    supervisor.add("watcher", app.watcher.run, stuck_after(MAX_SLEEP_SECONDS))
+    for sweep in SWEEPS:
+        loop = partial(sweep_forever, app, sweep)
+        supervisor.add(f"sweep:{sweep.__name__}", loop, stuck_after(SWEEP_SECONDS))
+    if app.telegram is not None and app.config.telegram.mode == "polling":
+        telegram = app.telegram
+        supervisor.add("telegram", lambda _beat: telegram.poll(), None)
+    return supervisor
 
 
 def web_app(app: App) -> web.Application:
     server = web.Application()
-    server.add_routes([health_route(app.db, app.desk.clock)])
+    server.add_routes([health_route(app.db, app.desk.clock, app.supervisor.health)])
     if app.telegram is not None and app.config.telegram.mode == "webhook":
         app.telegram.mount(server)
     for path, callback in app.wechat.callbacks.items():
@@ -109,7 +167,31 @@ def web_app(app: App) -> web.Application:
 
 
 async def serve(app: App) -> None:
-    """Run every configured channel, the outbox and the sweeps until cancelled."""
+    """Run every configured channel, the outbox and the sweeps until SIGTERM or SIGINT
+    (or cancellation); raises `Unrecoverable` when a loop meets a fault no restart fixes."""
+    await until_signalled(_serve(app))
+
+
+async def until_signalled(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work`; SIGTERM or SIGINT cancels it, so every loop's `finally` runs (the
+    dispatcher gives up its sender lease there), and then return normally."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, task.cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if not task.cancelled() or (current is not None and current.cancelling()):
+            raise  # we were cancelled from outside, not by a signal
+        log.info("stopped_by_signal")
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+
+
+async def _serve(app: App) -> None:
     await prepare(app)
     web_settings = app.config.web
     runner = await start_server(web_app(app), web_settings.host, web_settings.port)
@@ -121,16 +203,11 @@ async def serve(app: App) -> None:
         web_settings.port,
     )
     try:
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(app.dispatcher.run())
-            tasks.create_task(app.watcher.run())
-            tasks.create_task(tidy_forever(app))
-            if app.telegram is not None:
-                await app.telegram.set_commands()
-                if app.config.telegram.mode == "polling":
-                    tasks.create_task(app.telegram.poll())
-                else:
-                    await app.telegram.register_webhook()
+        if app.telegram is not None:
+            await app.telegram.set_commands()
+            if app.config.telegram.mode != "polling":
+                await app.telegram.register_webhook()
+        await supervise(app).run()
     finally:
         await runner.cleanup()
         if app.telegram is not None:

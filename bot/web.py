@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
 from aiohttp import web
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
+from notifications.supervisor import LoopHealth
 from storage.cases import CaseRepository
 from storage.engine import Database
 from storage.outbox import OutboxRepository
 from storage.uow import unit_of_work
 
+Loops = Callable[[], Sequence[LoopHealth]]
 
-def health_route(db: Database, clock: Clock) -> web.RouteDef:
+
+def health_route(db: Database, clock: Clock, loops: Loops = list) -> web.RouteDef:
     async def health(_request: web.Request) -> web.Response:
-        """Liveness plus the numbers an operator watches: backlog, parked, overdue."""
+        """Liveness plus the numbers an operator watches: backlog, parked, overdue, and
+        each background loop's last good round; 503 when a loop is stuck."""
         async with unit_of_work(db, readonly=True) as uow:
             backlog = await OutboxRepository(uow.session).backlog()
             overdue = await CaseRepository(uow.session).count_overdue(clock.now())
+        now = clock.now()
+        report = {loop.name: _loop_report(loop, now) for loop in loops()}
+        stuck = any(entry["stuck"] for entry in report.values())
         return web.json_response(
             {
-                "status": "ok",
+                "status": "unhealthy" if stuck else "ok",
                 "outbox_pending": backlog.get(OutboxStatus.PENDING, 0),
                 "outbox_parked": backlog.get(OutboxStatus.PARKED, 0),
                 "overdue_cases": overdue,
-            }
+                "loops": report,
+            },
+            status=503 if stuck else 200,
         )
 
     return web.get("/health", health)
+
+
+def _loop_report(loop: LoopHealth, now: datetime) -> dict[str, object]:
+    return {
+        "last_round": loop.last_round.isoformat() if loop.last_round else None,
+        "restarts": loop.restarts,
+        "last_error": loop.last_error,
+        "stuck": loop.stuck(now),
+    }
 
 
 async def start_server(app: web.Application, host: str, port: int) -> web.AppRunner:

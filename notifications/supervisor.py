@@ -56,7 +56,7 @@ class Backoff:
     jitter: Callable[[], float] = field(default=random.random)
 
     def delay(self, failures: int) -> float:
-        return min(self.cap, self.first * 2 ** (failures - 1)) * (0.5 + self.jitter() / 2)
+        return min(self.cap, self.first * 2.0 ** (failures - 1)) * (0.5 + self.jitter() / 2)
 
 
 class Supervisor:
