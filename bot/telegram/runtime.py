@@ -1,31 +1,34 @@
 """Run the Telegram channel: long polling (default) or webhook, one neutral dispatch.
 
 aiogram only parses updates and makes API calls here: its FSM is disabled (state lives in
-our database), and both handlers are async (aiogram runs sync ones in a thread).
+our database), and both handlers are async (aiogram runs sync ones in a thread). Neither
+its polling nor its webhook handler is used: both acknowledge before our commit
+(bot/telegram/polling.py, bot/telegram/webhook.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import secrets
 from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, CallbackQuery, Message, Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.config import TelegramSettings
 from bot.telegram.convert import to_inbound
+from bot.telegram.polling import ALLOWED_UPDATES, Poller, Sleep
+from bot.telegram.webhook import Webhook
 from conversations.i18n import translation
 from conversations.policy import Language
 from handlers.dispatch import Inbox, dispatch
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
-ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_ANSWER = 200  # Telegram's limit for a callback answer
 
 
@@ -55,12 +58,21 @@ class TelegramChannel:
             await dispatch(self.inbox, inbound)
 
     async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
-        """Every press is answered (or Telegram's spinner keeps turning); in a group the
-        answer is the short refusal or confirmation, shown on the button itself."""
+        """Every press is answered after the commit (or Telegram's spinner keeps turning);
+        in a group the answer is the short refusal or confirmation, shown on the button.
+        A press answered too late (Telegram allows ~15 s) is still committed: only the
+        spinner is lost, so the failure is logged and the update counts as handled."""
         inbound = to_inbound(event_update, datetime.now(UTC))
         replies = await dispatch(self.inbox, inbound) if inbound is not None else []
         text = replies[0].text[:MAX_ANSWER] if replies and inbound and inbound.is_group else None
-        await query.answer(text=text)
+        try:
+            await query.answer(text=text)
+        except TelegramAPIError as error:
+            log.warning(
+                "telegram_button_unanswered update=%s error=%s",
+                event_update.update_id,
+                type(error).__name__,
+            )
 
     async def set_commands(self) -> None:
         """The command menu in each language Telegram can target (zh and en)."""
@@ -76,18 +88,14 @@ class TelegramChannel:
             ]
             await self.bot.set_my_commands(commands, scope=scope, language_code=code)
 
-    async def poll(self, *, concurrently: bool = True) -> None:
-        """Long polling until cancelled; no webhook may be set at the same time.
+    async def poll(self, sleep: Sleep = asyncio.sleep) -> None:
+        """Long polling until cancelled; each batch is acknowledged after its commit."""
+        await Poller(self.bot, self.feed, sleep).run()
 
-        Updates are handled concurrently (one slow update must not hold up other chats);
-        updates of one chat take turns on their conversation row's lock in dispatch."""
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_signals=False,
-            allowed_updates=ALLOWED_UPDATES,
-            handle_as_tasks=concurrently,
-        )
+    async def feed(self, update: Update) -> None:
+        """One update through aiogram's routing to on_message/on_button; raises if its
+        dispatch did not commit."""
+        await self.dispatcher.feed_update(self.bot, update)
 
     async def register_webhook(self) -> None:
         assert self.settings.webhook_url and self.settings.webhook_secret
@@ -97,29 +105,8 @@ class TelegramChannel:
             secret_token=self.settings.webhook_secret.get_secret_value(),
         )
 
-    def mount(self, app: web.Application, *, background: bool = True) -> None:
+    def mount(self, app: web.Application) -> None:
         """Serve the webhook at WEBHOOK_PATH of the shared aiohttp app."""
         secret = self.settings.webhook_secret
-        handler = CheckedWebhook(
-            self.dispatcher,
-            self.bot,
-            handle_in_background=background,
-            secret_token=secret.get_secret_value() if secret else None,
-        )
-        handler.register(app, path=WEBHOOK_PATH)
-
-
-class CheckedWebhook(SimpleRequestHandler):
-    """aiogram's handler, logging every request refused for a wrong or missing secret."""
-
-    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
-        if self.secret_token is None:
-            log.error("telegram_webhook_without_secret refused=all fix='set webhook_secret'")
-            return False
-        if secrets.compare_digest(telegram_secret_token, self.secret_token):
-            return True
-        log.warning(
-            "telegram_webhook_refused reason=%s",
-            "missing_secret" if not telegram_secret_token else "wrong_secret",
-        )
-        return False
+        webhook = Webhook(self.dispatcher, self.bot, secret.get_secret_value() if secret else None)
+        webhook.register(app, WEBHOOK_PATH)

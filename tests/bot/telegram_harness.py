@@ -59,7 +59,7 @@ class Telegram:
     outbox: Dispatcher
     mode: str
     clock: FakeClock
-    client: TestClient | None = None
+    client: TestClient[web.Request, web.Application] | None = None
 
     async def send(self, update: dict[str, Any]) -> None:
         if self.mode == "webhook":
@@ -118,16 +118,15 @@ async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
     try:
         if mode == "webhook":
             server = web.Application()
-            channel.mount(server, background=False)
+            channel.mount(server)
             harness.client = TestClient(TestServer(server, host="127.0.0.1"))
             await harness.client.start_server()
         else:
-            # One at a time, so a consumed update has been handled (see wait_consumed).
-            polling = asyncio.create_task(channel.poll(concurrently=False))
+            # An update is acknowledged (see wait_consumed) only after its commit.
+            polling = asyncio.create_task(channel.poll())
         yield harness
     finally:
         if polling is not None:
-            await channel.dispatcher.stop_polling()
             polling.cancel()
             await asyncio.gather(polling, return_exceptions=True)
         if harness.client is not None:

@@ -2,6 +2,9 @@
 
 It answers the methods the desk uses, keeps every call for assertions, serves queued
 updates to long polling, and can be told to refuse a chat (403) or rate-limit (429).
+Like the real API, an update is served again by every getUpdates until one asks for an
+offset above it (that request is its acknowledgement); `offsets` records every offset
+asked for, and `refuse_polling` makes getUpdates fail (401 bad token, 409 conflict, 502).
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ class FakeBotAPI:
     blocked_chats: set[int] = field(default_factory=set)
     rate_limit_next: int = 0
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    offsets: list[int | None] = field(default_factory=list)
+    batches: list[list[int]] = field(default_factory=list)  # update ids of each answer
+    refuse_polling: list[tuple[int, str]] = field(default_factory=list)  # next getUpdates
+    callbacks_expired: bool = False
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -92,6 +99,14 @@ class FakeBotAPI:
                 self._consumed.clear()
                 await self._consumed.wait()
 
+    def acknowledged(self, update_id: int) -> bool:
+        """Whether a getUpdates asked for an offset above `update_id` (Telegram forgets it)."""
+        return self._consumed_offset > update_id
+
+    def served(self, update_id: int) -> int:
+        """How many getUpdates answers carried `update_id`."""
+        return sum(update_id in batch for batch in self.batches)
+
     # -- the API --------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -110,6 +125,9 @@ class FakeBotAPI:
         return _ok(BOT_USER)
 
     async def _getUpdates(self, params: dict[str, Any]) -> web.Response:
+        self.offsets.append(int(params["offset"]) if "offset" in params else None)
+        if self.refuse_polling:
+            return _error(*self.refuse_polling.pop(0))
         offset = int(params.get("offset", 0))
         if offset > self._consumed_offset:
             self._consumed_offset = offset
@@ -121,7 +139,17 @@ class FakeBotAPI:
                 await asyncio.wait_for(
                     self._arrived.wait(), min(float(params.get("timeout", 1)), 1.0)
                 )
-        return _ok(list(self._updates))
+        batch = self._updates[: int(params.get("limit", 100))]
+        self.batches.append([u["update_id"] for u in batch])
+        return _ok(batch)
+
+    async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
+        if self.callbacks_expired:
+            return _error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        return _ok(True)
 
     async def _sendMessage(self, params: dict[str, Any]) -> web.Response:
         chat = int(params["chat_id"])
