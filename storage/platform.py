@@ -23,14 +23,18 @@ async def token_row(session: AsyncSession, name: str) -> PlatformToken:
     return row
 
 
-async def open_window(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
-    """The customer wrote: a new window opens (and its message count starts over)."""
+async def open_window(session: AsyncSession, channel: str, chat_id: str, at: datetime) -> None:
+    """The customer wrote at `at` (the message's own time): a new window opens and its
+    count starts over, unless the window already opened at or after that time (a resent
+    or replayed message never reopens it, nor an older one moves it back)."""
     insert = insert_for(session)
     await session.execute(
         insert(ServiceWindow)
-        .values(channel=channel, chat_id=chat_id, opened_at=now, sent=0)
+        .values(channel=channel, chat_id=chat_id, opened_at=at, sent=0)
         .on_conflict_do_update(
-            index_elements=["channel", "chat_id"], set_={"opened_at": now, "sent": 0}
+            index_elements=["channel", "chat_id"],
+            set_={"opened_at": at, "sent": 0},
+            where=ServiceWindow.opened_at < at,
         )
     )
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 from bot.config import Config
 from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
 from bot.wechat.callback import SecureCallback, official_account, wecom_app
+from bot.wechat.envelope import MAX_CLOCK_SKEW
 from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
 from handlers.dispatch import Inbox
 from notifications.clock import Clock
@@ -46,7 +49,15 @@ def senders_for(config: Config, db: Database, clock: Clock) -> WeChatParts:
     return parts
 
 
-def add_callbacks(parts: WeChatParts, config: Config, inbox: Inbox) -> None:
+def add_callbacks(
+    parts: WeChatParts,
+    config: Config,
+    inbox: Inbox,
+    max_clock_skew: timedelta = MAX_CLOCK_SKEW,
+    **options: Any,
+) -> None:
+    """`max_clock_skew`: how far a callback's signed timestamp may be from our clock;
+    `options` go to each SecureCallback (hold_for, dispatch)."""
     wechat, wecom = config.wechat, config.wecom
     if wechat.enabled:
         assert wechat.token and wechat.encoding_aes_key and wechat.app_id
@@ -55,6 +66,8 @@ def add_callbacks(parts: WeChatParts, config: Config, inbox: Inbox) -> None:
             wechat.encoding_aes_key.get_secret_value(),
             wechat.app_id,
             inbox,
+            max_clock_skew,
+            **options,
         )
     if wecom.enabled:
         assert wecom.token and wecom.encoding_aes_key and wecom.corp_id
@@ -63,4 +76,6 @@ def add_callbacks(parts: WeChatParts, config: Config, inbox: Inbox) -> None:
             wecom.encoding_aes_key.get_secret_value(),
             wecom.corp_id,
             inbox,
+            max_clock_skew,
+            **options,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -24,7 +25,6 @@ from tests.fakes.wechat_api import (
     DOC_SIGNATURE,
     DOC_TIMESTAMP,
     DOC_TOKEN,
-    official_account_xml,
     sealed,
 )
 from tests.fakes.world import World
@@ -33,6 +33,7 @@ CUSTOMER = "o-customer-001"
 
 
 async def test_the_documentation_sample_is_accepted(world: World) -> None:
+    world.clock.set(datetime.fromtimestamp(int(DOC_TIMESTAMP), UTC))  # when it was signed
     async with running(world) as wx:
         query = {
             "msg_signature": DOC_SIGNATURE,
@@ -65,7 +66,7 @@ async def test_url_verification_for_both_callbacks(world: World) -> None:
         assert (response.status, await response.text()) == (200, "echo-123")
         forged = await wx.client.get("/wechat/callback", params={**good, "signature": "0" * 40})
         assert forged.status == 403
-        query, body = sealed(wx.staff_app, "echo-from-wecom")
+        query, body = sealed(wx.staff_app, "echo-from-wecom", timestamp=wx.now())
         encrypted = re.search(r"<Encrypt><!\[CDATA\[(.*?)\]\]>", body)
         assert encrypted is not None
         check = {
@@ -82,7 +83,7 @@ async def test_bad_signatures_and_undecryptable_bodies_are_refused(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running(world) as wx:
-        query, body = sealed(wx.customers, official_account_xml(CUSTOMER, "hello"))
+        query, body = wx.customer_message(CUSTOMER, "hello")
         with caplog.at_level(logging.WARNING):
             forged = await wx._post("/wechat/callback", {**query, "msg_signature": "f" * 40}, body)
             garbled = await wx._post("/wechat/callback", query, body.replace("<Encrypt>", "<X>"))
@@ -93,7 +94,7 @@ async def test_bad_signatures_and_undecryptable_bodies_are_refused(
 
 async def test_wechat_resends_have_no_second_effect(world: World) -> None:
     async with running(world) as wx:
-        query, body = sealed(wx.customers, official_account_xml(CUSTOMER, "你好", msg_id=777))
+        query, body = wx.customer_message(CUSTOMER, "你好", msg_id=777)
         for _ in range(3):  # WeChat resends when it hears nothing within 5 seconds
             assert await wx._post("/wechat/callback", query, body) == 200
         assert len(wx.api.texts_to(CUSTOMER)) == 1
@@ -138,7 +139,7 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
         survey = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)[-1]
         assert "问题解决了吗" in survey["text"]["content"]
         await wx.customer_says(CUSTOMER, "1")  # solved
-        await wx.customer_says(CUSTOMER, "1")  # score 5
+        await wx.customer_says(CUSTOMER, "5")  # score 5 (scores are numbered as themselves)
         await wx.customer_says(CUSTOMER, "1")  # no comment
         final = await world.only(Case)
         assert (final.status, final.solved) == (CaseStatus.CLOSED, True)
@@ -219,11 +220,11 @@ async def test_voice_image_and_menu_messages(world: World) -> None:
         assert "还没有案件" in wx.api.texts_to(CUSTOMER)[-1]  # the menu key asked for /cases
         voice = (
             f"<xml><ToUserName>gh</ToUserName><FromUserName>{CUSTOMER}</FromUserName>"
-            "<CreateTime>1700000000</CreateTime><MsgType>voice</MsgType><MediaId>v1</MediaId>"
+            f"<CreateTime>{wx.now()}</CreateTime><MsgType>voice</MsgType><MediaId>v1</MediaId>"
             "<Format>amr</Format><Recognition>电水壶底部漏水</Recognition>"
             "<MsgId>9001</MsgId></xml>"
         )
-        query, body = sealed(wx.customers, voice)
+        query, body = sealed(wx.customers, voice, timestamp=wx.now())
         await wx._post("/wechat/callback", query, body)
         assert "1. 产品质量" in wx.api.texts_to(CUSTOMER)[-1]  # the recognised words: a story
         for line in ("1", "跳过", "2", "王芳"):
@@ -233,14 +234,14 @@ async def test_voice_image_and_menu_messages(world: World) -> None:
         assert case.description == "电水壶底部漏水"
         image = (
             f"<xml><ToUserName>gh</ToUserName><FromUserName>{CUSTOMER}</FromUserName>"
-            "<CreateTime>1700000100</CreateTime><MsgType>image</MsgType>"
+            f"<CreateTime>{wx.now()}</CreateTime><MsgType>image</MsgType>"
             "<PicUrl>http://img.example/1.jpg</PicUrl><MediaId>media-42</MediaId>"
             "<MsgId>9002</MsgId></xml>"
         )
         await wx.customer_says(CUSTOMER, case.number)  # open the case
         assert "1. 补充信息" in wx.api.texts_to(CUSTOMER)[-1]
         await wx.customer_says(CUSTOMER, "1")  # add information
-        query, body = sealed(wx.customers, image)
+        query, body = sealed(wx.customers, image, timestamp=wx.now())
         await wx._post("/wechat/callback", query, body)
         assert [a.file_ref for a in await world.all(Attachment)] == ["media-42"]
 

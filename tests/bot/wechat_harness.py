@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -13,6 +14,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.config import Config, WeChatSettings, WeChatTemplate, WeComSettings
+from bot.wechat.callback import SecureCallback
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
 from conversations.policy import Policy, RosterEntry
 from handlers.desk import Desk
@@ -71,14 +73,37 @@ class WeChat:
     clock: FakeClock
     customers: WeChatCrypto
     staff_app: WeComCrypto
+    callbacks: dict[str, SecureCallback]
+
+    def now(self) -> int:
+        """The test clock's time as WeChat writes it (CreateTime, the signed timestamp)."""
+        return int(self.clock.now().timestamp())
+
+    def customer_message(
+        self, openid: str, text: str = "", **xml: object
+    ) -> tuple[dict[str, str], str]:
+        """A customer's message as WeChat would POST it now, signed and encrypted."""
+        message = official_account_xml(openid, text, created=self.now(), **xml)  # type: ignore[arg-type]
+        return sealed(self.customers, message, timestamp=self.now())
 
     async def customer_says(self, openid: str, text: str = "", **xml: object) -> int:
-        query, body = sealed(self.customers, official_account_xml(openid, text, **xml))  # type: ignore[arg-type]
+        """A second passes between a person's messages, as it does on a phone (WeChat's
+        CreateTime counts seconds, and the window is opened by each newer message)."""
+        self.clock.advance(seconds=1)
+        query, body = self.customer_message(openid, text, **xml)
         return await self._post(OFFICIAL_ACCOUNT_PATH, query, body)
 
     async def staff_says(self, userid: str, text: str) -> int:
-        query, body = sealed(self.staff_app, wecom_xml(userid, text))
+        message = wecom_xml(userid, text, created=self.now())
+        query, body = sealed(self.staff_app, message, timestamp=self.now())
         return await self._post(WECOM_PATH, query, body)
+
+    async def post_raw(self, path: str, query: dict[str, str], body: str) -> tuple[int, str]:
+        """One POST as it is, answered: (status, text); the outbox is then drained."""
+        response = await self.client.post(path, params=query, data=body.encode())
+        answer = (response.status, await response.text())
+        await self.drain()
+        return answer
 
     async def drain(self) -> None:
         await drain(self.outbox, self.clock)
@@ -111,7 +136,8 @@ def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
 
 
 @asynccontextmanager
-async def running(world: World) -> AsyncIterator[WeChat]:
+async def running(world: World, **callback_options: Any) -> AsyncIterator[WeChat]:
+    """`callback_options` go to add_callbacks (max_clock_skew, hold_for, dispatch)."""
     api = FakeWeChatAPI()
     await api.start()
     policy = wechat_policy()
@@ -131,7 +157,7 @@ async def running(world: World) -> AsyncIterator[WeChat]:
     outbox = Dispatcher(
         world.db, parts.senders, world.clock, on_unreachable=MarkUnreachable(world.desk)
     )
-    add_callbacks(parts, config, Inbox(world.db, world.desk, outbox.wake))
+    add_callbacks(parts, config, Inbox(world.db, world.desk, outbox.wake), **callback_options)
     server = web.Application()
     for path, callback in parts.callbacks.items():
         callback.mount(server, path)
@@ -145,8 +171,11 @@ async def running(world: World) -> AsyncIterator[WeChat]:
             world.clock,
             WeChatCrypto(DOC_TOKEN, DOC_AES_KEY, DOC_APP_ID),
             WeComCrypto(WECOM_TOKEN, DOC_AES_KEY, CORP_ID),
+            parts.callbacks,
         )
     finally:
+        for callback in parts.callbacks.values():
+            await callback.finish()
         await client.close()
         for part in parts.apis:
             await part.close()

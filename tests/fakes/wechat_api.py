@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,11 +105,12 @@ def official_account_xml(
     openid: str,
     content: str = "",
     *,
+    created: int,
     msg_id: int | None = None,
     event: str | None = None,
     key: str = "",
 ) -> str:
-    created = int(time.time())
+    """`created`: the message's CreateTime (seconds since the epoch, from the test's clock)."""
     if event:
         return (
             f"<xml><ToUserName>gh_desk</ToUserName><FromUserName>{openid}</FromUserName>"
@@ -124,24 +124,27 @@ def official_account_xml(
     )
 
 
-def wecom_xml(userid: str, content: str) -> str:
+def wecom_xml(userid: str, content: str, *, created: int) -> str:
     return (
         f"<xml><ToUserName>{CORP_ID}</ToUserName><FromUserName>{userid}</FromUserName>"
-        f"<CreateTime>{int(time.time())}</CreateTime><MsgType>text</MsgType>"
+        f"<CreateTime>{created}</CreateTime><MsgType>text</MsgType>"
         f"<Content><![CDATA[{content}]]></Content><MsgId>{next(_ids)}</MsgId>"
         f"<AgentID>1000002</AgentID></xml>"
     )
 
 
-def sealed(crypto: WeChatCrypto | WeComCrypto, xml: str) -> tuple[dict[str, str], str]:
-    """The query string and body WeChat would POST for this message, signed and encrypted."""
-    nonce, timestamp = str(next(_ids) * 7919), str(int(time.time()))
-    body = crypto.encrypt_message(xml, nonce, timestamp)
+def sealed(
+    crypto: WeChatCrypto | WeComCrypto, xml: str, *, timestamp: int
+) -> tuple[dict[str, str], str]:
+    """The query string and body WeChat would POST for this message, signed and encrypted
+    at `timestamp` (seconds since the epoch, from the test's clock)."""
+    nonce = str(next(_ids) * 7919)
+    body = crypto.encrypt_message(xml, nonce, str(timestamp))
     signature = re.search(r"<MsgSignature><!\[CDATA\[(\w+)\]\]>", body)
     assert signature is not None
     query = {
         "msg_signature": signature.group(1),
-        "timestamp": timestamp,
+        "timestamp": str(timestamp),
         "nonce": nonce,
         "encrypt_type": "aes",
     }
