@@ -7,9 +7,10 @@ runtime settings (database, channels) and turns validation errors into one line 
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 from string import Formatter
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -22,10 +23,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot import config_rules as rules
+from bot.config_checks import Problem, refusals
 from conversations.policy import Policy
 
 EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
 DEFAULT_DATABASE = "sqlite+aiosqlite:///complaintdesk.db"
+M = TypeVar("M", bound=BaseModel)
+# Keys whose value an error message must not repeat: it would print a secret.
+UNECHOED = {"token", "webhook_secret", "app_secret", "corp_secret", "encoding_aes_key", "url"}
 
 
 class ConfigError(Exception):
@@ -37,6 +43,11 @@ class DatabaseSettings(BaseModel):
 
     url: str = DEFAULT_DATABASE
 
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, url: str) -> str:
+        return rules.database_url(url)
+
 
 class TelegramSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -47,8 +58,41 @@ class TelegramSettings(BaseModel):
     webhook_url: str | None = Field(None, description="public https URL Telegram posts to")
     webhook_secret: SecretStr | None = None
 
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None:
+            rules.telegram_token(token.get_secret_value())
+        return token
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base_url(cls, url: str | None) -> str | None:
+        return None if url is None else rules.http_url(url)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, url: str | None) -> str | None:
+        return None if url is None else rules.https_url(url)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_allowed(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None:
+            rules.webhook_secret(secret.get_secret_value())
+        return secret
+
     @model_validator(mode="after")
-    def _webhook_complete(self) -> Self:
+    def _complete(self) -> Self:
+        # Without a token the desk used to serve the console and exit 0 (issue 11).
+        given = sorted(self.model_fields_set - {"token"})
+        if self.token is None and given:
+            msg = (
+                f"{', '.join(given)} set but no token: set telegram.token or "
+                "COMPLAINTDESK_TELEGRAM__TOKEN (or remove the [telegram] keys to run without "
+                "Telegram)"
+            )
+            raise ValueError(msg)
         if self.mode == "webhook" and (not self.webhook_url or not self.webhook_secret):
             msg = "webhook mode needs webhook_url and webhook_secret"
             raise ValueError(msg)
@@ -126,6 +170,20 @@ class WeChatSettings(BaseModel):
                 raise ValueError(msg)
         return templates
 
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key(cls, key: SecretStr | None) -> SecretStr | None:
+        return _aes(key)
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base(cls, url: str) -> str:
+        return rules.http_url(url)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        return _all_or_none(self, "WECHAT", ("app_id", "app_secret", "token", "encoding_aes_key"))
+
     @property
     def enabled(self) -> bool:
         return bool(self.app_id and self.app_secret and self.token and self.encoding_aes_key)
@@ -143,6 +201,21 @@ class WeComSettings(BaseModel):
     encoding_aes_key: SecretStr | None = None
     api_base: str = "https://qyapi.weixin.qq.com"
 
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key(cls, key: SecretStr | None) -> SecretStr | None:
+        return _aes(key)
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base(cls, url: str) -> str:
+        return rules.http_url(url)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        keys = ("corp_id", "corp_secret", "agent_id", "token", "encoding_aes_key")
+        return _all_or_none(self, "WECOM", keys)
+
     @property
     def enabled(self) -> bool:
         return bool(
@@ -152,6 +225,26 @@ class WeComSettings(BaseModel):
             and self.token
             and self.encoding_aes_key
         )
+
+
+def _aes(key: SecretStr | None) -> SecretStr | None:
+    if key is not None:
+        rules.aes_key(key.get_secret_value())
+    return key
+
+
+def _all_or_none(section: M, env: str, keys: tuple[str, ...]) -> M:
+    """A section with some credentials and not the others would be skipped without a word."""
+    given = section.model_fields_set
+    missing = [key for key in keys if not getattr(section, key)]
+    if given and missing:
+        variables = ", ".join(f"COMPLAINTDESK_{env}__{key.upper()}" for key in missing)
+        msg = (
+            f"{', '.join(missing)} missing: this channel needs {', '.join(keys)}; set them "
+            f"(or {variables}), or remove the section to run without it"
+        )
+        raise ValueError(msg)
+    return section
 
 
 class WebSettings(BaseModel):
@@ -191,7 +284,8 @@ class Config(BaseSettings):
         return (env_settings, init_settings)
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, now: datetime | None = None) -> Config:
+    """The validated configuration; `now` dates the calendar check (default: the clock)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -201,17 +295,27 @@ def load_config(path: Path) -> Config:
         msg = f"{path}: not valid TOML: {error}"
         raise ConfigError(msg) from None
     try:
-        return Config(**raw)
+        config = Config(**raw)
     except ValidationError as error:
         raise ConfigError(describe(path, error)) from None
+    problems = refusals(config, now or datetime.now(UTC))
+    if problems:
+        raise ConfigError(report(path, problems))
+    return config
 
 
 def describe(path: Path, error: ValidationError) -> str:
     """One line per problem: the dotted key, then what is wrong with it."""
-    lines = [f"{path}: {error.error_count()} problem(s) in the configuration"]
-    for problem in error.errors():
-        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        lines.append(f"  {key}: {_reason(problem)}")
+    problems = [
+        Problem(".".join(str(part) for part in problem["loc"]) or "(top level)", _reason(problem))
+        for problem in error.errors()
+    ]
+    return report(path, problems)
+
+
+def report(path: Path, problems: list[Problem]) -> str:
+    lines = [f"{path}: {len(problems)} problem(s) in the configuration"]
+    lines += [f"  {problem}" for problem in problems]
     return "\n".join(lines)
 
 
@@ -222,6 +326,8 @@ def _reason(problem: Any) -> str:
     if problem["type"] == "missing":
         return "required but missing"
     given = problem.get("input")
+    if problem["loc"] and problem["loc"][-1] in UNECHOED:
+        return message
     if isinstance(given, str | int | float) and repr(given) not in message:
         return f"{message} (got {given!r})"
     return message

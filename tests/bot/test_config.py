@@ -119,16 +119,21 @@ def test_missing_file_and_bad_toml_say_how_to_fix(tmp_path: Path) -> None:
 
 
 def test_secrets_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COMPLAINTDESK_TELEGRAM__TOKEN", "123:secret")
+    monkeypatch.setenv("COMPLAINTDESK_TELEGRAM__TOKEN", TOKEN)
     monkeypatch.setenv("COMPLAINTDESK_DATABASE__URL", "sqlite+aiosqlite:///other.db")
     config = load_config(EXAMPLE_CONFIG)
     assert config.telegram.token is not None
-    assert config.telegram.token.get_secret_value() == "123:secret"
+    assert config.telegram.token.get_secret_value() == TOKEN
     assert config.database.url == "sqlite+aiosqlite:///other.db"
-    assert "123:secret" not in repr(config.telegram)
+    assert TOKEN not in repr(config.telegram)
 
 
-WECHAT = '[wechat]\napp_id = "wx1"\ntemplates = {{ {} }}\n\n[policy]\n'
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+WECHAT = (
+    '[wechat]\napp_id = "wx1"\napp_secret = "s"\ntoken = "t"\n'
+    'encoding_aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"\n'
+    "templates = {{ {} }}\n\n[policy]\n"
+)
 
 
 @pytest.mark.parametrize(

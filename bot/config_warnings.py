@@ -1,0 +1,95 @@
+"""Configurations that run but leave work silently undone (issue 11): each warning says
+what will not happen and what to change. `check-config` prints them; `run` logs them once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from bot.config_checks import STAFF_CHANNELS, Problem, configured_channels
+
+if TYPE_CHECKING:
+    from bot.config import Config
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def warnings(config: Config) -> list[Problem]:
+    return [*_roster(config), *_department_chats(config), *_idle_chats(config), *_clear(config)]
+
+
+def _roster(config: Config) -> Iterator[Problem]:
+    staff = config.policy.staff
+    if not staff:
+        yield Problem(
+            "policy.staff",
+            "the roster is empty, so nobody can take a case: add [[policy.staff]] entries, "
+            "or invite people with `complaintdesk staff invite --department D`",
+        )
+    elif not any(member.role == "manager" for member in staff):
+        yield Problem(
+            "policy.staff",
+            'no one has role = "manager", so solutions that need approval wait for ever: '
+            "give a member that role, or invite one with --role manager",
+        )
+
+
+def _department_chats(config: Config) -> Iterator[Problem]:
+    """A department with no chat on a served channel: its alerts reach nobody."""
+    served = configured_channels(config)
+    staff_channels = sorted(served & {*STAFF_CHANNELS, "console"})
+    if not staff_channels:
+        yield Problem(
+            "wecom",
+            "no staff channel is configured (only WeChat customers are served), so alerts "
+            "reach nobody: configure [telegram] or [wecom] for staff",
+        )
+        return
+    for index, department in enumerate(config.policy.departments):
+        if not set(department.chats) & set(staff_channels):
+            yield Problem(
+                f"policy.departments.{index}.chats",
+                f"{department.key} has no chat on {' or '.join(staff_channels)}, so its "
+                f'alerts reach nobody: add e.g. {staff_channels[0]} = "<chat id>"',
+            )
+
+
+def _idle_chats(config: Config) -> Iterator[Problem]:
+    """Chats on a platform that is not configured: their messages wait in the outbox."""
+    served = configured_channels(config)
+    places = [
+        (f"policy.departments.{index}.chats.{channel}", channel)
+        for index, department in enumerate(config.policy.departments)
+        for channel in department.chats
+    ]
+    places += [
+        (f"policy.digest.recipients.{index}", recipient.channel)
+        for index, recipient in enumerate(config.policy.digest.recipients)
+    ]
+    for key, channel in places:
+        if channel != "console" and channel not in served:
+            yield Problem(
+                key,
+                f"{channel} is not configured, so messages to this chat wait in the outbox: "
+                f"configure {channel} or remove the chat",
+            )
+
+
+def _clear(config: Config) -> Iterator[Problem]:
+    """Platform calls carry the bot token or access token in the URL or body."""
+    bases = {
+        "telegram.api_base": config.telegram.api_base,
+        "wechat.api_base": config.wechat.api_base,
+        "wecom.api_base": config.wecom.api_base,
+    }
+    for key, base in bases.items():
+        if base is None:
+            continue
+        parts = urlsplit(base)
+        if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+            yield Problem(
+                key,
+                f"{base} is plain http to another machine, so tokens cross the network "
+                "unencrypted: use https, or a server on 127.0.0.1",
+            )
