@@ -3,42 +3,47 @@ should go, and never holding a transaction across a network call.
 
 A round claims the ready head of each chat under a short lease (in one transaction,
 skipping rows another process is claiming), paces them through the channel's limiter,
-sends outside any transaction, and records each result in its own short transaction.
-A crash after a send and before its record sends that message again once the lease runs
-out (at least once); nothing is ever lost, and two dispatchers never send the same row
-at the same time.
+sends outside any transaction, and records each result in its own short transaction
+(notifications/outcomes.py). A crash after a send and before its record sends that
+message again (at least once); nothing is ever lost, and two dispatchers never send the
+same row at the same time. A sender's unexpected error parks only its row.
 
 Each channel is sent on by one process at a time, the holder of its lease (renewed every
-round), so the platform's rate limits hold however many processes run; when the holder
-stops or dies, another takes over within `SENDER_LEASE`.
+`RENEW_EVERY`), so the platform's rate limits hold however many processes run; when the
+holder stops or dies, another takes over within `SENDER_LEASE`, and the claims of the
+holder before it are void at once (issue 11).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import os
+import random
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from conversations.values import OutboxStatus
 from notifications.clock import Clock
 from notifications.limits import GROUP_WINDOW, Limiter
-from notifications.senders import Delivered, Outgoing, Sender, SendFailed
-from storage import leases
+from notifications.outcomes import Outcomes, Retries, UnreachableHandler
+from notifications.outgoing import combined, outgoing
+from notifications.senders import Sender, SendFailed
+from notifications.supervisor import Unrecoverable
+from storage import chat_moves, leases
 from storage.engine import Database
-from storage.models import MessageRef, OutboxMessage
+from storage.models import OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.uow import UnitOfWork, unit_of_work
 
+__all__ = ["LEASE", "SENDER_LEASE", "Dispatcher", "UnreachableHandler"]
+
 log = logging.getLogger(__name__)
-MAX_BACKOFF = timedelta(minutes=10)
 LEASE = timedelta(minutes=2)
-SENDER_LEASE = timedelta(seconds=30)
+SENDER_LEASE = timedelta(seconds=6)
+RENEW_EVERY = timedelta(seconds=2)
+SENDER_LEASE_PREFIX = "send:"
 
 
 def this_process() -> str:
@@ -46,28 +51,25 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class UnreachableHandler(Protocol):
-    """Told, inside the transaction that parks the message, that a chat refuses us."""
-
-    async def __call__(self, uow: UnitOfWork, channel: str, chat_id: str) -> None: ...
-
-
 class Dispatcher:
-    def __init__(
+    def __init__(  # every part is passed in (STYLE habit 2)
         self,
         db: Database,
         senders: Mapping[str, Sender],
         clock: Clock,
         on_unreachable: UnreachableHandler | None = None,
         holder: str | None = None,
+        max_attempts: int = Retries.max_attempts,
+        rng: random.Random | None = None,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
-        self.on_unreachable = on_unreachable
+        self.outcomes = Outcomes(db, clock, Retries(max_attempts), on_unreachable, rng)
         self.holder = holder or this_process()
         self.leading: set[str] = set()  # the channels this dispatcher holds the lease of
         self._renew_at: dict[str, datetime] = {}
+        self._moves: dict[str, dict[str, str]] = {}  # channel -> old chat -> new chat
         self.limiters = {name: Limiter(sender.limits) for name, sender in self.senders.items()}
         self._wake = asyncio.Event()
         self._paced_until: datetime | None = None
@@ -82,7 +84,9 @@ class Dispatcher:
         return self._paced_until
 
     async def run(self, poll_seconds: float = 2.0) -> None:
-        """Deliver until cancelled; polls too, for rows other processes wrote."""
+        """Deliver until cancelled; polls too, for rows other processes wrote. The leases
+        are renewed beside the rounds, so one slow send never lets them lapse."""
+        keeper = asyncio.create_task(self._keep_leases())
         try:
             while True:
                 while await self.deliver_round():
@@ -91,6 +95,8 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), await self._sleep_for(poll_seconds))
         finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
             await asyncio.shield(self.step_down())
 
     async def step_down(self) -> None:
@@ -106,6 +112,18 @@ class Dispatcher:
             log.warning("sender_lease_release_failed channels=%s", sorted(self.leading))
         self.leading = set()
 
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds())
+            mine = set(self.leading)
+            try:
+                async with unit_of_work(self.db) as uow:
+                    kept = await self._hold_leases(uow, self.clock.now(), mine)
+            except Exception as error:  # a database hiccup: the next round tries again
+                log.warning("sender_lease_renew_failed error=%s", type(error).__name__)
+                continue
+            self.leading -= mine - kept
+
     async def _sleep_for(self, poll_seconds: float) -> float:
         """Until the next message may go (a pace or a retry wait), at most a poll."""
         if not self.leading:
@@ -118,46 +136,59 @@ class Dispatcher:
         return min(poll_seconds, max(0.01, (soonest - self.clock.now()).total_seconds()))
 
     async def deliver_round(self, batch: int = 200) -> int:
-        """Send the head message of each ready chat once; returns how many were sent or
-        failed (0 when nothing could go now)."""
-        claimed = await self._claim(batch)
+        """Send the head message of each ready chat once; returns how many were sent,
+        failed or moved (0 when nothing could go now)."""
+        claimed, moved = await self._claim(batch)
         for row, edit_of in claimed:
-            await self._deliver(row, edit_of)
-        return len(claimed)
+            if row.channel in self.leading:  # else its new holder voided the claim
+                await self._deliver(row, edit_of)
+        return len(claimed) + moved
 
-    async def _claim(self, batch: int) -> list[tuple[OutboxMessage, str | None]]:
+    async def _claim(self, batch: int) -> tuple[list[tuple[OutboxMessage, str | None]], int]:
         now = self.clock.now()
         self._paced_until = None
         claimed: list[tuple[OutboxMessage, str | None]] = []
+        moved = 0
         async with unit_of_work(self.db) as uow:
             outbox = OutboxRepository(uow.session)
-            held = await self._hold_leases(uow, now)
-            for channel in held - self.leading:
-                await self._take_over(outbox, channel, now)
-            self.leading = held
+            self.leading = await self._hold_leases(uow, now, self.senders)
             if not self.leading:
-                return claimed
+                return claimed, moved
             for row in await outbox.claimable_heads(now, batch, sorted(self.leading)):
-                if not self._pace(row, now):
-                    continue
-                row.claimed_until = now + LEASE
-                claimed.append((row, await self._edit_target(outbox, row)))
-        return claimed
+                if (new := self._moves.get(row.channel, {}).get(row.chat_id)) is not None:
+                    await outbox.repoint(row.channel, row.chat_id, new, now)  # sent next round
+                    moved += 1
+                elif self._pace(row, now):
+                    row.claimed_until = now + LEASE
+                    claimed.append((row, await self._edit_target(outbox, row)))
+        return claimed, moved
 
-    async def _hold_leases(self, uow: UnitOfWork, now: datetime) -> set[str]:
-        """The channels this dispatcher may send on now; a lease is renewed once half of
-        it has run, not every round (rounds come many times a second when busy)."""
+    async def _hold_leases(
+        self, uow: UnitOfWork, now: datetime, channels: Iterable[str]
+    ) -> set[str]:
+        """The channels this dispatcher may send on now; a lease is renewed every
+        RENEW_EVERY, not every round (rounds come many times a second when busy)."""
         held = set()
-        for channel in self.senders:
+        for channel in channels:
             if channel in self.leading and now < self._renew_at.get(channel, now):
                 held.add(channel)
-            elif await leases.hold(uow.session, _lease(channel), self.holder, now, SENDER_LEASE):
-                self._renew_at[channel] = now + SENDER_LEASE / 2
-                held.add(channel)
+                continue
+            before = await leases.take(uow.session, _lease(channel), self.holder, now, SENDER_LEASE)
+            if before is None:
+                continue
+            held.add(channel)
+            self._renew_at[channel] = now + RENEW_EVERY
+            if channel not in self.leading or before != self.holder:
+                await self._take_over(uow, channel, now, void=before != self.holder)
         return held
 
-    async def _take_over(self, outbox: OutboxRepository, channel: str, now: datetime) -> None:
-        """Start pacing a channel from what was sent on it lately, by whichever process."""
+    async def _take_over(self, uow: UnitOfWork, channel: str, now: datetime, void: bool) -> None:
+        """Start pacing a channel from what was sent on it lately, by whichever process;
+        the rows the previous holder claimed are ours to send now (it stopped or died)."""
+        outbox = OutboxRepository(uow.session)
+        if void:
+            await outbox.void_claims(channel)
+        self._moves[channel] = await chat_moves.moves(uow.session, channel)
         sender = self.senders[channel]
         limiter = self.limiters[channel] = Limiter(sender.limits)
         for chat_id, at in await outbox.sent_since(channel, now - GROUP_WINDOW):
@@ -181,90 +212,46 @@ class Dispatcher:
         return ref.platform_message_id if ref else None
 
     async def _deliver(self, row: OutboxMessage, edit_of: str | None) -> None:
-        message = Outgoing(
-            chat_id=row.chat_id,
-            text=str(row.payload.get("text", "")),
-            choices=list(row.payload.get("choices", [])),
-            edit_of=edit_of,
-            image=_image(row.payload),
-            template=_template(row.payload),
-            values=_values(row.payload),
-        )
+        """One send; whatever it raises is this row's fault alone, except Unrecoverable
+        (a revoked token), which no other row would escape either."""
+        sender = self.senders[row.channel]
         try:
-            delivered = await self.senders[row.channel].deliver(message)
+            message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
+            delivered = await sender.deliver(message)
         except SendFailed as failure:
-            await self._record_failure(row, failure)
-        else:
-            await self._record_sent(row, delivered, edit_of)
-
-    async def _record_sent(
-        self, row: OutboxMessage, delivered: Delivered, edit_of: str | None
-    ) -> None:
-        async with unit_of_work(self.db) as uow:
-            stored = await uow.session.get(OutboxMessage, row.id)
-            assert stored is not None
-            stored.status, stored.sent_at = OutboxStatus.SENT, self.clock.now()
-            stored.attempts += 1
-            stored.claimed_until = None
-            stored.platform_message_id = delivered.platform_message_id
-            if row.purpose and row.case_id and edit_of is None and delivered.platform_message_id:
-                OutboxRepository(uow.session).add_ref(
-                    MessageRef(
-                        case_id=row.case_id,
-                        channel=row.channel,
-                        chat_id=row.chat_id,
-                        purpose=row.purpose,
-                        platform_message_id=delivered.platform_message_id,
-                    )
-                )
-
-    async def _record_failure(self, row: OutboxMessage, failure: SendFailed) -> None:
-        async with unit_of_work(self.db) as uow:
-            stored = await uow.session.get(OutboxMessage, row.id)
-            assert stored is not None
-            stored.attempts += 1
-            stored.claimed_until = None
-            stored.error = failure.reason[:500]
-            if failure.unreachable and self.on_unreachable is not None:
-                await self.on_unreachable(uow, row.channel, row.chat_id)
-            if failure.permanent:
-                stored.status = OutboxStatus.PARKED
-                log.warning(
-                    "outbox_parked id=%s channel=%s reason=%s", row.id, row.channel, failure.reason
-                )
-                return
-            wait = (
-                timedelta(seconds=failure.retry_after)
-                if failure.retry_after is not None
-                else min(timedelta(seconds=2**stored.attempts), MAX_BACKOFF)
-            )
-            stored.not_before = self.clock.now() + wait
-            log.info(
-                "outbox_retry id=%s attempts=%s wait_s=%s",
+            if await self._record(row, self.outcomes.failed(row, failure)) and failure.moved_to:
+                self._moved(row.channel, row.chat_id, failure.moved_to)
+        except Unrecoverable:
+            raise
+        except Exception as error:
+            log.error(
+                "outbox_fault id=%s case=%s channel=%s error=%s",
                 row.id,
-                stored.attempts,
-                wait.total_seconds(),
+                row.case_id,
+                row.channel,
+                type(error).__name__,
             )
+            log.debug("outbox_fault_trace id=%s", row.id, exc_info=True)
+            await self._record(row, self.outcomes.faulted(row, error))
+        else:
+            await self._record(row, self.outcomes.sent(row, delivered, edit_of, merged))
 
+    async def _record(self, row: OutboxMessage, recording: Awaitable[None]) -> bool:
+        """A result that cannot be recorded leaves its row to the claim's expiry."""
+        try:
+            await recording
+        except Exception as error:
+            log.error("outbox_record_failed id=%s error=%s", row.id, type(error).__name__)
+            return False
+        return True
 
-SENDER_LEASE_PREFIX = "send:"
+    def _moved(self, channel: str, old: str, new: str) -> None:
+        moves = self._moves.setdefault(channel, {})
+        for chat, target in moves.items():
+            if target == old:
+                moves[chat] = new
+        moves[old] = new
 
 
 def _lease(channel: str) -> str:
     return f"{SENDER_LEASE_PREFIX}{channel}"
-
-
-def _template(payload: dict[str, object]) -> str | None:
-    kind = payload.get("template")
-    return kind if isinstance(kind, str) else None
-
-
-def _values(payload: dict[str, object]) -> dict[str, str]:
-    values = payload.get("values")
-    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
-
-
-def _image(payload: dict[str, object]) -> bytes | None:
-    """A picture travels in the payload as base64 (a digest's chart, tens of KB)."""
-    encoded = payload.get("image")
-    return base64.b64decode(encoded) if isinstance(encoded, str) else None

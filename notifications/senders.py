@@ -7,7 +7,7 @@ platform call and reports what happened, so no adapter sleeps or retries on its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class Outgoing:
     image: bytes | None = None  # a PNG to show with the text (digest charts)
     template: str | None = None  # which update this is, for channels with template messages
     values: dict[str, str] = field(default_factory=dict)  # what the template's keywords show
+    # A text split for the platform's size limit: the parts before this one were
+    # delivered by an earlier attempt, so only the rest is sent (issue 11).
+    first_part: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,12 @@ class Delivered:
 class SendFailed(Exception):
     """A failed platform call. Permanent ones (blocked, chat gone) are parked; others
     are retried, after `retry_after` seconds when the platform says so. `unreachable`
-    means the person cannot be messaged at all (e.g. they blocked the bot)."""
+    means the person cannot be messaged at all (e.g. they blocked the bot).
+
+    `parts_sent`: how many parts of a split message were delivered in all, counting
+    `Outgoing.first_part`, so a retry resends none of them; `platform_message_id`: the
+    first part's id, when this attempt delivered it. `moved_to`: the platform moved the
+    chat to this id (a group upgraded to a supergroup): record it and send there."""
 
     def __init__(
         self,
@@ -40,12 +48,18 @@ class SendFailed(Exception):
         permanent: bool,
         retry_after: float | None = None,
         unreachable: bool = False,
+        parts_sent: int | None = None,
+        platform_message_id: str | None = None,
+        moved_to: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
         self.unreachable = unreachable
+        self.parts_sent = parts_sent
+        self.platform_message_id = platform_message_id
+        self.moved_to = moved_to
 
 
 @dataclass(frozen=True)
@@ -72,3 +86,14 @@ class Sender(Protocol):
         ...
 
     async def deliver(self, message: Outgoing) -> Delivered: ...
+
+
+@runtime_checkable
+class Windowed(Protocol):
+    """A sender whose platform allows only a few messages per customer in a window
+    (WeChat's customer-service messages: 5 within 48 h of the customer's last message).
+    The dispatcher combines a chat's queued texts when they outnumber the sends left."""
+
+    async def sends_left(self, chat_id: str) -> int | None:
+        """Messages the chat's window still allows now; None when it sets no limit."""
+        ...

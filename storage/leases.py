@@ -15,6 +15,14 @@ async def hold(
     session: AsyncSession, name: str, holder: str, now: datetime, duration: timedelta
 ) -> bool:
     """Take or renew the lease until `now + duration`; False while another holder's runs."""
+    return await take(session, name, holder, now, duration) is not None
+
+
+async def take(
+    session: AsyncSession, name: str, holder: str, now: datetime, duration: timedelta
+) -> str | None:
+    """Like `hold`, but says who held the lease before (us, when renewing; a process that
+    stopped or died, when taking over), or None while another holder's runs."""
     insert = insert_for(session)
     await session.execute(
         insert(Lease).values(name=name, holder=holder, until=now).on_conflict_do_nothing()
@@ -22,9 +30,10 @@ async def hold(
     lease = await session.scalar(select(Lease).where(Lease.name == name).with_for_update())
     assert lease is not None  # inserted above or already there
     if lease.holder != holder and lease.until > now:
-        return False
+        return None
+    before = lease.holder
     lease.holder, lease.until = holder, now + duration
-    return True
+    return before
 
 
 async def release(session: AsyncSession, name: str, holder: str, now: datetime) -> None:

@@ -80,12 +80,61 @@ class OutboxRepository:
         query = (
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.PARKED)
-            .values(status=OutboxStatus.PENDING, not_before=now, claimed_until=None, error=None)
+            .values(
+                status=OutboxStatus.PENDING,
+                not_before=now,
+                claimed_until=None,
+                error=None,
+                attempts=0,  # a fresh count: the retry cap applies anew (issue 11)
+            )
         )
         if ids:
             query = query.where(OutboxMessage.id.in_(ids))
         result = await self.session.execute(query)
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def void_claims(self, channel: str) -> None:
+        """Free the channel's claimed rows: their claimant lost the sender lease, so it no
+        longer sends them (a dead process's claims are taken over at once)."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.claimed_until.is_not(None),
+            )
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def repoint(self, channel: str, chat_id: str, moved_to: str, now: datetime) -> None:
+        """Send a moved chat's pending messages to its new id, from now on."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .values(chat_id=moved_to, claimed_until=None, not_before=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def pending_in_chat(
+        self, channel: str, chat_id: str, limit: int
+    ) -> Sequence[OutboxMessage]:
+        """A chat's pending messages in the order they are to go."""
+        rows = await self.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return rows.all()
 
     async def backlog(self) -> dict[OutboxStatus, int]:
         rows = await self.session.execute(

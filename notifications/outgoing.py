@@ -1,0 +1,84 @@
+"""An outbox row as the message a sender delivers, and a chat's queued texts combined
+into one when the platform's window allows fewer sends than are queued."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import replace
+
+from notifications.senders import Outgoing, Sender, Windowed
+from storage.engine import Database
+from storage.models import OutboxMessage
+from storage.outbox import OutboxRepository
+from storage.uow import unit_of_work
+
+MAX_COMBINED = 20  # texts folded into one message at most; the rest wait their turn
+
+
+def outgoing(row: OutboxMessage, edit_of: str | None) -> Outgoing:
+    """Edits change a message already delivered whole, so they start at the first part."""
+    return Outgoing(
+        chat_id=row.chat_id,
+        text=str(row.payload.get("text", "")),
+        choices=list(row.payload.get("choices", [])),
+        edit_of=edit_of,
+        image=_image(row.payload),
+        template=_template(row.payload),
+        values=_values(row.payload),
+        first_part=row.parts_sent if edit_of is None else 0,
+    )
+
+
+async def combined(
+    db: Database, sender: Sender, row: OutboxMessage, message: Outgoing
+) -> tuple[Outgoing, list[int]]:
+    """The message to send for `row`, with the ids of the rows it also carries.
+
+    When the chat's window (WeChat: 5 messages in 48 h) has fewer sends left than texts
+    queued, the queued run of plain texts goes as one message, so none is parked for
+    want of a send (issue 11); the buttons are the last text's."""
+    if not isinstance(sender, Windowed) or message.edit_of is not None or message.first_part:
+        return message, []
+    left = await sender.sends_left(row.chat_id)
+    if left is None or left < 1:
+        return message, []
+    async with unit_of_work(db, readonly=True) as uow:
+        queued = await OutboxRepository(uow.session).pending_in_chat(
+            row.channel, row.chat_id, MAX_COMBINED
+        )
+    run = _plain_run(queued, row)
+    if len(run) <= left:
+        return message, []
+    last = outgoing(run[-1], None)
+    text = "\n\n".join(str(r.payload.get("text", "")) for r in run)
+    merged = replace(last, text=text, chat_id=message.chat_id)
+    return merged, [r.id for r in run[1:]]
+
+
+def _plain_run(queued: Sequence[OutboxMessage], head: OutboxMessage) -> list[OutboxMessage]:
+    """The head and the texts right behind it (a picture ends the run: order holds)."""
+    if not queued or queued[0].id != head.id:
+        return []
+    run = []
+    for row in queued:
+        if "image" in row.payload:
+            break
+        run.append(row)
+    return run
+
+
+def _template(payload: dict[str, object]) -> str | None:
+    kind = payload.get("template")
+    return kind if isinstance(kind, str) else None
+
+
+def _values(payload: dict[str, object]) -> dict[str, str]:
+    values = payload.get("values")
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
+def _image(payload: dict[str, object]) -> bytes | None:
+    """A picture travels in the payload as base64 (a digest's chart, tens of KB)."""
+    encoded = payload.get("image")
+    return base64.b64decode(encoded) if isinstance(encoded, str) else None
