@@ -71,7 +71,8 @@ class SecureCallback:
             message = self.envelope.open(body, request.query, self.inbox.desk.clock.now())
         except Refused as refused:
             self._refused("open", refused.reason)
-            return web.Response(status=refused.status, text="forbidden")
+            text = "forbidden" if refused.status == 403 else "bad request"
+            return web.Response(status=refused.status, text=text)
         return await self._answer_when_committed(message)
 
     def _refused(self, step: str, reason: str) -> None:

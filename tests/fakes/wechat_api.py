@@ -7,13 +7,16 @@ The helpers build callbacks exactly as WeChat does, with wechatpy's crypto.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto import WeChatCrypto, _get_signature
+from wechatpy.crypto.cryptography import WeChatCipher
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from tests.fakes.servers import serve_locally
@@ -149,3 +152,32 @@ def sealed(
         "encrypt_type": "aes",
     }
     return query, body
+
+
+def signed_envelope(token: str, encrypt: str, *, timestamp: int) -> tuple[dict[str, str], str]:
+    """A POST whose signature is right for whatever `encrypt` holds (broken-body tests)."""
+    nonce = str(next(_ids) * 7919)
+    query = {
+        "msg_signature": _get_signature(token, str(timestamp), nonce, encrypt),
+        "timestamp": str(timestamp),
+        "nonce": nonce,
+        "encrypt_type": "aes",
+    }
+    return query, f"<xml><ToUserName>gh_desk</ToUserName><Encrypt>{encrypt}</Encrypt></xml>"
+
+
+def ciphertext(plain: bytes, aes_key: str = DOC_AES_KEY) -> str:
+    """`plain` encrypted as safe mode does (AES-256-CBC, IV = first 16 key bytes), no
+    padding added: the caller decides what the plaintext and its padding look like."""
+    key = base64.b64decode(aes_key + "=")
+    return base64.b64encode(WeChatCipher(key).encrypt(plain)).decode()
+
+
+def safe_mode_plaintext(xml: str | bytes, app_id: str = DOC_APP_ID, pad: bool = True) -> bytes:
+    """16 random bytes, the XML's length (big-endian), the XML, the app id; PKCS#7 to 32."""
+    body = xml.encode() if isinstance(xml, str) else xml
+    raw = b"r" * 16 + struct.pack(">I", len(body)) + body + app_id.encode()
+    if not pad:
+        return raw
+    n = 32 - len(raw) % 32
+    return raw + bytes([n]) * n
