@@ -18,8 +18,11 @@ from rich.console import Console
 
 from bot.app import App, build_app, configure_logging, prepare, serve
 from bot.channels.console import ConsolePlayer
-from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config
+from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config, report_problems
+from bot.config_checks import Problem
+from bot.config_warnings import warnings
 from bot.console_chat import UnknownStaff, converse, staff_player
+from bot.preflight import outside_problems
 from bot.reviews_import import ImportResult, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
 from conversations.values import CaseStatus, Role
@@ -28,6 +31,7 @@ from handlers.staffing import create_invite
 from handlers.typical import export_typical
 from notifications.digests import build_digest
 from notifications.reports import write_cases_csv, write_csv, write_xlsx
+from notifications.supervisor import Unrecoverable
 from storage.cases import CaseFilter
 from storage.engine import open_database
 from storage.measures import Period
@@ -65,6 +69,39 @@ def _load(path: Path) -> Config:
         return load_config(path)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _checked(path: Path) -> tuple[Config, list[Problem]]:
+    """The configuration `run` can live with, and its warnings; `check-config` and `run`
+    refuse the same things with the same words (issue 11)."""
+    config = _load(path)
+    problems = asyncio.run(outside_problems(config))
+    if problems:
+        raise click.ClickException(report_problems(path, problems))
+    return config, warnings(config)
+
+
+def _unrecoverable(error: BaseException) -> Unrecoverable | None:
+    """The fault that stopped the desk, also from inside a task group's exception group."""
+    if isinstance(error, Unrecoverable):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = _unrecoverable(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def _serve(app: App) -> None:
+    """Serve until stopped; a fault no restart can fix ends with its message, exit 1."""
+    try:
+        asyncio.run(serve(app))
+    except Exception as error:
+        fatal = _unrecoverable(error)
+        if fatal is None:
+            raise
+        raise click.ClickException(str(fatal)) from None
 
 
 @click.group()
@@ -105,12 +142,16 @@ async def _migrate(config: Config) -> None:
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @CONFIG_OPTION
 def check_config(file: Path | None, config_path: Path) -> None:
-    """Validate a configuration file without starting anything."""
-    config = _load(file or config_path)
+    """Validate a configuration file, and reach its database, without starting anything."""
+    config, warned = _checked(file or config_path)
+    for problem in warned:
+        click.echo(f"warning: {problem}")
     policy = config.policy
     console.print(
         f"OK: {len(policy.departments)} departments, {len(policy.categories)} categories, "
-        f"grades {', '.join(policy.grading.grades)}, time zone {policy.calendar.timezone}."
+        f"grades {', '.join(policy.grading.grades)}, time zone {policy.calendar.timezone}"
+        f"{f'; {len(warned)} warning(s) above' if warned else ''}.",
+        markup=False,
     )
 
 
@@ -121,10 +162,13 @@ def run(config_path: Path) -> None:
 
     With no messaging platform configured, the console channel runs instead, so a fresh
     clone can be tried at once."""
-    app = build_app(_load(config_path))
+    config, warned = _checked(config_path)
+    for problem in warned:
+        log.warning("config_warning key=%s problem=%r", problem.key, problem.message)
+    app = build_app(config)
     with contextlib.suppress(KeyboardInterrupt):
         if app.dispatcher.senders:
-            asyncio.run(serve(app))
+            _serve(app)
         else:
             log.warning(
                 "no_platform_channels fix='set telegram.token (or "

@@ -45,23 +45,11 @@ def configured_channels(config: Config) -> set[str]:
 def refusals(config: Config, now: datetime) -> list[Problem]:
     """Values that would crash the process or fail every filing."""
     return [
-        *_token(config),
         *_chats(config),
         *_accounts(config),
         *_calendar(config, now),
         *_spans(config),
     ]
-
-
-def _token(config: Config) -> Iterator[Problem]:
-    token = config.telegram.token
-    secret = token.get_secret_value().partition(":")[2] if token else None
-    if secret is not None and len(secret) < rules.TELEGRAM_SECRET_LENGTH:
-        yield Problem(
-            "telegram.token",
-            f"the part after the colon has {len(secret)} characters, a real token has 35: "
-            "copy the whole token again from @BotFather",
-        )
 
 
 def _chat_problem(channel: str, chat: str, *, account: bool = False) -> str | None:

@@ -113,8 +113,8 @@ def chat_id(channel: str, value: str) -> str | None:
     if channel == "telegram" and not TELEGRAM_CHAT.fullmatch(value):
         return (
             "a Telegram chat id is a number such as -1001234567890, or -1001234567890:17 "
-            "for a forum topic (add the bot to the group, then read the id with "
-            "@getidsbot or from getUpdates)"
+            "for a forum topic (add the bot to the group, send a message there and read "
+            "chat.id from getUpdates)"
         )
     if channel in PLATFORM_CHANNELS and channel != "telegram" and not PLATFORM_ID.fullmatch(value):
         return f"not a {channel} id: letters, digits, _ . @ and - only"
@@ -127,7 +127,7 @@ def account_id(channel: str, value: str) -> str | None:
     """Why `value` cannot be a person's account on `channel`, or None when it can."""
     if channel == "telegram" and not TELEGRAM_USER.fullmatch(value):
         return (
-            "a Telegram user id is a positive number such as 123456789 (the person sends "
-            "/start to @userinfobot to learn theirs)"
+            "a Telegram user id is a positive number such as 123456789 (from.id in getUpdates "
+            "after the person writes to the bot), or let them join with /register CODE"
         )
     return chat_id(channel, value)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.config_checks import STAFF_CHANNELS, Problem, configured_channels
+from bot.config_rules import TELEGRAM_SECRET_LENGTH
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -16,7 +17,13 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def warnings(config: Config) -> list[Problem]:
-    return [*_roster(config), *_department_chats(config), *_idle_chats(config), *_clear(config)]
+    return [
+        *_roster(config),
+        *_department_chats(config),
+        *_idle_chats(config),
+        *_clear(config),
+        *_token(config),
+    ]
 
 
 def _roster(config: Config) -> Iterator[Problem]:
@@ -93,3 +100,16 @@ def _clear(config: Config) -> Iterator[Problem]:
                 f"{base} is plain http to another machine, so tokens cross the network "
                 "unencrypted: use https, or a server on 127.0.0.1",
             )
+
+
+def _token(config: Config) -> Iterator[Problem]:
+    """Only a warning: Telegram answers a cut token with 401, which stops `run` with its
+    own message, and Telegram may change the length one day."""
+    token = config.telegram.token
+    secret = token.get_secret_value().partition(":")[2] if token else None
+    if secret is not None and len(secret) < TELEGRAM_SECRET_LENGTH:
+        yield Problem(
+            "telegram.token",
+            f"the part after the colon has {len(secret)} characters where @BotFather gives 35: "
+            "if Telegram refuses it, copy the whole token again",
+        )

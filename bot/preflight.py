@@ -22,12 +22,12 @@ CONNECT_SECONDS = 5.0
 KEY = "database.url"
 
 
-async def outside_problems(config: Config, timeout: float = CONNECT_SECONDS) -> list[Problem]:
+async def outside_problems(config: Config, within: float = CONNECT_SECONDS) -> list[Problem]:
     address = make_url(config.database.url)
     if address.get_backend_name() == "sqlite":
         problem = sqlite_directory(address)
     else:
-        problem = await unreachable(address, timeout)
+        problem = await unreachable(address, within)
     return [problem] if problem else []
 
 
@@ -53,15 +53,15 @@ def sqlite_directory(address: URL) -> Problem | None:
     return None
 
 
-async def unreachable(address: URL, timeout: float) -> Problem | None:
-    """Connect once and `SELECT 1`, within `timeout` seconds."""
+async def unreachable(address: URL, within: float) -> Problem | None:
+    """Connect once and `SELECT 1`, in at most `within` seconds."""
     db = open_database(
         address.render_as_string(hide_password=False),
         poolclass=NullPool,
-        connect_args={"timeout": timeout},
+        connect_args={"timeout": within},
     )
     try:
-        async with asyncio.timeout(timeout), db.engine.connect() as connection:
+        async with asyncio.timeout(within), db.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as error:  # any failure to connect is the operator's to fix
         return Problem(
