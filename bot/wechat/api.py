@@ -9,6 +9,7 @@ invalidates it once and retries.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -28,6 +29,7 @@ RATE_LIMITED = {45009, 45011, -1}  # daily API quota, too frequent, system busy
 OUTSIDE_WINDOW = {45015, 45047}  # 48 hours passed; too many messages in the window
 UNREACHABLE = {43004, 43019, 40003}  # unsubscribed, blocked us, no such user
 LEASE = timedelta(seconds=15)
+TIMEOUT = 10.0  # seconds for one API call, connecting included
 SAFETY_MARGIN = timedelta(minutes=5)
 
 
@@ -82,18 +84,23 @@ class TokenKeeper:
 
 
 class PlatformAPI:
-    """POST JSON to `base + path?access_token=...`, mapping error codes to decisions."""
+    """POST JSON to `base + path?access_token=...`, mapping error codes to decisions.
 
-    def __init__(self, base: str) -> None:
+    Whatever goes wrong on the way (a timeout, a refused connection, an HTTP 5xx, a body
+    that is not a JSON object) is a transient SendFailed with the reason, never another
+    exception: the outbox retries it and keeps going (issue 11)."""
+
+    def __init__(self, base: str, timeout: float = TIMEOUT) -> None:
         self.base = base.rstrip("/")
+        self.timeout = timeout
         self.tokens: TokenKeeper | None = None
         self._http: aiohttp.ClientSession | None = None
 
     @property
     def http(self) -> aiohttp.ClientSession:
-        """Created on first use, inside the running event loop."""
+        """Created on first use, inside the running event loop; every call times out."""
         if self._http is None:
-            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._http
 
     async def close(self) -> None:
@@ -101,11 +108,7 @@ class PlatformAPI:
             await self._http.close()
 
     async def get_json(self, path: str, params: dict[str, str]) -> dict[str, Any]:
-        try:
-            async with self.http.get(self.base + path, params=params) as response:
-                body: dict[str, Any] = await response.json(content_type=None)
-        except aiohttp.ClientError as error:
-            raise SendFailed(str(error), permanent=False) from error
+        body = await self._call("GET", self.base + path, params, None)
         if body.get("errcode", 0) != 0:
             raise _failure(body)
         return body
@@ -114,7 +117,7 @@ class PlatformAPI:
         assert self.tokens is not None
         for attempt in (1, 2):
             token = await self.tokens.get()
-            body = await self._post(path, {"access_token": token}, payload)
+            body = await self._call("POST", self.base + path, {"access_token": token}, payload)
             code = body.get("errcode", 0)
             if code in EXPIRED_TOKEN and attempt == 1:
                 await self.tokens.invalidate(token)
@@ -126,27 +129,39 @@ class PlatformAPI:
 
     async def post_plain(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A call authorised by its URL (a WeCom group robot's key), not by a token."""
-        body = await self._post_url(url, {}, payload)
+        body = await self._call("POST", url, {}, payload)
         if body.get("errcode", 0) != 0:
             raise _failure(body)
         return body
 
-    async def _post(
-        self, path: str, params: dict[str, str], payload: dict[str, Any]
+    async def _call(
+        self, method: str, url: str, params: dict[str, str], payload: dict[str, Any] | None
     ) -> dict[str, Any]:
-        return await self._post_url(self.base + path, params, payload)
-
-    async def _post_url(
-        self, url: str, params: dict[str, str], payload: dict[str, Any]
-    ) -> dict[str, Any]:
+        """The answer's JSON object, or a transient SendFailed saying what went wrong."""
+        where = url.split("?")[0].removeprefix(self.base)  # never the robot key or a token
         try:
-            async with self.http.post(url, params=params, json=payload) as response:
+            async with self.http.request(method, url, params=params, json=payload) as response:
                 if response.status >= 500:
-                    raise SendFailed(f"HTTP {response.status}", permanent=False)
-                body: dict[str, Any] = await response.json(content_type=None)
-                return body
+                    raise SendFailed(f"HTTP {response.status} from {where}", permanent=False)
+                text = await response.text(errors="replace")
+        except TimeoutError as error:
+            reason = f"no answer from {where} within {self.timeout:g} s"
+            raise SendFailed(reason, permanent=False) from error
         except aiohttp.ClientError as error:
-            raise SendFailed(str(error), permanent=False) from error
+            reason = f"{type(error).__name__} calling {where}: {error}"
+            raise SendFailed(reason, permanent=False) from error
+        return _json_object(text, response.status, where)
+
+
+def _json_object(text: str, status: int, where: str) -> dict[str, Any]:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        reason = f"HTTP {status} from {where} is not a JSON object: {text[:80]!r}"
+        raise SendFailed(reason, permanent=False)
+    return body
 
 
 def _failure(body: dict[str, Any]) -> Exception:
@@ -160,27 +175,37 @@ def _failure(body: dict[str, Any]) -> Exception:
     return SendFailed(text, permanent=True)
 
 
+def _token(body: dict[str, Any]) -> tuple[str, int]:
+    """The token and its lifetime, or a transient failure when the answer lacks them."""
+    token, expires_in = body.get("access_token"), body.get("expires_in", 7200)
+    if not isinstance(token, str) or not token or not isinstance(expires_in, int):
+        raise SendFailed(f"token answer without a token: {sorted(body)}", permanent=False)
+    return token, expires_in
+
+
 def official_account_api(
-    base: str, app_id: str, secret: str, db: Database, clock: Clock
+    base: str, app_id: str, secret: str, db: Database, clock: Clock, timeout: float = TIMEOUT
 ) -> PlatformAPI:
-    api = PlatformAPI(base)
+    api = PlatformAPI(base, timeout)
 
     async def fetch() -> tuple[str, int]:
         body = await api.get_json(
             "/cgi-bin/token", {"grant_type": "client_credential", "appid": app_id, "secret": secret}
         )
-        return str(body["access_token"]), int(body.get("expires_in", 7200))
+        return _token(body)
 
     api.tokens = TokenKeeper(db, f"wechat:{app_id}", fetch, clock)
     return api
 
 
-def wecom_api(base: str, corp_id: str, secret: str, db: Database, clock: Clock) -> PlatformAPI:
-    api = PlatformAPI(base)
+def wecom_api(
+    base: str, corp_id: str, secret: str, db: Database, clock: Clock, timeout: float = TIMEOUT
+) -> PlatformAPI:
+    api = PlatformAPI(base, timeout)
 
     async def fetch() -> tuple[str, int]:
         body = await api.get_json("/cgi-bin/gettoken", {"corpid": corp_id, "corpsecret": secret})
-        return str(body["access_token"]), int(body.get("expires_in", 7200))
+        return _token(body)
 
     api.tokens = TokenKeeper(db, f"wecom:{corp_id}", fetch, clock)
     return api

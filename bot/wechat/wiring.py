@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.config import Config
-from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
+from bot.wechat.api import TIMEOUT, PlatformAPI, official_account_api, wecom_api
 from bot.wechat.callback import SecureCallback, official_account, wecom_app
 from bot.wechat.envelope import MAX_CLOCK_SKEW
 from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
@@ -27,21 +27,34 @@ class WeChatParts:
     apis: list[PlatformAPI] = field(default_factory=list)
 
 
-def senders_for(config: Config, db: Database, clock: Clock) -> WeChatParts:
-    """The senders (needed before the dispatcher exists); callbacks come later."""
+def senders_for(
+    config: Config, db: Database, clock: Clock, api_timeout: float = TIMEOUT
+) -> WeChatParts:
+    """The senders (needed before the dispatcher exists); callbacks come later.
+    `api_timeout`: seconds one WeChat / WeCom API call may take."""
     parts, language = WeChatParts(), config.policy.default_language
     wechat, wecom = config.wechat, config.wecom
     if wechat.enabled:
         assert wechat.app_id and wechat.app_secret
         api = official_account_api(
-            wechat.api_base, wechat.app_id, wechat.app_secret.get_secret_value(), db, clock
+            wechat.api_base,
+            wechat.app_id,
+            wechat.app_secret.get_secret_value(),
+            db,
+            clock,
+            api_timeout,
         )
         parts.senders["wechat"] = OfficialAccountSender(api, wechat, db, clock, language)
         parts.apis.append(api)
     if wecom.enabled:
         assert wecom.corp_id and wecom.corp_secret and wecom.agent_id
         api = wecom_api(
-            wecom.api_base, wecom.corp_id, wecom.corp_secret.get_secret_value(), db, clock
+            wecom.api_base,
+            wecom.corp_id,
+            wecom.corp_secret.get_secret_value(),
+            db,
+            clock,
+            api_timeout,
         )
         parts.senders["wecom"] = WeComAppSender(api, wecom.agent_id, language)
         parts.senders["wecom_robot"] = WeComRobotSender(api)

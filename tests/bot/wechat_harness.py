@@ -14,6 +14,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
 from bot.config import Config, WeChatSettings, WeChatTemplate, WeComSettings
+from bot.wechat.api import TIMEOUT
 from bot.wechat.callback import SecureCallback
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
 from conversations.policy import Policy, RosterEntry
@@ -136,7 +137,9 @@ def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
 
 
 @asynccontextmanager
-async def running(world: World, **callback_options: Any) -> AsyncIterator[WeChat]:
+async def running(
+    world: World, api_timeout: float = TIMEOUT, **callback_options: Any
+) -> AsyncIterator[WeChat]:
     """`callback_options` go to add_callbacks (max_clock_skew, hold_for, dispatch)."""
     api = FakeWeChatAPI()
     await api.start()
@@ -153,7 +156,7 @@ async def running(world: World, **callback_options: Any) -> AsyncIterator[WeChat
         )
     wechat, wecom = settings(api.url)
     config = Config(policy=policy, wechat=wechat, wecom=wecom)
-    parts = senders_for(config, world.db, world.clock)
+    parts = senders_for(config, world.db, world.clock, api_timeout)
     outbox = Dispatcher(
         world.db, parts.senders, world.clock, on_unreachable=MarkUnreachable(world.desk)
     )

@@ -7,6 +7,7 @@ The helpers build callbacks exactly as WeChat does, with wechatpy's crypto.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import re
@@ -50,13 +51,26 @@ class Call:
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A scripted answer for the next request: a raw body and status, or no answer at all
+    until the server stops (`hang`: the client's timeout must end the call)."""
+
+    status: int = 200
+    text: str | None = None
+    json: dict[str, Any] | list[Any] | None = None
+    hang: bool = False
+
+
 @dataclass
 class FakeWeChatAPI:
     calls: list[Call] = field(default_factory=list)
     token_fetches: int = 0
     expired_tokens: set[str] = field(default_factory=set)
+    script: list[Answer] = field(default_factory=list)  # answers to the next requests
     url: str = ""
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = web.Application()
@@ -66,6 +80,7 @@ class FakeWeChatAPI:
         self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -90,11 +105,25 @@ class FakeWeChatAPI:
                 texts.append("[template] " + shown)
         return texts
 
+    async def _scripted(self) -> web.Response | None:
+        if not self.script:
+            return None
+        answer = self.script.pop(0)
+        if answer.hang:
+            await self._stopping.wait()
+        if answer.json is not None:
+            return web.json_response(answer.json, status=answer.status)
+        return web.Response(status=answer.status, text=answer.text or "")
+
     async def _token(self, request: web.Request) -> web.Response:
+        if (scripted := await self._scripted()) is not None:
+            return scripted
         self.token_fetches += 1
         return web.json_response({"access_token": f"T{self.token_fetches}", "expires_in": 7200})
 
     async def _post(self, request: web.Request) -> web.Response:
+        if (scripted := await self._scripted()) is not None:
+            return scripted
         path = "/cgi-bin/" + request.match_info["path"]
         body = await request.json()
         token = request.query.get("access_token", "")
