@@ -70,12 +70,15 @@ class Outcomes:
         now = self.clock.now()
         async with unit_of_work(self.db) as uow:
             stored = await _stored(uow, row)
+            stored.claimed_until = None
+            # A message sent in parts keeps its first part's id: the one an edit changes.
+            stored.platform_message_id = stored.platform_message_id or delivered.platform_message_id
+            stored.parts_sent = max(stored.parts_sent, delivered.parts_sent)
+            if delivered.more:  # the next part goes in a later round, paced like any send
+                stored.not_before, stored.error = now, None
+                return
             stored.status, stored.sent_at = OutboxStatus.SENT, now
             stored.attempts += 1
-            stored.claimed_until = None
-            # A message sent in parts keeps the first part's id (recorded when a later
-            # part failed): that is the one an edit changes.
-            stored.platform_message_id = stored.platform_message_id or delivered.platform_message_id
             for other in merged:
                 combined = await _stored(uow, other)
                 combined.status, combined.sent_at = OutboxStatus.SENT, now

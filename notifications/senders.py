@@ -28,7 +28,13 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Delivered:
+    """What a send achieved. A message split in parts may go one part per call, so each
+    part is paced like a message of its own: `parts_sent` then counts the parts
+    delivered in all (with `Outgoing.first_part`) and `more` says some remain."""
+
     platform_message_id: str | None
+    parts_sent: int = 0
+    more: bool = False
 
 
 class SendFailed(Exception):

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiogram import Bot
 from aiogram.exceptions import (
+    AiogramError,
+    ClientDecodeError,
     TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
+    TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile
 
 from bot.telegram.convert import CHANNEL
 from bot.telegram.format import ButtonTooLong, address, keyboard, pages
 from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
+from notifications.supervisor import Unrecoverable
 
 # Telegram's published limits: about 1 message a second per chat, 20 a minute per
 # group, 30 a second overall (we stay at 25 to leave room for callback answers).
 LIMITS = ChannelLimits(per_chat=1.0, per_group=20 / 60, overall=25.0, max_text=4096)
+REVOKED = (
+    "Telegram refused the bot token (401 Unauthorized): it was revoked or mistyped. "
+    "Put the token @BotFather gives in [telegram] token (or its environment variable) "
+    "and start again."
+)
+GONE = ("chat not found", "chat_id is empty", "user not found", "group chat was deactivated")
 
 
 class TelegramSender:
@@ -36,41 +52,35 @@ class TelegramSender:
             if message.edit_of is not None:
                 return await self._edit(message, message.edit_of)
             return await self._send(message)
-        except TelegramRetryAfter as error:
-            raise SendFailed(
-                error.message, permanent=False, retry_after=error.retry_after
-            ) from error
-        except TelegramForbiddenError as error:
-            raise SendFailed(error.message, permanent=True, unreachable=True) from error
         except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
+            if message.edit_of is not None and "message is not modified" in error.message:
                 return Delivered(message.edit_of)  # the card already says this
-            raise SendFailed(error.message, permanent=True) from error
-        except ButtonTooLong as error:
-            raise SendFailed(str(error), permanent=True) from error
-        except (TelegramNetworkError, TelegramServerError) as error:
-            raise SendFailed(str(error), permanent=False) from error
+            raise _failure(error, message) from error
+        except (AiogramError, ButtonTooLong, TimeoutError) as error:
+            raise _failure(error, message) from error
 
     async def _send(self, message: Outgoing) -> Delivered:
+        """One part per call: the picture (if any), then each page of the text, so the
+        dispatcher paces every part (1 a second per chat) and records it as it goes
+        (issue 11); the keyboard goes with the last part, after all it answers."""
         chat, thread = address(message.chat_id)
-        if message.image is not None:
-            picture = BufferedInputFile(message.image, filename="chart.png")
-            await self.bot.send_photo(chat, picture, message_thread_id=thread)
-        markup = keyboard(message.choices)
-        chunks = pages(message.text)
-        first: Message | None = None
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
+        markup = keyboard(message.choices)  # checked before any part goes
+        parts: list[str | bytes] = [message.image] if message.image is not None else []
+        parts += pages(message.text)
+        part = parts[min(message.first_part, len(parts) - 1)]
+        last = message.first_part >= len(parts) - 1
+        if isinstance(part, bytes):
+            picture = BufferedInputFile(part, filename="chart.png")
+            sent = await self.bot.send_photo(chat, picture, message_thread_id=thread)
+        else:
             sent = await self.bot.send_message(
                 chat,
-                chunk,
+                part,
                 message_thread_id=thread,
                 parse_mode="HTML",
                 reply_markup=markup if last else None,
             )
-            first = first or sent
-        assert first is not None
-        return Delivered(str(first.message_id))
+        return Delivered(str(sent.message_id), parts_sent=message.first_part + 1, more=not last)
 
     async def _edit(self, message: Outgoing, message_id: str) -> Delivered:
         chat, _thread = address(message.chat_id)
@@ -82,3 +92,53 @@ class TelegramSender:
             reply_markup=keyboard(message.choices),
         )
         return Delivered(message_id)
+
+
+def _failure(error: Exception, message: Outgoing) -> SendFailed:
+    """The error as what the dispatcher does next."""
+    verdict = _verdict(error, message.chat_id)
+    return SendFailed(
+        f"{type(error).__name__}: {error}",
+        permanent=verdict.permanent,
+        retry_after=verdict.retry_after,
+        unreachable=verdict.unreachable,
+        moved_to=verdict.moved_to,
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    permanent: bool = False
+    unreachable: bool = False
+    retry_after: float | None = None
+    moved_to: str | None = None
+
+
+def _verdict(error: Exception, chat_id: str) -> Verdict:
+    """Every Bot API error a send can meet, as retry, park, move, or stop (issue 11)."""
+    match error:
+        case TelegramUnauthorizedError():
+            raise Unrecoverable(REVOKED) from error
+        case TelegramRetryAfter():  # only this chat waits; the others go on
+            return Verdict(retry_after=error.retry_after)
+        case TelegramMigrateToChat():  # a group became a supergroup: same chat, new id
+            _chat, thread = address(chat_id)
+            return Verdict(
+                moved_to=f"{error.migrate_to_chat_id}" + (f":{thread}" if thread else "")
+            )
+        case TelegramForbiddenError() | TelegramNotFound():  # blocked, removed, chat gone
+            return Verdict(permanent=True, unreachable=True)
+        case TelegramBadRequest() if any(words in error.message.lower() for words in GONE):
+            return Verdict(permanent=True, unreachable=True)
+        case TelegramEntityTooLarge() | TelegramBadRequest() | ButtonTooLong():
+            return Verdict(permanent=True)  # the same request would fail the same way
+        case (
+            TelegramNetworkError()
+            | TimeoutError()
+            | TelegramServerError()
+            | TelegramConflictError()
+            | ClientDecodeError()
+        ):  # it may pass later
+            return Verdict()
+        case _:  # not an answer we know: the dispatcher parks the row as a fault
+            raise error

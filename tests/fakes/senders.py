@@ -14,7 +14,7 @@ class RecordingSender:
     channel: str = "console"
     limits: ChannelLimits = UNLIMITED
     sent: list[Outgoing] = field(default_factory=list)
-    failures: list[SendFailed] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)  # raised by the next sends
 
     async def deliver(self, message: Outgoing) -> Delivered:
         if self.failures:
@@ -68,3 +68,23 @@ class LimitCheckingSender:
         self.sends.append((message.chat_id, now))
         self.delivered_ids.append(message.text)
         return Delivered(str(len(self.sends)))
+
+
+@dataclass
+class WindowedSender(RecordingSender):
+    """A channel whose chats allow only a few messages in a window (WeChat's
+    customer-service window): sends past it fail as the platform would refuse them."""
+
+    channel: str = "windowed"
+    window: dict[str, int] = field(default_factory=dict)  # chat -> sends left
+
+    async def sends_left(self, chat_id: str) -> int | None:
+        return self.window.get(chat_id)
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        left = self.window.get(message.chat_id)
+        if left is not None and left < 1:
+            raise SendFailed("outside the window", permanent=True)
+        if left is not None:
+            self.window[message.chat_id] = left - 1
+        return await super().deliver(message)

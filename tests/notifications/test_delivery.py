@@ -5,33 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from datetime import datetime
 
 from sqlalchemy import select
 
 from conversations.values import OutboxStatus
 from notifications.dispatcher import LEASE, SENDER_LEASE, Dispatcher
 from notifications.senders import Delivered, Outgoing
-from storage.engine import Database
 from storage.models import OutboxMessage
-from storage.uow import UnitOfWork, unit_of_work
+from storage.uow import UnitOfWork
 from tests.fakes.clock import FakeClock
 from tests.fakes.senders import LimitCheckingSender, RecordingSender, drain
 from tests.fakes.world import World
-
-
-async def queue(db: Database, now: datetime, chats: list[str], channel: str = "limited") -> None:
-    async with unit_of_work(db) as uow:
-        for index, chat in enumerate(chats):
-            uow.session.add(
-                OutboxMessage(
-                    channel=channel,
-                    chat_id=chat,
-                    not_before=now,
-                    created_at=now,
-                    payload={"text": f"{chat}#{index}"},
-                )
-            )
+from tests.notifications.rows import queue
 
 
 async def statuses(world: World) -> Counter[OutboxStatus]:
@@ -67,12 +52,15 @@ async def test_a_crash_between_send_and_record_loses_nothing(world: World) -> No
 
     crashing = CrashAfterSending()
     with contextlib.suppress(asyncio.CancelledError):
-        await Dispatcher(world.db, {"console": crashing}, world.clock).deliver_round()
+        await Dispatcher(world.db, {"console": crashing}, world.clock, holder="h:1").deliver_round()
     assert len(crashing.sent) == 1
     restarted = RecordingSender()
-    dispatcher = Dispatcher(world.db, {"console": restarted}, world.clock)
-    assert await dispatcher.deliver_round() == 0  # the lease still holds the first message
-    world.clock.advance(seconds=LEASE.total_seconds() + 1)
+    dispatcher = Dispatcher(world.db, {"console": restarted}, world.clock, holder="h:2")
+    assert await dispatcher.deliver_round() == 0  # the dead process's sender lease still runs
+    # Within seconds, not after its 2-minute claim: taking the channel over voids the
+    # claims of the process that held it (issue 11).
+    world.clock.advance(seconds=SENDER_LEASE.total_seconds() + 1)
+    assert SENDER_LEASE.total_seconds() + 1 < LEASE.total_seconds() / 10
     await drain(dispatcher, world.clock)
     assert [m.text for m in restarted.sent] == ["user1#0", "user1#1"]  # again, then on
     assert await statuses(world) == Counter({OutboxStatus.SENT: 2})
