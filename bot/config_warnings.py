@@ -20,6 +20,7 @@ def warnings(config: Config) -> list[Problem]:
     return [
         *_roster(config),
         *_department_chats(config),
+        *_unreachable_staff(config),
         *_idle_chats(config),
         *_clear(config),
         *_token(config),
@@ -59,6 +60,21 @@ def _department_chats(config: Config) -> Iterator[Problem]:
                 f"policy.departments.{index}.chats",
                 f"{department.key} has no chat on {' or '.join(staff_channels)}, so its "
                 f'alerts reach nobody: add e.g. {staff_channels[0]} = "<chat id>"',
+            )
+
+
+def _unreachable_staff(config: Config) -> Iterator[Problem]:
+    """A roster member with no account on a served staff channel never hears of a case."""
+    reachable = configured_channels(config) & {*STAFF_CHANNELS, "console"}
+    if not reachable:
+        return
+    for index, member in enumerate(config.policy.staff):
+        if not set(member.accounts) & reachable:
+            yield Problem(
+                f"policy.staff.{index}.accounts",
+                f"{member.name} has no account on {' or '.join(sorted(reachable))}: unless "
+                "they joined with /register CODE, they are not told of cases and cannot act; "
+                "add their user id there",
             )
 
 
