@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.config import WeChatSettings
 from bot.wechat.api import OutsideWindow, PlatformAPI
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
+from bot.wechat.inert import inert_markdown, inert_text
 from conversations.i18n import translation
 from conversations.policy import Language
 from notifications.clock import Clock
@@ -37,6 +38,12 @@ def _hint(language: Language) -> str:
     return translation(language).gettext("Reply with the number of your choice.")
 
 
+def as_text(message: Outgoing, language: Language) -> str:
+    """A text message's content: people's words inert (no <a href>), choices numbered."""
+    choices = [{**choice, "label": inert_text(choice["label"])} for choice in message.choices]
+    return numbered(inert_text(message.text), choices, _hint(language))
+
+
 class OfficialAccountSender:
     channel = OFFICIAL_ACCOUNT
     limits = UNLIMITED
@@ -56,7 +63,7 @@ class OfficialAccountSender:
         return False
 
     async def deliver(self, message: Outgoing) -> Delivered:
-        text = numbered(message.text, message.choices, _hint(self.language))
+        text = as_text(message, self.language)
         if await self._window_allows(message.chat_id):
             try:
                 await self.api.post(
@@ -127,7 +134,7 @@ class WeComAppSender:
         return False
 
     async def deliver(self, message: Outgoing) -> Delivered:
-        text = numbered(message.text, message.choices, _hint(self.language))
+        text = as_text(message, self.language)
         await self.api.post(
             "/cgi-bin/message/send",
             {
@@ -160,11 +167,14 @@ class WeComRobotSender:
 
 
 def markdown(message: Outgoing) -> str:
-    lines = [message.text]
+    """The text as typed (inert), then each button as the command that does the same,
+    formatted by us: a quote line with the command in `code`."""
+    lines = [inert_markdown(message.text)]
     for choice in message.choices:
         action, _, number = choice["action"].partition(":")
         if action in COMMANDS:
-            lines.append(f"> {choice['label']}: `{COMMANDS[action]} {number}`")
+            command = f"{COMMANDS[action]} {number}".replace("`", "")
+            lines.append(f"> {inert_markdown(choice['label'])}: `{command}`")
     return "\n".join(lines)
 
 
