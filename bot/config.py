@@ -300,7 +300,7 @@ def load_config(path: Path, now: datetime | None = None) -> Config:
         raise ConfigError(describe(path, error)) from None
     problems = refusals(config, now or datetime.now(UTC))
     if problems:
-        raise ConfigError(report(path, problems))
+        raise ConfigError(report_problems(path, problems))
     return config
 
 
@@ -310,10 +310,10 @@ def describe(path: Path, error: ValidationError) -> str:
         Problem(".".join(str(part) for part in problem["loc"]) or "(top level)", _reason(problem))
         for problem in error.errors()
     ]
-    return report(path, problems)
+    return report_problems(path, problems)
 
 
-def report(path: Path, problems: list[Problem]) -> str:
+def report_problems(path: Path, problems: list[Problem]) -> str:
     lines = [f"{path}: {len(problems)} problem(s) in the configuration"]
     lines += [f"  {problem}" for problem in problems]
     return "\n".join(lines)
