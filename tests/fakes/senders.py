@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from notifications.dispatcher import Dispatcher
 from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
+from storage.outbox import OutboxRepository
+from storage.uow import unit_of_work
 from tests.fakes.clock import FakeClock
 
 
@@ -37,6 +40,17 @@ async def drain(dispatcher: Dispatcher, clock: FakeClock) -> None:
         if dispatcher.paced_until is None:
             return
         clock.set(dispatcher.paced_until)
+
+
+async def drain_all(dispatcher: Dispatcher, clock: FakeClock) -> None:
+    """Like `drain`, and also waits out retries (429's retry_after, backoff) on the clock."""
+    while True:
+        await drain(dispatcher, clock)
+        async with unit_of_work(dispatcher.db, readonly=True) as uow:
+            waiting = await OutboxRepository(uow.session).next_ready(sorted(dispatcher.senders))
+        if waiting is None:
+            return
+        clock.set(max(waiting, clock.now() + timedelta(milliseconds=1)))
 
 
 @dataclass
