@@ -39,6 +39,20 @@ async def open_window(session: AsyncSession, channel: str, chat_id: str, at: dat
     )
 
 
+async def window_sends_left(
+    session: AsyncSession, channel: str, chat_id: str, now: datetime, hours: int, limit: int
+) -> int:
+    """Messages the chat's window still allows now (0 when closed); takes none of them."""
+    window = await session.scalar(
+        select(ServiceWindow).where(
+            ServiceWindow.channel == channel, ServiceWindow.chat_id == chat_id
+        )
+    )
+    if window is None or now - window.opened_at >= timedelta(hours=hours):
+        return 0
+    return max(0, limit - window.sent)
+
+
 async def take_window_slot(
     session: AsyncSession, channel: str, chat_id: str, now: datetime, hours: int, limit: int
 ) -> bool:

@@ -18,7 +18,7 @@ from conversations.policy import Language
 from notifications.clock import Clock
 from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
 from storage.engine import Database
-from storage.platform import take_window_slot
+from storage.platform import take_window_slot, window_sends_left
 from storage.uow import unit_of_work
 
 ROBOT = "wecom_robot"
@@ -75,6 +75,19 @@ class OfficialAccountSender:
                 pass  # WeChat's own count says the window is over: fall back to a template
         return await self._template(message)
 
+    async def sends_left(self, chat_id: str) -> int | None:
+        """Customer-service messages the chat's window still allows (notifications'
+        Windowed): the dispatcher combines queued texts when they outnumber these."""
+        async with unit_of_work(self.db, readonly=True) as uow:
+            return await window_sends_left(
+                uow.session,
+                self.channel,
+                chat_id,
+                self.clock.now(),
+                self.settings.window_hours,
+                self.settings.window_messages,
+            )
+
     async def _window_allows(self, chat_id: str) -> bool:
         async with unit_of_work(self.db) as uow:
             return await take_window_slot(
@@ -88,9 +101,8 @@ class OfficialAccountSender:
 
     async def _template(self, message: Outgoing) -> Delivered:
         template = self.settings.templates.get(message.template or "")
-        if template is None:
-            reason = "outside the customer-service window, and no template for this message"
-            raise SendFailed(reason, permanent=True)
+        if template is None:  # never parked silently: the case's department is told
+            raise SendFailed(_no_template(message, self.settings), permanent=True, unreachable=True)
         await self.api.post(
             "/cgi-bin/message/template/send",
             {
@@ -100,6 +112,20 @@ class OfficialAccountSender:
             },
         )
         return Delivered(None)
+
+
+def _no_template(message: Outgoing, settings: WeChatSettings) -> str:
+    """Why a customer cannot be reached now, for `complaintdesk outbox` and the log."""
+    kind = (
+        f"no template configured for {message.template!r}"
+        if message.template
+        else ("this message has no template kind")
+    )
+    return (
+        f"customer-service window closed ({settings.window_hours} h since the customer's "
+        f"last message, or its {settings.window_messages} messages used) and {kind}: "
+        "unreachable until the customer writes again"
+    )
 
 
 def keyword_data(fields: dict[str, str], values: dict[str, str]) -> dict[str, dict[str, str]]:

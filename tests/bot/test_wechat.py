@@ -174,25 +174,34 @@ async def test_an_expired_token_is_refreshed_and_the_message_still_goes(world: W
         assert len(wx.api.texts_to(CUSTOMER)) == 2
 
 
-async def test_five_messages_per_window_then_templates(world: World) -> None:
-    async with running(world) as wx:
-        await wx.customer_says(CUSTOMER, "你好")  # opens the window; the menu uses 1 of 5
+async def test_five_messages_per_window_combined_when_short_then_templates(
+    world: World,
+) -> None:
+    async def queue(*texts: str) -> None:
         now = world.clock.now()
         async with unit_of_work(world.db) as uow:
-            for index in range(6):
+            for text in texts:
                 uow.session.add(
                     OutboxMessage(
                         channel="wechat",
                         chat_id=CUSTOMER,
                         not_before=now,
                         created_at=now,
-                        payload={"text": f"update {index}", "choices": [], "template": "resolved"},
+                        payload={"text": text, "choices": [], "template": "resolved"},
                     )
                 )
         await wx.drain()
+
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, "你好")  # opens the window; the menu uses 1 of 5
+        await queue("update 1", "update 2", "update 3")  # one message each: 4 of 5
+        await queue("update 4", "update 5", "update 6")  # 1 left: they go as one
         service = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)
+        assert len(service) == 5
+        assert service[-1]["text"]["content"] == "update 4\n\nupdate 5\n\nupdate 6"
+        await queue("update 7", "update 8")  # the window is used up: templates
         templates = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)
-        assert (len(service), len(templates)) == (5, 2)  # menu + 4 updates, then templates
+        assert (len(wx.api.sent("/cgi-bin/message/custom/send")), len(templates)) == (5, 2)
 
 
 async def test_unsubscribing_marks_the_customer_unreachable(world: World) -> None:

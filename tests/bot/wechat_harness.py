@@ -91,6 +91,7 @@ class WeChat:
         """A second passes between a person's messages, as it does on a phone (WeChat's
         CreateTime counts seconds, and the window is opened by each newer message)."""
         self.clock.advance(seconds=1)
+        self.api.customer_wrote(openid)
         query, body = self.customer_message(openid, text, **xml)
         return await self._post(OFFICIAL_ACCOUNT_PATH, query, body)
 

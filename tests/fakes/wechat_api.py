@@ -68,6 +68,9 @@ class FakeWeChatAPI:
     token_fetches: int = 0
     expired_tokens: set[str] = field(default_factory=set)
     script: list[Answer] = field(default_factory=list)  # answers to the next requests
+    # WeChat's own rule, when enforced: 5 customer-service messages per customer message.
+    enforce_window: bool = False
+    window_sends: dict[str, int] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -105,6 +108,21 @@ class FakeWeChatAPI:
                 texts.append("[template] " + shown)
         return texts
 
+    def customer_wrote(self, openid: str) -> None:
+        """The customer's message reached WeChat: their window opens anew."""
+        self.window_sends[openid] = 0
+
+    def _window_refuses(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        if not self.enforce_window or path != "/cgi-bin/message/custom/send":
+            return None
+        sent = self.window_sends.get(body.get("touser", ""))
+        if sent is None:
+            return {"errcode": 45015, "errmsg": "response out of time limit"}
+        if sent >= 5:
+            return {"errcode": 45047, "errmsg": "out of response count limit"}
+        self.window_sends[body["touser"]] = sent + 1
+        return None
+
     async def _scripted(self) -> web.Response | None:
         if not self.script:
             return None
@@ -129,6 +147,8 @@ class FakeWeChatAPI:
         token = request.query.get("access_token", "")
         if token in self.expired_tokens:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        if (refusal := self._window_refuses(path, body)) is not None:
+            return web.json_response(refusal)
         self.calls.append(Call(path, dict(request.query), body))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(_ids)})
 
