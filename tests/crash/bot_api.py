@@ -89,11 +89,11 @@ class CrashBotAPI:
             r for r in self.received[since:] if r.chat_id == chat_id and r.method == "sendMessage"
         ]
 
-    async def wait(self, condition: Callable[[], bool], timeout: float | None = None) -> bool:
+    async def wait(self, condition: Callable[[], bool], within: float | None = None) -> bool:
         """Until `condition` holds (checked after every call); False on timeout."""
         async with self._activity:
             try:
-                await asyncio.wait_for(self._activity.wait_for(condition), timeout)
+                await asyncio.wait_for(self._activity.wait_for(condition), within)
             except TimeoutError:
                 return False
         return True

@@ -113,13 +113,13 @@ class DeskProcess:
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
 
-    async def stop(self, timeout: float = 30) -> int:
+    async def stop(self, grace: float = 30) -> int:
         """SIGTERM, then the exit code (SIGKILL if it does not stop in time)."""
         assert self.process is not None
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(self.process.wait(), timeout)
+                await asyncio.wait_for(self.process.wait(), grace)
             except TimeoutError:
                 await self.kill()
         assert self.process.returncode is not None

@@ -114,7 +114,15 @@ def _updates(api: CrashBotAPI, snap: Snapshot, proof: Proof) -> None:
 
 
 def _filings(customers: list[Customer], snap: Snapshot, proof: Proof) -> None:
-    """One case per customer, with their story, the number their receipt named, filed once."""
+    """One case per customer, with their story, the number their receipt named, filed once;
+    one reply queued per update they sent (an update handled twice would queue two)."""
+    replies = Counter(row.chat_id for row in snap.outbox)
+    for customer in customers:
+        if replies[str(customer.user_id)] != len(customer.updates):
+            proof.fail(
+                f"customer {customer.user_id} sent {len(customer.updates)} updates "
+                f"and was queued {replies[str(customer.user_id)]} replies"
+            )
     by_user: dict[str, list[Filed]] = {}
     for case in snap.cases:
         by_user.setdefault(case.telegram_user, []).append(case)

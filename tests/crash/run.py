@@ -116,7 +116,7 @@ async def _live(desk: DeskProcess, api: CrashBotAPI, rng: random.Random, max_lif
         await asyncio.sleep(rng.uniform(0, 1.5))
         return
     polls = api.polls
-    if not await api.wait(lambda: api.polls > polls or not desk.alive, timeout=120):
+    if not await api.wait(lambda: api.polls > polls or not desk.alive, within=120):
         msg = f"the desk never polled; see {desk.log}"
         raise RuntimeError(msg)
     if not desk.alive:
