@@ -48,7 +48,7 @@ async def combined(
             row.channel, row.chat_id, MAX_COMBINED
         )
     run = _plain_run(queued, row)
-    if len(run) <= left:
+    if len(queued) <= left or len(run) < 2:
         return message, []
     last = outgoing(run[-1], None)
     text = "\n\n".join(str(r.payload.get("text", "")) for r in run)
