@@ -71,13 +71,19 @@ def _load(path: Path) -> Config:
         raise click.ClickException(str(error)) from None
 
 
-def _checked(path: Path) -> tuple[Config, list[Problem]]:
-    """The configuration `run` can live with, and its warnings; `check-config` and `run`
-    refuse the same things with the same words (issue 11)."""
+def _reachable(path: Path) -> Config:
+    """The configuration, refused also when its database cannot be reached."""
     config = _load(path)
     problems = asyncio.run(outside_problems(config))
     if problems:
         raise click.ClickException(report_problems(path, problems))
+    return config
+
+
+def _checked(path: Path) -> tuple[Config, list[Problem]]:
+    """The configuration `run` can live with, and its warnings; `check-config` and `run`
+    refuse the same things with the same words (issue 11)."""
+    config = _reachable(path)
     return config, warnings(config)
 
 
@@ -119,14 +125,14 @@ def init(config_path: Path) -> None:
     else:
         shutil.copy(EXAMPLE_CONFIG, config_path)
         console.print(f"Wrote {config_path} from the example; edit it to suit.")
-    asyncio.run(_migrate(_load(config_path)))
+    asyncio.run(_migrate(_reachable(config_path)))
 
 
 @main.command("migrate")
 @CONFIG_OPTION
 def migrate_command(config_path: Path) -> None:
     """Create or upgrade the database schema."""
-    asyncio.run(_migrate(_load(config_path)))
+    asyncio.run(_migrate(_reachable(config_path)))
 
 
 async def _migrate(config: Config) -> None:

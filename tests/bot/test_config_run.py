@@ -79,3 +79,12 @@ async def test_run_ends_on_a_revoked_token_with_its_message_and_exit_1(here: Pat
     assert "Traceback" not in log
     # Each warning is logged once, before serving (departments have only console chats).
     assert log.count("config_warning key=policy.departments.0.chats ") == 1
+
+
+def test_migrate_refuses_a_missing_sqlite_directory_without_a_traceback(here: Path) -> None:
+    path = variant(here, *BAD["sqlite directory missing"])
+    result = CliRunner().invoke(main, ["migrate", "--config", str(path)])
+    assert result.exit_code == 1
+    assert f"database.url: the directory {here / 'no'} of the SQLite file does not exist" in (
+        result.output
+    )
