@@ -38,6 +38,7 @@ class Customer:
     story: str
     category: str
     updates: list[int] = field(default_factory=list)
+    staff_updates: list[int] = field(default_factory=list)  # Take on their case's card
     number: str | None = None
     stuck_at: str = "not started"
     seen: set[str] = field(default_factory=set)  # texts of questions already answered

@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 
 from bot.config import EXAMPLE_CONFIG
+from tests.crash.staff import roster
 
 PG_URL = os.environ.get(
     "COMPLAINTDESK_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -33,13 +34,14 @@ GROUPS = {
     "facilities": -1007,
     "management": -1009,
 }
-STAFF_IDS = {"李雷": 2001, "韩梅梅": 2002, "张总": 2009}
+STAFF_IDS = {"李雷": 2001, "韩梅梅": 2002, "张总": 2009}  # the example's, on Telegram too
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def config_text(database_url: str, api_base: str) -> str:
     """The example config with a token, the fake's api_base, a Telegram group per
-    department (instead of its console chat) and a Telegram account per staff member."""
+    department (instead of its console chat), a Telegram account per staff member and a
+    member for each department whose cases are taken."""
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^url = ".*"$', f'url = "{database_url}"', text, count=1)
     text = text.replace("[telegram]\n", f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api_base}"\n')
@@ -52,7 +54,7 @@ def config_text(database_url: str, api_base: str) -> str:
             f'accounts = {{ console = "staff:{name}" }}',
             f'accounts = {{ console = "staff:{name}", telegram = "{user_id}" }}',
         )
-    return text + "\n[web]\nport = 0\n"
+    return text + roster() + "\n[web]\nport = 0\n"
 
 
 @asynccontextmanager

@@ -27,6 +27,7 @@ class Filed:
     description: str
     telegram_user: str
     filed_events: int
+    taken: bool
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,13 @@ async def read_database(url: str) -> Snapshot:
                 .scalar_subquery()
             )
             cases = await session.execute(
-                select(Case.number, Case.description, Identity.external_id, filed)
+                select(
+                    Case.number,
+                    Case.description,
+                    Identity.external_id,
+                    filed,
+                    Case.handler_id.is_not(None),
+                )
                 .join(Identity, Identity.customer_id == Case.customer_id)
                 .where(Identity.channel == "telegram")
             )
@@ -114,14 +121,16 @@ def _updates(api: CrashBotAPI, snap: Snapshot, proof: Proof) -> None:
 
 
 def _filings(customers: list[Customer], snap: Snapshot, proof: Proof) -> None:
-    """One case per customer, with their story, the number their receipt named, filed once;
-    one reply queued per update they sent (an update handled twice would queue two)."""
-    replies = Counter(row.chat_id for row in snap.outbox)
+    """One case per customer, with their story, the number their receipt named, filed once,
+    taken when staff tapped Take; one message queued to the customer per update they sent
+    and per take (an update handled twice would queue two)."""
+    queued = Counter(row.chat_id for row in snap.outbox)
     for customer in customers:
-        if replies[str(customer.user_id)] != len(customer.updates):
+        expected = len(customer.updates) + len(customer.staff_updates)
+        if queued[str(customer.user_id)] != expected:
             proof.fail(
-                f"customer {customer.user_id} sent {len(customer.updates)} updates "
-                f"and was queued {replies[str(customer.user_id)]} replies"
+                f"customer {customer.user_id}: {expected} messages due, "
+                f"{queued[str(customer.user_id)]} queued"
             )
     by_user: dict[str, list[Filed]] = {}
     for case in snap.cases:
@@ -141,6 +150,8 @@ def _filings(customers: list[Customer], snap: Snapshot, proof: Proof) -> None:
             proof.fail(f"{case.number}: the receipt named {customer.number}")
         if case.filed_events != 1:
             proof.fail(f"{case.number}: filed {case.filed_events} times")
+        if case.taken != bool(customer.staff_updates):
+            proof.fail(f"{case.number}: taken={case.taken} after {customer.staff_updates}")
 
 
 def _deliveries(api: CrashBotAPI, snap: Snapshot, kills: int, proof: Proof) -> None:

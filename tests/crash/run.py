@@ -19,8 +19,9 @@ from storage.engine import open_database
 from storage.models import OutboxMessage
 from tests.crash.bot_api import CrashBotAPI
 from tests.crash.customers import CATEGORIES, Customer
-from tests.crash.desk import DeskProcess, config_text, fresh_database
+from tests.crash.desk import GROUPS, DeskProcess, config_text, fresh_database
 from tests.crash.proof import Proof, prove, read_database
+from tests.crash.staff import TAKERS, take
 
 STARTUP_KILLS = 0.2  # the share of lives killed before they poll
 
@@ -108,6 +109,8 @@ async def _run(plan: Plan, api: CrashBotAPI, desk: DeskProcess, url: str) -> Out
 async def _arrive(customer: Customer, api: CrashBotAPI, after: float, seed: int) -> None:
     await asyncio.sleep(after)
     await customer.file(api, random.Random(seed * 100_000 + customer.user_id))
+    if customer.number is not None:
+        await take(api, customer, GROUPS[TAKERS[customer.category][0]])
 
 
 async def _live(desk: DeskProcess, api: CrashBotAPI, rng: random.Random, max_life: float) -> None:
