@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TextIO
 
 from bot.app import App, tidy
@@ -38,9 +39,25 @@ async def staff_player(app: App, name: str, language: str | None) -> ConsolePlay
 
 
 async def converse(app: App, player: ConsolePlayer, source: TextIO, out: TextIO) -> None:
-    """Read lines until the end of input; print what the desk delivers after each."""
+    """Read lines until the end of input; print what the desk delivers after each. On
+    the way out (end of input, Ctrl-D, Ctrl-C) the console's sender lease is given up,
+    so a session started right after this one prints its answers at once."""
     sender = ConsoleSender(player.sender_id, out)
     outbox = Dispatcher(app.db, {CHANNEL: sender}, app.desk.clock)
+    try:
+        await _play(app, player, sender, outbox, source, out)
+    finally:
+        await asyncio.shield(outbox.step_down())
+
+
+async def _play(
+    app: App,
+    player: ConsolePlayer,
+    sender: ConsoleSender,
+    outbox: Dispatcher,
+    source: TextIO,
+    out: TextIO,
+) -> None:
     inbox = Inbox(app.db, app.desk)
     interactive = source.isatty()
     if interactive:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -55,12 +56,16 @@ class ConsoleSender:
 
 @dataclass
 class ConsolePlayer:
-    """Who is typing: a customer or a staff member, and in which language."""
+    """Who is typing: a customer or a staff member, and in which language.
+
+    Update ids carry a token of this session: they must never repeat across sessions, or
+    a returning person's first lines are dropped as duplicates (issue 11)."""
 
     sender_id: str
     name: str | None
     language: str | None
     updates: itertools.count[int] = field(default_factory=itertools.count)
+    session: str = field(default_factory=lambda: secrets.token_hex(6))
 
     def inbound(self, line: str, sender: ConsoleSender, clock: Clock) -> Inbound:
         text, button = line.strip(), None
@@ -72,7 +77,7 @@ class ConsolePlayer:
             text, media = "", (Media("photo", text.removeprefix("+photo ").strip()),)
         return Inbound(
             channel=CHANNEL,
-            update_id=f"{self.sender_id}:{next(self.updates)}",
+            update_id=f"{self.sender_id}:{self.session}:{next(self.updates)}",
             chat_id=self.sender_id,
             sender_id=self.sender_id,
             received_at=clock.now(),
