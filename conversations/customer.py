@@ -112,8 +112,8 @@ def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Out
         return say(state, intents=(ShowCase(number),))
     if (not text and not inbound.media) or is_greeting(text):
         return say(state, menu(ctx))
-    if ctx.open_cases and text:
-        return triage(state, text, ctx)
+    if ctx.open_cases and text and len(text) <= filing.MAX_DESCRIPTION:
+        return triage(state, text, ctx)  # a longer story is refused by new_story, with the limit
     return new_story(state, inbound, ctx)
 
 
@@ -127,7 +127,7 @@ def triage(state: State, text: str, ctx: Context) -> Outcome:
         Option(t.gettext("Show how it stands"), f"case:{number}"),
         Option(t.gettext("No, it is something new"), "new:story"),
     )
-    data = {"text": text[:MAX_TEXT], "source": state.data.get("source")}
+    data = {"text": text, "source": state.data.get("source")}  # kept whole: it may be filed
     return say(State(TRIAGE, "", data), Reply(question, options))
 
 
@@ -265,7 +265,9 @@ def survey_start(value: str, ctx: Context) -> Outcome:
 
 
 def score_question(ctx: Context) -> Reply:
-    options = tuple(Option(str(score), f"score:{score}") for score in range(5, 0, -1))
+    """Scores are offered 1 to 5 so each one's position is its own number: where choices
+    are shown numbered (WeChat, console), a typed "5" is score 5 (issue 11: it was 1)."""
+    options = tuple(Option(str(score), f"score:{score}") for score in range(1, 6))
     return Reply(ctx.t.gettext("How satisfied are you, from 5 (very) to 1 (not at all)?"), options)
 
 
@@ -282,7 +284,10 @@ def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         )
         return say(State("survey", "comment", data), ask)
     skipped = inbound.button == "skip:comment"
-    comment = "" if skipped else clean(inbound.text)[:MAX_COMMENT]
+    comment = "" if skipped else clean(inbound.text)
+    if len(comment) > MAX_COMMENT:  # asked again with the limit, never cut unseen
+        limit = t("Please keep it under {limit} characters.").format(limit=MAX_COMMENT)
+        return say(state, Reply(limit))
     data = state.data
     return say(
         State(IDLE), intents=(AnswerSurvey(data["number"], data["solved"], data["score"], comment),)

@@ -38,6 +38,17 @@ def clean(text: str) -> str:
     return "".join(kept).strip()
 
 
+def storable(text: str) -> str:
+    """Text as typed, minus what no database can store: NUL (PostgreSQL refuses it in text
+    and JSON) and lone surrogates (not encodable as UTF-8)."""
+    if "\x00" not in text and not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("", text.replace("\x00", ""))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def find_phone(text: str) -> str | None:
     """A mainland mobile number in the text, digits only."""
     match = _PHONE.search(text)

@@ -26,6 +26,7 @@ from storage.models import Case, CorrectiveAction, Deadline
 from storage.uow import UnitOfWork
 
 END_OF_DAY = time(18, 0)
+MAX_OWNER = 200  # corrective_actions.owner: longer failed on PostgreSQL only
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class ActionPlan:
             raise Refusal("capa.format") from None
         if due < today:
             raise Refusal("capa.past_date", day=parts[4])
-        cause, correction, prevention, owner = (clean_text(p, 2000) for p in parts[:4])
+        cause, correction, prevention = (clean_text(p, 2000) for p in parts[:3])
+        owner = clean_text(parts[3], MAX_OWNER)
         return cls(cause, correction, prevention, owner, due)
 
 

@@ -56,13 +56,18 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     return case
 
 
+MAX_ADDED = 10_000  # as long as a filed story: a story added to an open case is not cut
+
+
 async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text: str) -> Case:
     """More words (or photos, recorded by the caller) on an open case; clocks resume."""
     session, now = uow.session, desk.clock.now()
     case = await _own_case(uow, actor, number)
     if case.status is CaseStatus.CLOSED:
         raise Refusal("case.closed", number=case.number)
-    record(session, case, actor, "customer_added", now, visible=True, text=clean_text(text))
+    record(
+        session, case, actor, "customer_added", now, visible=True, text=clean_text(text, MAX_ADDED)
+    )
     if case.waiting_on_customer:
         case.waiting_on_customer = False
         await deadlines.resume(session, desk, case, now)

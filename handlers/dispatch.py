@@ -19,7 +19,8 @@ from datetime import datetime
 
 from conversations import customer, staff
 from conversations.i18n import translation
-from conversations.messages import Inbound, Reply
+from conversations.messages import Inbound, Media, Reply
+from conversations.parsing import clean, storable
 from conversations.state import Context, Outcome, State
 from conversations.wording import refusal
 from handlers.boundary import perform
@@ -45,14 +46,38 @@ class Inbox:
     wake: Callable[[], None] = lambda: None
 
 
+MAX_BUTTON = 64  # Telegram's callback data limit; longer data was never a button of ours
+MAX_NAME = 200  # customers.name
+MAX_REF = 500  # attachments.file_ref
+
+
 async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
     """Handle one update; returns, after the commit, what was said in answer (an adapter
     may show it at once, e.g. as the answer to a pressed button)."""
+    inbound = at_the_edge(inbound)
     try:
         return await perform(inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake)
     except Exception:
         log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
         return await perform(inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake)
+
+
+def at_the_edge(inbound: Inbound) -> Inbound:
+    """What a person sent, made safe to store on every database before anything reads it
+    (issue 11: a NUL in a display name failed every update on PostgreSQL): the text keeps
+    all but NUL and lone surrogates; names, buttons and file refs lose control characters
+    and are cut to their columns (a display name cut is harmless; a longer button is junk)."""
+    name = clean(inbound.sender_name or "")[:MAX_NAME] or None
+    button = clean(inbound.button)[:MAX_BUTTON] if inbound.button is not None else None
+    media = tuple(Media(clean(m.kind)[:32], clean(m.ref)[:MAX_REF]) for m in inbound.media)
+    return replace(
+        inbound,
+        text=storable(inbound.text),
+        sender_name=name,
+        button=button,
+        media=tuple(m for m in media if m.ref),
+        language=clean(inbound.language or "")[:16] or None,
+    )
 
 
 async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:

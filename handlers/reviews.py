@@ -23,6 +23,8 @@ from storage.models import Case, Customer, Review
 from storage.uow import UnitOfWork
 
 CHANNEL = "review"  # reviews have no chat: nothing is ever sent to the reviewer
+MAX_LINK = 500  # reviews.link and reviews.source_key
+MAX_REVIEWER = 120  # customers.name holds "platform:reviewer" (200; platform keys up to 64)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,14 @@ def _validate(desk: Desk, review: BadReview) -> None:
         raise Refusal("review.platform", platforms=", ".join(desk.policy.review_platforms))
     if review.rating is not None and not 1 <= review.rating <= 5:
         raise Refusal("survey.score_range")
-    if not review.reviewer.strip() or len(review.reviewer) > 200:
+    if not review.reviewer.strip():
         raise Refusal("review.reviewer")
+    # Checked against the columns, so both databases answer alike (PostgreSQL refused a
+    # 199-character name: it is stored as "platform:name" in customers.name, 200 long).
+    if len(review.reviewer.strip()) > MAX_REVIEWER:
+        raise Refusal("input.too_long", limit=MAX_REVIEWER)
+    if review.link is not None and len(review.link) > MAX_LINK:
+        raise Refusal("input.too_long", limit=MAX_LINK)
 
 
 async def _reviewer(uow: UnitOfWork, desk: Desk, review: BadReview) -> Customer:
