@@ -12,6 +12,7 @@ import asyncio
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +70,7 @@ class Customer:
             api, lambda u: {"update_id": u, "callback_query": {"id": f"cq{u}", **query}}
         )
 
-    def _feed(self, api: CrashBotAPI, build: Any) -> int:
+    def _feed(self, api: CrashBotAPI, build: Callable[[int], dict[str, Any]]) -> int:
         mark = len(api.received)
         self.updates.append(api.feed(build))
         return mark
@@ -87,6 +88,7 @@ class Customer:
         """The whole filing: /start, the story, then each question's button."""
         mark = self.say(api, "/start")
         await api.wait(lambda: bool(api.messages_to(self.user_id, mark)))
+        self.seen.update(m.text for m in api.messages_to(self.user_id, mark))  # the greeting
         await asyncio.sleep(rng.uniform(0, 0.3))
         mark = self.say(api, self.story)
         for _ in range(MAX_PROMPTS):
