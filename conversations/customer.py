@@ -103,7 +103,13 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     flow = FLOWS.get(state.flow)
     if flow is not None:
         return flow(state, inbound, ctx)
+    if inbound.button:  # a stale, forged or staff button: said so, never acted on
+        return say(state, menu(ctx, stale_button(ctx)))
     return on_idle_text(state, inbound, ctx, text)
+
+
+def stale_button(ctx: Context) -> str:
+    return ctx.t.gettext("That button is not available here (any more).")
 
 
 def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Outcome:

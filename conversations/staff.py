@@ -118,8 +118,9 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 def on_button(state: State, button: str, ctx: Context) -> Outcome:
     action, _, number = button.partition(":")
     name = BUTTONS.get(action)
-    if name is None or not number:
-        return say(state, Reply(help_text(ctx.t)))
+    if name is None or not number:  # forged, malformed or from an older version
+        stale = ctx.t.gettext("That button is not available here (any more).")
+        return say(state, Reply(stale), Reply(help_text(ctx.t)))
     if name == "reassign" and ctx.role not in LEADS:
         return say(state, Reply(ctx.t.gettext("Only leads and managers can reassign a case.")))
     return run(COMMANDS[name], number, [], "", ctx)
