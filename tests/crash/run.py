@@ -93,6 +93,7 @@ async def _run(plan: Plan, api: CrashBotAPI, desk: DeskProcess, url: str) -> Out
             await _live(desk, api, rng, plan.max_life)
             await desk.kill()
             await desk.start()
+        await _serving(desk, api)  # the last life runs, whatever the others left
         await _settle(api, desk, filings, plan.stall)
         await _drained(api, url, plan.stall)
         exit_code = await desk.stop()
@@ -118,6 +119,12 @@ async def _live(desk: DeskProcess, api: CrashBotAPI, rng: random.Random, max_lif
     if rng.random() < STARTUP_KILLS:
         await asyncio.sleep(rng.uniform(0, 1.5))
         return
+    await _serving(desk, api)
+    await asyncio.sleep(rng.uniform(0, max_life))
+
+
+async def _serving(desk: DeskProcess, api: CrashBotAPI) -> None:
+    """Until the life just started asks for updates."""
     polls = api.polls
     if not await api.wait(lambda: api.polls > polls or not desk.alive, within=120):
         msg = f"the desk never polled; see {desk.log}"
@@ -125,7 +132,6 @@ async def _live(desk: DeskProcess, api: CrashBotAPI, rng: random.Random, max_lif
     if not desk.alive:
         msg = f"the desk exited by itself; see {desk.log}"
         raise RuntimeError(msg)
-    await asyncio.sleep(rng.uniform(0, max_life))
 
 
 async def _settle(
