@@ -36,6 +36,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 LONG_POLL_SECONDS = 30  # how long Telegram holds getUpdates open when there is nothing new
 Handle = Callable[[Update], Awaitable[object]]
 Sleep = Callable[[float], Awaitable[None]]
+Beat = Callable[[], None]
 T = TypeVar("T")
 
 
@@ -65,8 +66,11 @@ class Poller:
     bot: Bot
     handle: Handle
     sleep: Sleep = asyncio.sleep
-    backoff: Backoff = field(default_factory=Backoff)
     offset: int | None = None  # None: from the oldest update Telegram still holds
+    beat: Beat = lambda: None  # a round ended with every fetched update committed
+    # Apart, so that a database outage backs off longer and longer while getUpdates works.
+    network: Backoff = field(default_factory=Backoff)
+    refetch: Backoff = field(default_factory=Backoff)
 
     async def run(self) -> None:
         # A webhook and getUpdates exclude each other (409); the webhook's queue is kept.
@@ -81,18 +85,23 @@ class Poller:
                     request_timeout=int(self.bot.session.timeout + LONG_POLL_SECONDS),
                 )
             )
-            if batch:
-                await self._handle(batch)
+            if batch is not None and await self._handled(batch):
+                self.beat()
 
-    async def _handle(self, batch: list[Update]) -> None:
+    async def _handled(self, batch: list[Update]) -> bool:
+        """Handle a batch and move the offset past what committed; False (after a
+        backoff) when an update did not commit."""
+        if not batch:
+            return True
         unfinished = await handle_batch(batch, self.handle)
         self.offset = unfinished if unfinished is not None else batch[-1].update_id + 1
         if unfinished is None:
-            self.backoff.reset()
-            return
-        delay = self.backoff.next()
+            self.refetch.reset()
+            return True
+        delay = self.refetch.next()
         log.warning("telegram_batch_unfinished first=%s retry_in=%.1fs", unfinished, delay)
         await self.sleep(delay)
+        return False
 
     async def _api(self, call: Awaitable[T]) -> T | None:
         """One Bot API call; transient faults back off (None), fatal ones stop the process."""
@@ -114,11 +123,11 @@ class Poller:
             await self.sleep(error.retry_after)
             return None
         except (TelegramAPIError, ClientDecodeError) as error:
-            delay = self.backoff.next()
+            delay = self.network.next()
             log.warning("telegram_poll_failed error=%s retry_in=%.1fs", type(error).__name__, delay)
             await self.sleep(delay)
             return None
-        self.backoff.reset()
+        self.network.reset()
         return result
 
 

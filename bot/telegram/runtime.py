@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.config import TelegramSettings
 from bot.telegram.convert import to_inbound
-from bot.telegram.polling import ALLOWED_UPDATES, Poller, Sleep
+from bot.telegram.polling import ALLOWED_UPDATES, Beat, Poller, Sleep
 from bot.telegram.webhook import Webhook
 from conversations.i18n import translation
 from conversations.policy import Language
@@ -88,9 +88,10 @@ class TelegramChannel:
             ]
             await self.bot.set_my_commands(commands, scope=scope, language_code=code)
 
-    async def poll(self, sleep: Sleep = asyncio.sleep) -> None:
-        """Long polling until cancelled; each batch is acknowledged after its commit."""
-        await Poller(self.bot, self.feed, sleep).run()
+    async def poll(self, beat: Beat = lambda: None, sleep: Sleep = asyncio.sleep) -> None:
+        """Long polling until cancelled; each batch is acknowledged after its commit.
+        `beat` is called after every round whose updates all committed (for /health)."""
+        await Poller(self.bot, self.feed, sleep, beat=beat).run()
 
     async def feed(self, update: Update) -> None:
         """One update through aiogram's routing to on_message/on_button; raises if its

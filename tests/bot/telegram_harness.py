@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.typedefs import Handler, Middleware
 
 from bot.config import TelegramSettings
+from bot.telegram.polling import Sleep
 from bot.telegram.runtime import WEBHOOK_PATH, TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
 from conversations.policy import Policy, RosterEntry
@@ -29,7 +31,7 @@ from storage.uow import unit_of_work
 from tests.fakes.clock import FakeClock
 from tests.fakes.policy import test_policy
 from tests.fakes.senders import drain
-from tests.fakes.telegram_api import FakeBotAPI
+from tests.fakes.telegram_api import FakeBotAPI, fake_bot_api
 from tests.fakes.world import World
 
 SECRET = "s3cret-token"
@@ -60,6 +62,8 @@ class Telegram:
     mode: str
     clock: FakeClock
     client: TestClient[web.Request, web.Application] | None = None
+    polling: asyncio.Task[None] | None = None
+    answered: list[int] = field(default_factory=list)  # webhook statuses, as returned
 
     async def send(self, update: dict[str, Any]) -> None:
         if self.mode == "webhook":
@@ -84,9 +88,21 @@ class Telegram:
 
 
 @asynccontextmanager
-async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
-    api = FakeBotAPI()
-    await api.start()
+async def running(
+    world: World, mode: str, api: FakeBotAPI | None = None, sleep: Sleep = asyncio.sleep
+) -> AsyncIterator[Telegram]:
+    """The channel in `mode` against `api` (a fresh fake Bot API unless one is given, e.g.
+    to start a second process against the first one's), on the world's database."""
+    async with AsyncExitStack() as stack:
+        if api is None:
+            api = await stack.enter_async_context(fake_bot_api())
+        yield await stack.enter_async_context(_channel(world, mode, api, sleep))
+
+
+@asynccontextmanager
+async def _channel(
+    world: World, mode: str, api: FakeBotAPI, sleep: Sleep
+) -> AsyncIterator[Telegram]:
     settings = TelegramSettings(
         token="123:TEST",
         api_base=api.url,
@@ -114,22 +130,32 @@ async def running(world: World, mode: str) -> AsyncIterator[Telegram]:
     )
     channel = TelegramChannel(settings, bot, Inbox(world.db, desk, outbox.wake))
     harness = Telegram(api, channel, outbox, mode, world.clock)
-    polling: asyncio.Task[None] | None = None
     try:
         if mode == "webhook":
-            server = web.Application()
+            server = web.Application(middlewares=[_recorder(harness.answered)])
             channel.mount(server)
             harness.client = TestClient(TestServer(server, host="127.0.0.1"))
             await harness.client.start_server()
         else:
             # An update is acknowledged (see wait_consumed) only after its commit.
-            polling = asyncio.create_task(channel.poll())
+            harness.polling = asyncio.create_task(channel.poll(sleep=sleep))
         yield harness
     finally:
-        if polling is not None:
-            polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
+        if harness.polling is not None:
+            harness.polling.cancel()
+            await asyncio.gather(harness.polling, return_exceptions=True)
         if harness.client is not None:
             await harness.client.close()
         await bot.session.close()
-        await api.stop()
+
+
+def _recorder(answered: list[int]) -> Middleware:
+    """Notes each webhook answer's status the moment the handler returns it."""
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        answered.append(response.status)
+        return response
+
+    return record

@@ -14,7 +14,8 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class FakeBotAPI:
     batches: list[list[int]] = field(default_factory=list)  # update ids of each answer
     refuse_polling: list[tuple[int, str]] = field(default_factory=list)  # next getUpdates
     callbacks_expired: bool = False
+    on_acknowledge: Callable[[int], Awaitable[None]] | None = None  # awaited per new offset
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -130,6 +132,8 @@ class FakeBotAPI:
             return _error(*self.refuse_polling.pop(0))
         offset = int(params.get("offset", 0))
         if offset > self._consumed_offset:
+            if self.on_acknowledge is not None:
+                await self.on_acknowledge(offset)
             self._consumed_offset = offset
             self._consumed.set()
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -182,6 +186,17 @@ class FakeBotAPI:
             "chat": {"id": chat, "type": kind},
             "text": params.get("text", ""),
         }
+
+
+@asynccontextmanager
+async def fake_bot_api() -> AsyncIterator[FakeBotAPI]:
+    """A started fake, stopped afterwards (it may outlive several bot processes)."""
+    api = FakeBotAPI()
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
 
 
 def _ok(result: Any) -> web.Response:
