@@ -74,7 +74,7 @@ class Poller:
 
     async def run(self) -> None:
         # A webhook and getUpdates exclude each other (409); the webhook's queue is kept.
-        while not await self._api(self.bot.delete_webhook(drop_pending_updates=False)):
+        while await self._api(self.bot.delete_webhook(drop_pending_updates=False)) is None:
             pass
         while True:
             batch = await self._api(
