@@ -19,7 +19,8 @@ from aiohttp.typedefs import Handler, Middleware
 
 from bot.config import TelegramSettings
 from bot.telegram.polling import Sleep
-from bot.telegram.runtime import WEBHOOK_PATH, TelegramChannel, make_bot
+from bot.telegram.runtime import WEBHOOK_PATH as WEBHOOK_PATH  # used by the fuzz test
+from bot.telegram.runtime import TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
 from conversations.policy import Policy, RosterEntry
 from handlers.desk import Desk
