@@ -95,7 +95,7 @@ async def _run(plan: Plan, api: CrashBotAPI, desk: DeskProcess, url: str) -> Out
             await desk.start()
         await _serving(desk, api)  # the last life runs, whatever the others left
         await _settle(api, desk, filings, plan.stall)
-        await _drained(api, url, plan.stall)
+        drained_through = await _drained(api, url, plan.stall)
         exit_code = await desk.stop()
     finally:
         for filing in filings:
@@ -103,7 +103,7 @@ async def _run(plan: Plan, api: CrashBotAPI, desk: DeskProcess, url: str) -> Out
         if desk.alive:
             await desk.kill()
     elapsed = time.monotonic() - started
-    proof = prove(api, customers, await read_database(url), plan.kills)
+    proof = prove(api, customers, await read_database(url), plan.kills, drained_through)
     return Outcome(plan, api, customers, proof, plan.kills, exit_code, elapsed)
 
 
@@ -149,18 +149,20 @@ async def _settle(
         await asyncio.sleep(0.5)
 
 
-async def _drained(api: CrashBotAPI, url: str, stall: float) -> None:
-    """Until the fake holds nothing unacknowledged and no outbox row waits (or a stall)."""
+async def _drained(api: CrashBotAPI, url: str, stall: float) -> int:
+    """Until the fake holds nothing unacknowledged and no outbox row waits (or a stall);
+    returns the last outbox id then (the sweeps may queue more, e.g. the daily digest)."""
     db = open_database(url)
     deadline = time.monotonic() + stall
     try:
-        while time.monotonic() < deadline:
+        while True:
             async with db.sessions() as session:
                 waiting = await session.scalar(
                     select(func.count()).where(OutboxMessage.status == "pending")
                 )
-            if not waiting and not api.unacknowledged:
-                return
+                last = await session.scalar(select(func.max(OutboxMessage.id)))
+            if (not waiting and not api.unacknowledged) or time.monotonic() > deadline:
+                return last or 0
             await asyncio.sleep(0.5)
     finally:
         await db.dispose()

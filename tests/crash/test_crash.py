@@ -22,6 +22,6 @@ async def test_killing_the_desk_at_random_moments_loses_no_accepted_update(
         Plan(backend, customers=8, kills=3, seed=7, max_life=2.0, stall=45), tmp_path
     )
     print(outcome.figures())
-    assert outcome.proof.failures == [], outcome.figures()
+    assert outcome.proof.failures == [], "\n".join([outcome.figures(), *outcome.proof.failures])
     assert all(c.number for c in outcome.customers)  # every filing reached its receipt
     assert outcome.exit_code == 0  # the last life stopped cleanly on SIGTERM
