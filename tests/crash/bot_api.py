@@ -136,6 +136,15 @@ class CrashBotAPI:
         self._record("sendMessage", chat, params, message_id)
         return _ok(self._message(chat, message_id, params))
 
+    async def _sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        """The digest's chart; its text follows as a message of its own."""
+        chat = int(params["chat_id"])
+        message_id = next(self._message_ids)
+        self._record("sendPhoto", chat, params, message_id)
+        message = self._message(chat, message_id, params)
+        size = {"file_unique_id": "u", "width": 800, "height": 400}
+        return _ok({**message, "photo": [{"file_id": f"chart{message_id}", **size}]})
+
     async def _editMessageText(self, params: dict[str, Any]) -> web.Response:
         chat, message_id = int(params["chat_id"]), int(params["message_id"])
         self._record("editMessageText", chat, params, message_id)
