@@ -34,6 +34,10 @@ from notifications.supervisor import Unrecoverable
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query"]
 LONG_POLL_SECONDS = 30  # how long Telegram holds getUpdates open when there is nothing new
+# A process restarted at once meets 409 while Telegram still holds the previous process's
+# long poll open (at most LONG_POLL_SECONDS); only a conflict that outlasts it is another
+# poller or a webhook set meanwhile.
+CONFLICT_PATIENCE = LONG_POLL_SECONDS + 10
 Handle = Callable[[Update], Awaitable[object]]
 Sleep = Callable[[float], Awaitable[None]]
 Beat = Callable[[], None]
@@ -71,6 +75,7 @@ class Poller:
     # Apart, so that a database outage backs off longer and longer while getUpdates works.
     network: Backoff = field(default_factory=Backoff)
     refetch: Backoff = field(default_factory=Backoff)
+    conflicted_for: float = 0.0  # seconds waited on consecutive 409 answers
 
     async def run(self) -> None:
         # A webhook and getUpdates exclude each other (409); the webhook's queue is kept.
@@ -113,11 +118,8 @@ class Poller:
             )
             raise Unrecoverable(msg) from error
         except TelegramConflictError as error:
-            msg = (
-                f"Telegram reports another consumer of this bot (409: {error.message}); stop "
-                "the other poller, or delete its webhook, so that one process polls"
-            )
-            raise Unrecoverable(msg) from error
+            await self._conflict(error)
+            return None
         except TelegramRetryAfter as error:
             log.warning("telegram_poll_rate_limited retry_after=%s", error.retry_after)
             await self.sleep(error.retry_after)
@@ -128,7 +130,23 @@ class Poller:
             await self.sleep(delay)
             return None
         self.network.reset()
+        self.conflicted_for = 0.0
         return result
+
+    async def _conflict(self, error: TelegramConflictError) -> None:
+        """Wait out a previous process's open long poll; a lasting conflict is fatal."""
+        if self.conflicted_for >= CONFLICT_PATIENCE:
+            msg = (
+                f"Telegram reports another consumer of this bot (409: {error.message}); stop "
+                "the other poller, or delete its webhook, so that one process polls"
+            )
+            raise Unrecoverable(msg) from error
+        delay = 5.0
+        log.warning(
+            "telegram_poll_conflict waited_s=%.0f retry_in=%.0fs", self.conflicted_for, delay
+        )
+        self.conflicted_for += delay
+        await self.sleep(delay)
 
 
 async def handle_batch(batch: list[Update], handle: Handle) -> int | None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.telegram.polling import LONG_POLL_SECONDS
 from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
 from tests.bot.telegram_faults import Pauses, gate_dispatch, outage
@@ -170,12 +171,27 @@ async def test_a_revoked_token_or_a_second_poller_stops_the_process(
 ) -> None:
     from notifications.supervisor import Unrecoverable
 
+    pauses = Pauses()
+    pauses.resumed.set()
     async with fake_bot_api() as api:
-        api.refuse_polling.append((status, description))
-        async with running(world, "polling", api) as tg:
+        api.refuse_polling += [(status, description)] * 20  # it lasts
+        async with running(world, "polling", api, sleep=pauses.sleep) as tg:
             assert tg.polling is not None
             with pytest.raises(Unrecoverable, match=fix):
                 await asyncio.wait_for(tg.polling, 20)
+
+
+async def test_a_conflict_right_after_a_restart_is_waited_out(world: World) -> None:
+    """Telegram answers 409 while the killed process's long poll is still open."""
+    pauses = Pauses()
+    pauses.resumed.set()
+    async with fake_bot_api() as api:
+        api.refuse_polling += [(409, "Conflict: terminated by other getUpdates request")] * 3
+        async with running(world, "polling", api, sleep=pauses.sleep) as tg:
+            await tg.send(message_update(ANNA, "/start"))
+            assert len(api.texts_to(3001)) == 1
+            assert tg.polling is not None and not tg.polling.done()
+    assert sum(pauses.delays) <= LONG_POLL_SECONDS + 10
 
 
 async def test_a_press_answered_too_late_is_still_handled_and_polling_goes_on(
