@@ -61,7 +61,8 @@ async def migrate_at_once(url: str, workdir: Path) -> list[str]:
         for _ in range(STARTING_AT_ONCE)
     ]
     outcomes = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in processes)), 300)
-    failures = [err.decode() for p, (_, err) in zip(processes, outcomes) if p.returncode != 0]
+    results = zip(processes, outcomes, strict=True)
+    failures = [err.decode() for process, (_, err) in results if process.returncode != 0]
     assert failures == []
     assert all(b"Database is up to date" in out for out, _ in outcomes)
     db = open_database(url)
