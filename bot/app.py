@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Config
+from bot.telegram.polling import LONG_POLL_SECONDS
 from bot.telegram.runtime import TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
 from bot.web import health_route, start_server
@@ -151,8 +152,7 @@ def supervise(app: App) -> Supervisor:
         loop = partial(sweep_forever, app, sweep)
         supervisor.add(f"sweep:{sweep.__name__}", loop, stuck_after(SWEEP_SECONDS))
     if app.telegram is not None and app.config.telegram.mode == "polling":
-        telegram = app.telegram
-        supervisor.add("telegram", lambda _beat: telegram.poll(), None)
+        supervisor.add("telegram", app.telegram.poll, stuck_after(LONG_POLL_SECONDS))
     return supervisor
 
 
