@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -73,3 +74,35 @@ def test_two_console_sessions_in_a_row_both_answer_every_line(workdir: Path) -> 
     assert asyncio.run(console_lease_until(url)) <= datetime.now(UTC)  # given up at the end
     second = chat(script)  # the same customer again: the same lines, none a duplicate
     assert second.count("you> ") == 3 and unanswered(second) == []
+
+
+async def test_ctrl_c_while_waiting_for_a_line_ends_the_session_and_gives_up_the_lease(
+    workdir: Path,
+) -> None:
+    initialised = await asyncio.to_thread(CliRunner().invoke, main, ["init"])
+    assert initialised.exit_code == 0
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "chat",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write("你好\n".encode())
+        await process.stdin.drain()
+        async with asyncio.timeout(120):
+            while not (await process.stdout.readline()).startswith(b"bot> "):
+                pass
+            process.send_signal(signal.SIGINT)  # the terminal stays open: no end of input
+            assert await process.wait() == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    url = f"sqlite+aiosqlite:///{workdir / 'complaintdesk.db'}"
+    assert await console_lease_until(url) <= datetime.now(UTC)
