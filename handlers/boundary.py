@@ -15,14 +15,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers.refusals import Refusal
+from storage.conflicts import RETRYABLE_SQLSTATES
 from storage.engine import Database
 from storage.uow import AfterCommit, UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ATTEMPTS = 3
-# PostgreSQL's deadlock and serialization failures: the database chose a victim; run again.
-RETRYABLE = {"40P01", "40001"}
+RETRYABLE = RETRYABLE_SQLSTATES  # the database chose a victim; run again
 
 
 async def perform(

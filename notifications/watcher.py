@@ -5,7 +5,9 @@ rows. Each deadline fires in its own transaction under a row lock and is stamped
 `fired_at` there, so a restart or a second watcher never fires it twice. What firing
 means (alerts, escalation) is the DeadlineHandler's business, wired in bot/app.py.
 A handler that fails unexpectedly has its writes undone (a savepoint) and the deadline
-stamped failed with the error's name, so the watcher goes on to the next one (DESIGN §2.5).
+stamped failed with the error's name, so the watcher goes on to the next one (DESIGN §2.5);
+a conflict with another transaction (a staff change to the same case, a deadlock victim)
+is no fault of the deadline: it is rolled back and fired again at the next tick.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Protocol
 from notifications.clock import Clock
 from notifications.supervisor import Beat
 from storage.cases import CaseRepository
+from storage.conflicts import is_conflict
 from storage.deadlines import DeadlineRepository
 from storage.engine import Database
 from storage.models import Deadline
@@ -26,6 +29,7 @@ from storage.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 MAX_SLEEP_SECONDS = 60.0
+CONFLICT_PAUSE_SECONDS = 0.5  # before firing again a deadline that met a conflict
 
 
 class DeadlineHandler(Protocol):
@@ -40,16 +44,25 @@ class Watcher:
         self.clock = clock
         self.handler = handler
         self._wake = asyncio.Event()
+        self._conflicted = False
 
     def wake(self) -> None:
         """Called after a commit that may have set an earlier deadline."""
         self._wake.set()
 
     async def tick(self, limit: int = 10_000) -> int:
-        """Fire every deadline due now, one transaction each; returns how many fired."""
+        """Fire every deadline due now, one transaction each; returns how many fired.
+        A conflict ends the tick; its deadline is fired again at the next."""
         fired = 0
-        while fired < limit and await self._fire_one():
-            fired += 1
+        self._conflicted = False
+        try:
+            while fired < limit and await self._fire_one():
+                fired += 1
+        except Exception as error:
+            if not is_conflict(error):
+                raise
+            log.info("deadline_conflict error=%s retry=next_tick", type(error).__name__)
+            self._conflicted = True
         return fired
 
     async def _fire_one(self) -> bool:
@@ -64,6 +77,8 @@ class Watcher:
                 async with uow.session.begin_nested():
                     await self.handler(uow, deadline)
             except Exception as error:
+                if is_conflict(error):
+                    raise  # the whole transaction is undone; fired again next tick
                 await self._mark_failed(uow, deadline, error, now)
                 return True
             log.info(
@@ -95,6 +110,8 @@ class Watcher:
         )
 
     async def seconds_to_next(self) -> float:
+        if self._conflicted:
+            return CONFLICT_PAUSE_SECONDS
         async with unit_of_work(self.db, readonly=True) as uow:
             due = await DeadlineRepository(uow.session).earliest_unmet_due()
         if due is None:

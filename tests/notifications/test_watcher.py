@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import investigate
 from handlers.grading import raise_long_open
@@ -199,3 +200,32 @@ async def test_a_failing_deadline_is_marked_failed_undone_and_the_next_one_fires
 
     next_due = await world.read(earliest)
     assert next_due is not None and next_due > failed[0].due_at  # nor wakes the watcher
+
+
+class ConflictsOnce:
+    """The real handler, after another transaction changed the case first (once)."""
+
+    def __init__(self, world: World) -> None:
+        self.real, self.conflicts = FireDeadline(world.desk), 1
+
+    async def __call__(self, uow: UnitOfWork, deadline: Deadline) -> None:
+        await self.real(uow, deadline)
+        if self.conflicts:
+            self.conflicts -= 1
+            raise StaleDataError("cases: expected to update 1 row, 0 were matched")
+
+
+async def test_a_deadline_that_meets_a_conflict_is_fired_again_not_marked_failed(
+    world: World,
+) -> None:
+    buyer = await world.customer()
+    case = await world.file(buyer, order_ref="O-1")
+    world.clock.advance(hours=5)
+    sla = Watcher(world.db, world.clock, ConflictsOnce(world))
+    assert await sla.tick() == 0  # rolled back whole
+    assert not [d for d in await world.all(Deadline) if d.fired_at or d.failed_at]
+    assert await sla.seconds_to_next() < 1  # soon again, not at the next due time
+    assert await sla.tick() == 1
+    alerts = [t for t in await world.queued_texts("product") if "逾期" in t]
+    assert len(alerts) == 1 and case.number in alerts[0]
+    assert not [d for d in await world.all(Deadline) if d.failed_at is not None]
