@@ -79,7 +79,13 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         senders["telegram"] = TelegramSender(bot)
     wechat = senders_for(config, db, clock)
     senders.update(wechat.senders)
-    dispatcher = ReportingDispatcher(db, senders, clock, on_unreachable=MarkUnreachable(desk))
+    dispatcher = ReportingDispatcher(
+        db,
+        senders,
+        clock,
+        on_unreachable=MarkUnreachable(desk),
+        max_attempts=config.outbox.max_attempts,
+    )
     watcher = Watcher(db, clock, FireDeadline(desk))
 
     def after_commit() -> None:
@@ -210,6 +216,8 @@ async def _serve(app: App) -> None:
         await supervise(app).run()
     finally:
         await runner.cleanup()
+        for callback in app.wechat.callbacks.values():
+            await callback.finish()  # messages answered "retry" still commit
         if app.telegram is not None:
             await app.telegram.bot.session.close()
         for api in app.wechat.apis:

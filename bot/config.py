@@ -147,6 +147,10 @@ class WeChatSettings(BaseModel):
     api_base: str = "https://api.weixin.qq.com"
     window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
     window_messages: int = Field(5, ge=1, description="messages allowed per window")
+    max_clock_skew_seconds: int = Field(
+        300, ge=10, le=3600, description="how old a signed callback may be (replays)"
+    )
+    api_timeout_seconds: float = Field(10.0, gt=0, le=60, description="one API call at most")
     templates: dict[str, WeChatTemplate] = Field(
         {}, description="update (" + ", ".join(TEMPLATE_UPDATES) + ") -> its template"
     )
@@ -200,6 +204,10 @@ class WeComSettings(BaseModel):
     token: SecretStr | None = None
     encoding_aes_key: SecretStr | None = None
     api_base: str = "https://qyapi.weixin.qq.com"
+    max_clock_skew_seconds: int = Field(
+        300, ge=10, le=3600, description="how old a signed callback may be (replays)"
+    )
+    api_timeout_seconds: float = Field(10.0, gt=0, le=60, description="one API call at most")
 
     @field_validator("encoding_aes_key")
     @classmethod
@@ -247,6 +255,15 @@ def _all_or_none(section: M, env: str, keys: tuple[str, ...]) -> M:
     return section
 
 
+class OutboxSettings(BaseModel):
+    """Delivery: how often a passing fault (network, 5xx) is retried before the message is
+    parked for an operator (`complaintdesk outbox --retry`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_attempts: int = Field(10, ge=1, le=100)
+
+
 class WebSettings(BaseModel):
     """The one HTTP server: Telegram webhook, platform callbacks, health."""
 
@@ -268,6 +285,7 @@ class Config(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     wechat: WeChatSettings = WeChatSettings()
     wecom: WeComSettings = WeComSettings()
+    outbox: OutboxSettings = OutboxSettings()
     web: WebSettings = WebSettings()
     policy: Policy
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.parsers.expat import ExpatError
 
-import xmltodict  # type: ignore[import-untyped]  # wechatpy's own XML reader
+import xmltodict  # wechatpy's own XML reader
 from wechatpy.crypto import _get_signature
 from wechatpy.exceptions import WeChatException
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.config import Config
-from bot.wechat.api import TIMEOUT, PlatformAPI, official_account_api, wecom_api
+from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
 from bot.wechat.callback import SecureCallback, official_account, wecom_app
-from bot.wechat.envelope import MAX_CLOCK_SKEW
 from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
 from handlers.dispatch import Inbox
 from notifications.clock import Clock
@@ -28,10 +27,10 @@ class WeChatParts:
 
 
 def senders_for(
-    config: Config, db: Database, clock: Clock, api_timeout: float = TIMEOUT
+    config: Config, db: Database, clock: Clock, api_timeout: float | None = None
 ) -> WeChatParts:
     """The senders (needed before the dispatcher exists); callbacks come later.
-    `api_timeout`: seconds one WeChat / WeCom API call may take."""
+    `api_timeout`: seconds one WeChat / WeCom API call may take (default: the config's)."""
     parts, language = WeChatParts(), config.policy.default_language
     wechat, wecom = config.wechat, config.wecom
     if wechat.enabled:
@@ -42,7 +41,7 @@ def senders_for(
             wechat.app_secret.get_secret_value(),
             db,
             clock,
-            api_timeout,
+            api_timeout or wechat.api_timeout_seconds,
         )
         parts.senders["wechat"] = OfficialAccountSender(api, wechat, db, clock, language)
         parts.apis.append(api)
@@ -54,7 +53,7 @@ def senders_for(
             wecom.corp_secret.get_secret_value(),
             db,
             clock,
-            api_timeout,
+            api_timeout or wecom.api_timeout_seconds,
         )
         parts.senders["wecom"] = WeComAppSender(api, wecom.agent_id, language)
         parts.senders["wecom_robot"] = WeComRobotSender(api)
@@ -66,11 +65,11 @@ def add_callbacks(
     parts: WeChatParts,
     config: Config,
     inbox: Inbox,
-    max_clock_skew: timedelta = MAX_CLOCK_SKEW,
+    max_clock_skew: timedelta | None = None,
     **options: Any,
 ) -> None:
-    """`max_clock_skew`: how far a callback's signed timestamp may be from our clock;
-    `options` go to each SecureCallback (hold_for, dispatch)."""
+    """`max_clock_skew`: how far a callback's signed timestamp may be from our clock
+    (default: the config's); `options` go to each SecureCallback (hold_for, dispatch)."""
     wechat, wecom = config.wechat, config.wecom
     if wechat.enabled:
         assert wechat.token and wechat.encoding_aes_key and wechat.app_id
@@ -79,7 +78,7 @@ def add_callbacks(
             wechat.encoding_aes_key.get_secret_value(),
             wechat.app_id,
             inbox,
-            max_clock_skew,
+            max_clock_skew or timedelta(seconds=wechat.max_clock_skew_seconds),
             **options,
         )
     if wecom.enabled:
@@ -89,6 +88,6 @@ def add_callbacks(
             wecom.encoding_aes_key.get_secret_value(),
             wecom.corp_id,
             inbox,
-            max_clock_skew,
+            max_clock_skew or timedelta(seconds=wecom.max_clock_skew_seconds),
             **options,
         )

@@ -165,3 +165,23 @@ def test_wechat_templates_load(tmp_path: Path) -> None:
     )
     template = config.wechat.templates["solution"]
     assert (template.id, template.fields["thing2"]) == ("TPL-S", "{solution}")
+
+
+def test_delivery_and_callback_settings_reach_the_parts_that_use_them(tmp_path: Path) -> None:
+    """[outbox] max_attempts, [wechat] max_clock_skew_seconds and api_timeout_seconds are
+    not only accepted but wired into the dispatcher, the callback and the API client."""
+    from bot.app import build_app
+    from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH
+
+    wechat = (
+        WECHAT.format("")
+        .replace("[policy]\n", "[outbox]\nmax_attempts = 3\n\n[policy]\n", 1)
+        .replace("templates = {  }\n", "max_clock_skew_seconds = 60\napi_timeout_seconds = 4\n")
+    )
+    config = load_config(variant(tmp_path, "[policy]\n", wechat))
+    config.database.url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    app = build_app(config)
+    assert app.dispatcher.outcomes.retries.max_attempts == 3
+    callback = app.wechat.callbacks[OFFICIAL_ACCOUNT_PATH]
+    assert callback.envelope.max_clock_skew.total_seconds() == 60
+    assert [api.timeout for api in app.wechat.apis] == [4]
