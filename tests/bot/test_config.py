@@ -173,12 +173,13 @@ def test_delivery_and_callback_settings_reach_the_parts_that_use_them(tmp_path: 
     from bot.app import build_app
     from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH
 
-    wechat = (
-        WECHAT.format("")
-        .replace("[policy]\n", "[outbox]\nmax_attempts = 3\n\n[policy]\n", 1)
-        .replace("templates = {  }\n", "max_clock_skew_seconds = 60\napi_timeout_seconds = 4\n")
+    wechat = WECHAT.format("").replace(
+        "templates = {  }\n", "max_clock_skew_seconds = 60\napi_timeout_seconds = 4\n"
     )
-    config = load_config(variant(tmp_path, "[policy]\n", wechat))
+    path = variant(tmp_path, "[policy]\n", wechat)
+    text = path.read_text(encoding="utf-8").replace("max_attempts = 10", "max_attempts = 3")
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
     config.database.url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
     app = build_app(config)
     assert app.dispatcher.outcomes.retries.max_attempts == 3
