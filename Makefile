@@ -41,6 +41,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/outbox_delivery.py --backend postgresql
 	$(BIN)/python benchmarks/watcher_tick.py
 	$(BIN)/python benchmarks/watcher_tick.py --backend postgresql
+	$(BIN)/python -m benchmarks.crash_kill --backend sqlite --customers 30 --kills 10
+	$(BIN)/python -m benchmarks.crash_kill --backend postgresql --customers 30 --kills 10
+	$(BIN)/python benchmarks/fuzz.py --count 20000 --seed 11
+	$(BIN)/python benchmarks/fuzz.py --count 20000 --seed 11 --backend postgresql
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
