@@ -4,8 +4,13 @@ and several processes: the day's run row is claimed in the same transaction."""
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
 
+from conversations.policy import Recipient
 from handlers.desk import Desk
+from handlers.rows import Row, contained
 from notifications.digests import DigestContent, build_digest
 from storage.digests import claim_digest
 from storage.models import OutboxMessage
@@ -14,27 +19,47 @@ from storage.uow import UnitOfWork
 
 
 async def send_due_digests(uow: UnitOfWork, desk: Desk, *, force: bool = False) -> int:
-    """Queue today's digest for every recipient not yet served; `force` ignores the hour."""
-    now, policy = desk.clock.now(), desk.policy
+    """Queue today's digest for every recipient not yet served; `force` ignores the hour.
+    A recipient whose digest fails keeps its day's claim, so it is not retried every
+    minute; the fault is logged once (issue 11)."""
+    now = desk.clock.now()
     local = now.astimezone(desk.calendar.zone)
-    if not force and local.time() < policy.digest.send_time:
+    if not force and local.time() < desk.policy.digest.send_time:
         return 0
-    content: DigestContent | None = None
+    built = _Built(local.date())
     sent = 0
-    for recipient in policy.digest_recipients():
+    for recipient in desk.policy.digest_recipients():
         key = f"{recipient.channel}:{recipient.chat}"
-        if not await claim_digest(uow.session, key, local.date(), now):
-            continue
-        content = content or await build_digest(uow.session, policy, now)
-        OutboxRepository(uow.session).enqueue(
-            OutboxMessage(
-                channel=recipient.channel,
-                chat_id=recipient.chat,
-                purpose="digest",
-                payload={"text": content.text, "image": base64.b64encode(content.chart).decode()},
-                not_before=now,
-                created_at=now,
-            )
-        )
-        sent += 1
+        row = Row("send_due_digests", f"{key}:{built.day}", f"recipient={key}")
+        work = partial(_queue_digest, uow, desk, recipient, built)
+        park = partial(claim_digest, uow.session, key, built.day, now)
+        sent += await contained(uow, row, work, park)
     return sent
+
+
+@dataclass
+class _Built:
+    """The day's digest, built once for all recipients (and only if one is due)."""
+
+    day: date
+    content: DigestContent | None = None
+
+
+async def _queue_digest(uow: UnitOfWork, desk: Desk, recipient: Recipient, built: _Built) -> bool:
+    now = desk.clock.now()
+    key = f"{recipient.channel}:{recipient.chat}"
+    if not await claim_digest(uow.session, key, built.day, now):
+        return False
+    built.content = built.content or await build_digest(uow.session, desk.policy, now)
+    content = built.content
+    OutboxRepository(uow.session).enqueue(
+        OutboxMessage(
+            channel=recipient.channel,
+            chat_id=recipient.chat,
+            purpose="digest",
+            payload={"text": content.text, "image": base64.b64encode(content.chart).decode()},
+            not_before=now,
+            created_at=now,
+        )
+    )
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,7 @@ from conversations import notices
 from conversations.policy import Grading, Threshold
 from handlers.actors import Actor
 from handlers.desk import Desk
+from handlers.rows import Row, contained
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.cases import CaseRepository
@@ -117,14 +119,24 @@ async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:
     """Cases still open N days after filing rise to the configured grade (POLICY §2).
 
     Narrowed by the query (old, open, below the grade, not found invalid); each raise is
-    re-checked by `raise_grade`, so running it again changes nothing."""
+    re-checked by `raise_grade`, so running it again changes nothing. A case whose raise
+    fails is rolled back alone and logged once (issue 11); the others still rise."""
     now, grading, raised = desk.clock.now(), desk.policy.grading, 0
     for threshold in sorted(grading.unresolved_days, key=lambda t: t.count):
         below = grading.grades[: grading.rank(threshold.grade)]
         cutoff = now - timedelta(days=threshold.count)
         reason = f"unresolved:{threshold.count}"
         for case in await CaseRepository(uow.session).open_since(cutoff, below):
-            if raise_grade(uow.session, case, grading, threshold.grade, reason, now):
-                await announce_raise(uow.session, desk, case, reason)
-                raised += 1
+            row = Row("raise_long_open", str(case.id), f"case={case.number}")
+            work = partial(_raise_one, uow.session, desk, case, threshold.grade, reason)
+            raised += await contained(uow, row, work)
     return raised
+
+
+async def _raise_one(
+    session: AsyncSession, desk: Desk, case: Case, grade: str, reason: str
+) -> bool:
+    if not raise_grade(session, case, desk.policy.grading, grade, reason, desk.clock.now()):
+        return False
+    await announce_raise(session, desk, case, reason)
+    return True

@@ -9,6 +9,7 @@ unless the case is waiting for the customer's answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from conversations.wording import event_label, status_label
 from handlers.actors import Actor
 from handlers.common import local_time, staff_name, summary
 from handlers.desk import Desk
+from handlers.rows import Row, contained
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.cases import CaseRepository, TimelineRepository
@@ -33,7 +35,8 @@ SHOWN = 8  # the latest events a report lists; the rest are counted
 
 async def report_progress(uow: UnitOfWork, desk: Desk) -> int:
     """Report each serious open case whose interval has passed since its last report (or
-    its filing). Running it again at once reports nothing: the report is on the timeline."""
+    its filing). Running it again at once reports nothing: the report is on the timeline.
+    A case whose report fails is rolled back alone and logged once (issue 11)."""
     session, now, grading = uow.session, desk.clock.now(), desk.policy.grading
     serious = grading.grades[grading.rank(grading.progress_from) :]
     cases = await CaseRepository(session).open_since(now, serious)
@@ -44,11 +47,18 @@ async def report_progress(uow: UnitOfWork, desk: Desk) -> int:
         since = last.get(case.id, case.created_at)
         if desk.calendar.add(since, desk.policy.progress_report_every) > now:
             continue
-        events = _since_last_report(await timeline.of_case(case.id))
-        await _report(session, desk, case, events)
-        record(session, case, Actor.system(), REPORTED, now, visible=False, events=len(events))
-        reported += 1
+        row = Row("report_progress", str(case.id), f"case={case.number}")
+        reported += await contained(uow, row, partial(_report_one, session, desk, case))
     return reported
+
+
+async def _report_one(session: AsyncSession, desk: Desk, case: Case) -> bool:
+    """One case's report, on the timeline as reported; rolled back alone if it fails."""
+    events = _since_last_report(await TimelineRepository(session).of_case(case.id))
+    await _report(session, desk, case, events)
+    now = desk.clock.now()
+    record(session, case, Actor.system(), REPORTED, now, visible=False, events=len(events))
+    return True
 
 
 def _since_last_report(timeline: Sequence[CaseEvent]) -> list[CaseEvent]:

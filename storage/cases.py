@@ -41,6 +41,15 @@ class CaseRepository:
     async def get(self, case_id: int) -> Case | None:
         return await self.session.get(Case, case_id)
 
+    async def numbers(self, case_ids: Sequence[int]) -> dict[int, str]:
+        """Case numbers by id, read as plain columns (a sweep names a row it may fail on)."""
+        if not case_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Case.id, Case.number).where(Case.id.in_(set(case_ids)))
+        )
+        return {row.id: row.number for row in rows}
+
     async def by_number(self, number: str) -> Case | None:
         return await self.session.scalar(select(Case).where(Case.number == number))
 
