@@ -8,7 +8,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
-# A raw piece this long stays under MAX_TEXT even if every character is escaped (&amp;).
+# A raw piece this long stays under MAX_TEXT even if every character is escaped (&amp;)
+# or is an emoji (Telegram counts UTF-16 code units: two for a character beyond U+FFFF).
 _RAW_PIECE = MAX_TEXT // 5
 
 
@@ -22,13 +23,18 @@ def pages(text: str) -> list[str]:
     current = ""
     for line in _lines(text):
         escaped = html.escape(line, quote=False)
-        if current and len(current) + len(escaped) > MAX_TEXT:
+        if current and _units(current) + _units(escaped) > MAX_TEXT:
             chunks.append(current.rstrip("\n"))
             current = ""
         current += escaped
     if current or not chunks:
         chunks.append(current.rstrip("\n"))
     return chunks
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units), escapes counted in full."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _lines(text: str) -> list[str]:
