@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TextIO
 
 from bot.app import App, tidy
@@ -10,6 +9,7 @@ from bot.channels.console import CHANNEL, ConsolePlayer, ConsoleSender, read_lin
 from handlers.dispatch import Inbox, dispatch
 from notifications.dispatcher import Dispatcher
 from storage.models import Identity
+from storage.outbox import ClaimScope
 from storage.people import PeopleRepository
 from storage.uow import unit_of_work
 
@@ -39,15 +39,17 @@ async def staff_player(app: App, name: str, language: str | None) -> ConsolePlay
 
 
 async def converse(app: App, player: ConsolePlayer, source: TextIO, out: TextIO) -> None:
-    """Read lines until the end of input; print what the desk delivers after each. On
-    the way out (end of input, Ctrl-D, Ctrl-C) the console's sender lease is given up,
-    so a session started right after this one prints its answers at once."""
+    """Read lines until the end of input; print what the desk delivers after each."""
     sender = ConsoleSender(player.sender_id, out)
-    outbox = Dispatcher(app.db, {CHANNEL: sender}, app.desk.clock)
-    try:
-        await _play(app, player, sender, outbox, source, out)
-    finally:
-        await asyncio.shield(outbox.step_down())
+    await _play(app, player, sender, session_outbox(app, player, sender), source, out)
+
+
+def session_outbox(app: App, player: ConsolePlayer, sender: ConsoleSender) -> Dispatcher:
+    """Prints the player's own messages and what this session causes, nothing left by
+    another session (issue 11). No sender lease: the console has no rate to keep, and
+    with one, a second session at the same time stayed silent until the first ended."""
+    scope = ClaimScope(frozenset({player.sender_id}), since=app.desk.clock.now())
+    return Dispatcher(app.db, {CHANNEL: sender}, app.desk.clock, scope=scope, leased=False)
 
 
 async def _play(

@@ -11,7 +11,9 @@ same row at the same time. A sender's unexpected error parks only its row.
 Each channel is sent on by one process at a time, the holder of its lease (renewed every
 `RENEW_EVERY`), so the platform's rate limits hold however many processes run; when the
 holder stops or dies, another takes over within `SENDER_LEASE`, and the claims of the
-holder before it are void at once (issue 11).
+holder before it are void at once (issue 11). A dispatcher that sends only rows of its
+own (a console session, `scope`) may go without the lease (`leased=False`): the
+channel then has no rate to keep, and claims alone keep two senders off one row.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from notifications.supervisor import Unrecoverable
 from storage import chat_moves, leases
 from storage.engine import Database
 from storage.models import OutboxMessage
-from storage.outbox import OutboxRepository
+from storage.outbox import ClaimScope, OutboxRepository
 from storage.uow import UnitOfWork, unit_of_work
 
 __all__ = ["LEASE", "SENDER_LEASE", "Dispatcher", "UnreachableHandler"]
@@ -61,12 +63,15 @@ class Dispatcher:
         holder: str | None = None,
         max_attempts: int = Retries.max_attempts,
         rng: random.Random | None = None,
+        scope: ClaimScope | None = None,
+        leased: bool = True,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
         self.outcomes = Outcomes(db, clock, Retries(max_attempts), on_unreachable, rng)
         self.holder = holder or this_process()
+        self.scope, self.leased = scope, leased
         self.leading: set[str] = set()  # the channels this dispatcher holds the lease of
         self._renew_at: dict[str, datetime] = {}
         self._moves: dict[str, dict[str, str]] = {}  # channel -> old chat -> new chat
@@ -101,7 +106,7 @@ class Dispatcher:
 
     async def step_down(self) -> None:
         """Give up the sender leases, so another process sends at once."""
-        if not self.leading:
+        if not self.leased or not self.leading:
             return
         now = self.clock.now()
         try:
@@ -113,7 +118,7 @@ class Dispatcher:
         self.leading = set()
 
     async def _keep_leases(self) -> None:
-        while True:
+        while self.leased:
             await asyncio.sleep(RENEW_EVERY.total_seconds())
             mine = set(self.leading)
             try:
@@ -129,7 +134,8 @@ class Dispatcher:
         if not self.leading:
             return poll_seconds  # another process sends; check its lease at the next poll
         async with unit_of_work(self.db, readonly=True) as uow:
-            waiting = await OutboxRepository(uow.session).next_ready(sorted(self.leading))
+            outbox = OutboxRepository(uow.session)
+            waiting = await outbox.next_ready(sorted(self.leading), self.scope)
         soonest = min((t for t in (waiting, self._paced_until) if t is not None), default=None)
         if soonest is None:
             return poll_seconds
@@ -151,10 +157,11 @@ class Dispatcher:
         moved = 0
         async with unit_of_work(self.db) as uow:
             outbox = OutboxRepository(uow.session)
-            self.leading = await self._hold_leases(uow, now, self.senders)
+            self.leading = await self._channels(uow, now)
             if not self.leading:
                 return claimed, moved
-            for row in await outbox.claimable_heads(now, batch, sorted(self.leading)):
+            channels = sorted(self.leading)
+            for row in await outbox.claimable_heads(now, batch, channels, self.scope):
                 if (new := self._moves.get(row.channel, {}).get(row.chat_id)) is not None:
                     await outbox.repoint(row.channel, row.chat_id, new, now)  # sent next round
                     moved += 1
@@ -162,6 +169,15 @@ class Dispatcher:
                     row.claimed_until = now + LEASE
                     claimed.append((row, await self._edit_target(outbox, row)))
         return claimed, moved
+
+    async def _channels(self, uow: UnitOfWork, now: datetime) -> set[str]:
+        """The channels this dispatcher may send on now: those it holds the lease of, or
+        all of its own when it goes without (whose claims are not its to void)."""
+        if self.leased:
+            return await self._hold_leases(uow, now, self.senders)
+        for channel in set(self.senders) - self.leading:
+            await self._take_over(uow, channel, now, void=False)
+        return set(self.senders)
 
     async def _hold_leases(
         self, uow: UnitOfWork, now: datetime, channels: Iterable[str]

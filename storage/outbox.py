@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.values import OutboxStatus
-from storage.models import MessageRef, OutboxMessage
+from storage.models import Identity, MessageRef, OutboxMessage
+
+
+@dataclass(frozen=True)
+class ClaimScope:
+    """The rows one dispatcher may claim: every row of its own chats, and rows created
+    since it began for chats that are no person's (a console session prints its player's
+    messages and the group alerts it caused; another player's are theirs, issue 11)."""
+
+    chats: frozenset[str]
+    since: datetime
 
 
 class OutboxRepository:
@@ -20,19 +31,26 @@ class OutboxRepository:
         self.session.add(message)
 
     async def claimable_heads(
-        self, now: datetime, limit: int, channels: Sequence[str]
+        self,
+        now: datetime,
+        limit: int,
+        channels: Sequence[str],
+        scope: ClaimScope | None = None,
     ) -> Sequence[OutboxMessage]:
         """The oldest pending message of each chat, ready and not leased to a dispatcher.
 
         Order per chat holds: a chat's later messages wait until its head is sent or
-        parked. Rows are locked for the claim; rows another process is claiming right
-        now are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
+        parked (within `scope`, when given: rows outside it are left for their own
+        dispatcher). Rows are locked for the claim; rows another process is claiming
+        right now are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
         heads = (
             select(func.min(OutboxMessage.id))
             .where(OutboxMessage.status == OutboxStatus.PENDING)
             .where(OutboxMessage.channel.in_(channels))
             .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
         )
+        if scope is not None:
+            heads = heads.where(_within(scope))
         free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
         rows = await self.session.scalars(
             select(OutboxMessage)
@@ -57,14 +75,17 @@ class OutboxRepository:
         )
         return [(chat, at) for chat, at in rows if at is not None]
 
-    async def next_ready(self, channels: Sequence[str]) -> datetime | None:
+    async def next_ready(
+        self, channels: Sequence[str], scope: ClaimScope | None = None
+    ) -> datetime | None:
         """When the earliest waiting message may go (for the dispatcher's sleep)."""
-        return await self.session.scalar(
-            select(func.min(OutboxMessage.not_before)).where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.channel.in_(channels),
-            )
+        query = select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.channel.in_(channels),
         )
+        if scope is not None:
+            query = query.where(_within(scope))
+        return await self.session.scalar(query)
 
     async def parked(self, limit: int = 50) -> Sequence[OutboxMessage]:
         rows = await self.session.scalars(
@@ -156,3 +177,9 @@ class OutboxRepository:
 
     def add_ref(self, ref: MessageRef) -> None:
         self.session.add(ref)
+
+
+def _within(scope: ClaimScope) -> ColumnElement[bool]:
+    people = select(Identity.external_id).where(Identity.channel == OutboxMessage.channel)
+    caused = and_(OutboxMessage.created_at >= scope.since, OutboxMessage.chat_id.not_in(people))
+    return or_(OutboxMessage.chat_id.in_(scope.chats), caused)
