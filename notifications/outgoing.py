@@ -1,11 +1,13 @@
 """An outbox row as the message a sender delivers, and a chat's queued texts combined
-into one when the platform's window allows fewer sends than are queued."""
+into one when the platform's window allows fewer sends than are queued (as many as fit
+in the platform's `max_text`)."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
 from notifications.senders import Outgoing, Sender, Windowed
 from storage.engine import Database
@@ -14,6 +16,15 @@ from storage.outbox import OutboxRepository
 from storage.uow import unit_of_work
 
 MAX_COMBINED = 20  # texts folded into one message at most; the rest wait their turn
+
+
+@runtime_checkable
+class Measured(Protocol):
+    """A sender that says how much of its `limits.max_text` a message takes as it will
+    go (WeChat: UTF-8 bytes of the text with its numbered choices). Without it, the
+    size is the text's characters (Telegram's unit)."""
+
+    def text_size(self, message: Outgoing) -> int: ...
 
 
 def outgoing(row: OutboxMessage, edit_of: str | None) -> Outgoing:
@@ -37,7 +48,9 @@ async def combined(
 
     When the chat's window (WeChat: 5 messages in 48 h) has fewer sends left than texts
     queued, the queued run of plain texts goes as one message, so none is parked for
-    want of a send (issue 11); the buttons are the last text's."""
+    want of a send (issue 11); the buttons are the last text's. Texts are added while the
+    message stays within the sender's `max_text`; the rest wait for the next send (or the
+    template)."""
     if not isinstance(sender, Windowed) or message.edit_of is not None or message.first_part:
         return message, []
     left = await sender.sends_left(row.chat_id)
@@ -50,10 +63,23 @@ async def combined(
     run = _plain_run(queued, row)
     if len(queued) <= left or len(run) < 2:
         return message, []
-    last = outgoing(run[-1], None)
+    merged, count = message, 1
+    while count < len(run):
+        bigger = _merged(run[: count + 1], message.chat_id)
+        if sender.limits.max_text is not None and _size(sender, bigger) > sender.limits.max_text:
+            break
+        merged, count = bigger, count + 1
+    return merged, [r.id for r in run[1:count]]
+
+
+def _merged(run: Sequence[OutboxMessage], chat_id: str) -> Outgoing:
+    """The run's texts as one message, with the last one's buttons."""
     text = "\n\n".join(str(r.payload.get("text", "")) for r in run)
-    merged = replace(last, text=text, chat_id=message.chat_id)
-    return merged, [r.id for r in run[1:]]
+    return replace(outgoing(run[-1], None), text=text, chat_id=chat_id)
+
+
+def _size(sender: Sender, message: Outgoing) -> int:
+    return sender.text_size(message) if isinstance(sender, Measured) else len(message.text)
 
 
 def _plain_run(queued: Sequence[OutboxMessage], head: OutboxMessage) -> list[OutboxMessage]:

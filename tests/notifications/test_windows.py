@@ -7,6 +7,7 @@ from typing import Any
 
 from conversations.values import OutboxStatus
 from notifications.dispatcher import Dispatcher
+from notifications.senders import ChannelLimits
 from tests.fakes.senders import WindowedSender, drain
 from tests.fakes.world import World
 from tests.notifications.rows import queue, stored
@@ -53,3 +54,19 @@ async def test_a_picture_ends_what_is_combined_so_order_holds(world: World) -> N
     await drain(Dispatcher(world.db, {"windowed": sender}, world.clock), world.clock)
     assert sender.texts_to("wx1") == ["a\n\nb", "chart"]
     assert sender.sent[-1].image is not None and sender.window == {"wx1": 0}
+
+
+async def test_combining_stops_before_the_platform_size_and_the_rest_go_next(
+    world: World,
+) -> None:
+    texts = ["一" * 10, "二" * 10, "三" * 10, "四" * 10]
+    payloads: list[dict[str, Any]] = [{"text": t} for t in texts]
+    await queue(world.db, world.clock.now(), ["wx1"] * 4, "windowed", payloads)
+    limits = ChannelLimits(max_text=25)  # characters: this sender measures none itself
+    sender = WindowedSender(window={"wx1": 2}, limits=limits)
+    await drain(Dispatcher(world.db, {"windowed": sender}, world.clock), world.clock)
+    assert sender.texts_to("wx1") == [
+        "一" * 10 + "\n\n" + "二" * 10,
+        "三" * 10 + "\n\n" + "四" * 10,
+    ]
+    assert {r.status for r in await stored(world.db)} == {OutboxStatus.SENT}
