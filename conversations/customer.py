@@ -24,6 +24,7 @@ from conversations.languages import language_chosen, language_menu
 from conversations.messages import Inbound, Option, Reply
 from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
+from conversations.wording import cannot_read
 
 MAX_TEXT = 4000
 TRIAGE = "triage"  # asked whether free text is about the open case
@@ -93,6 +94,8 @@ def menu(ctx: Context, lead: str | None = None) -> Reply:
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     """One customer message in, the new state, replies and intents out."""
     text = clean(inbound.text)
+    if inbound.only_unreadable:
+        return say(state, Reply(cannot_read(ctx.t)))
     command, argument = command_of(text) if not inbound.button else (None, text)
     if command is not None:
         return COMMANDS[command](state, argument, ctx)

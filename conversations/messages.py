@@ -29,6 +29,13 @@ class Inbound:
     language: str | None = None
     sender_name: str | None = None
     is_group: bool = False
+    # What the person sent that the desk cannot read (a voice note, a sticker, a
+    # location), so the flow can say so instead of silently asking again.
+    unreadable: str | None = None
+
+    @property
+    def only_unreadable(self) -> bool:
+        return bool(self.unreadable) and not (self.text.strip() or self.button or self.media)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from conversations.messages import Inbound, Option, Reply
 from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.values import Validity
+from conversations.wording import cannot_read
 
 MAX_TEXT = 4000
 MIN_SEARCH, MAX_SEARCH = 2, 100
@@ -101,6 +102,8 @@ def help_text(t: NullTranslations) -> str:
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
+    if inbound.only_unreadable:
+        return say(state, Reply(cannot_read(ctx.t)))
     if state.flow == REVIEW_FLOW and not text.startswith("/"):
         return review_step(state, inbound, ctx)
     if inbound.button:

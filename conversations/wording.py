@@ -120,3 +120,10 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+def cannot_read(t: NullTranslations) -> str:
+    """For a voice note, sticker, location and the like: said, not silently re-asked."""
+    return t.gettext(
+        "I can read text, photos and files only. Please write it down, or send a photo."
+    )

@@ -10,6 +10,21 @@ from conversations.messages import Inbound, Media
 
 CHANNEL = "telegram"
 GROUP_TYPES = {"group", "supergroup"}
+# Message contents the desk cannot read; the person is told so (conversations decide how).
+UNREADABLE = (
+    "voice",
+    "video_note",
+    "video",
+    "audio",
+    "sticker",
+    "animation",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+)
 
 
 def to_inbound(update: Update, received_at: datetime | None = None) -> Inbound | None:
@@ -36,6 +51,7 @@ def _from_message(update_id: int, message: Message, at: datetime) -> Inbound | N
         media=_media(message),
         language=user.language_code,
         sender_name=user.full_name,
+        unreadable=next((kind for kind in UNREADABLE if getattr(message, kind, None)), None),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,26 +11,33 @@ from conversations.messages import Inbound, Media
 OFFICIAL_ACCOUNT = "wechat"
 WECOM_APP = "wecom"
 # Menu buttons configured on the Official Account send CLICK events with these keys.
+# Messages the desk cannot read: the customer is told so (not silently ignored).
+UNREADABLE = {"video", "shortvideo", "location", "link", "file"}
 MENU = {"FILE": ("", "file:complaint"), "CASES": ("/cases", None), "HELP": ("/help", None)}
 
 
 def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | None:
-    """Text, image and recognised voice messages; subscribe and menu-click events."""
+    """Text, image and recognised voice messages; subscribe and menu-click events; what
+    the desk cannot read (unrecognised voice, video, location, link) marked as such."""
     kind = getattr(message, "type", "")
     sender = str(message.source)
-    text, button = "", None
+    text, button, unreadable = "", None, None
     media: tuple[Media, ...] = ()
     if kind == "text":
         text = message.content or ""
     elif kind == "image":
         media = (Media("photo", str(getattr(message, "media_id", "") or message.image)),)
-    elif kind == "voice":
+    elif kind == "voice":  # WeChat's speech recognition, when the account has it on
         text = getattr(message, "recognition", None) or ""
+        unreadable = None if text else "voice"
     elif kind == "event":
         return _event(message, channel, sender, received_at)
+    elif kind in UNREADABLE:
+        unreadable = kind
     else:
         return None
-    return _inbound(channel, f"msg:{message.id}", sender, received_at, text, button, media)
+    inbound = _inbound(channel, f"msg:{message.id}", sender, received_at, text, button, media)
+    return replace(inbound, unreadable=unreadable)
 
 
 def _event(message: Any, channel: str, sender: str, received_at: datetime) -> Inbound | None:

@@ -160,3 +160,35 @@ async def test_reassign_button_is_for_leads_and_managers(world: World) -> None:
         (case,) = await world.all(Case)
         assert (case.department, case.status.value) == ("logistics", "assigned")
         assert any(n in text for text in tg.api.texts_to(GROUPS["logistics"]))
+
+
+async def test_a_voice_note_or_sticker_is_answered_that_only_text_and_photos_are_read(
+    world: World,
+) -> None:
+    async with running(world, "webhook") as tg:
+        await tg.send(message_update(CUSTOMER, "电视机屏幕有坏点"))
+        question = tg.api.texts_to(1001)[-1]
+        for content in (
+            {"voice": {"file_id": "v1", "file_unique_id": "v", "duration": 3}},
+            {
+                "sticker": {
+                    "file_id": "s1",
+                    "file_unique_id": "s",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            },
+            {"location": {"latitude": 31.2, "longitude": 121.5}},
+        ):
+            update = message_update(CUSTOMER)
+            del update["message"]["text"]
+            update["message"].update(content)
+            await tg.send(update)
+            assert "只能读懂文字、图片和文件" in tg.api.texts_to(1001)[-1]
+        # The question still stands: the next answer is taken where the story was.
+        await tg.send(button_update(CUSTOMER, 1001, "category:product_quality"))
+        assert tg.api.texts_to(1001)[-1] != question
+        assert not await world.all(Case)

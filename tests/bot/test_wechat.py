@@ -266,3 +266,22 @@ def test_template_keywords_are_one_line_and_cut_where_wechat_cuts() -> None:
     assert data["thing2"]["value"] == "上门更换新的电水壶， 并赠送一张五十元…"
     assert len(data["thing2"]["value"]) == 20
     assert data["thing3"] == {"value": ""}  # a value this message does not carry
+
+
+async def test_unrecognised_voice_and_a_location_are_answered_not_ignored(world: World) -> None:
+    async with running(world) as wx:
+        for number, content in enumerate(
+            (
+                "<MsgType>voice</MsgType><MediaId>v1</MediaId><Format>amr</Format>",
+                "<MsgType>location</MsgType><Location_X>31.2</Location_X>"
+                "<Location_Y>121.5</Location_Y><Scale>15</Scale><Label>上海</Label>",
+            ),
+            start=9101,
+        ):
+            xml = (
+                f"<xml><ToUserName>gh</ToUserName><FromUserName>{CUSTOMER}</FromUserName>"
+                f"<CreateTime>{wx.now()}</CreateTime>{content}<MsgId>{number}</MsgId></xml>"
+            )
+            query, body = sealed(wx.customers, xml, timestamp=wx.now())
+            await wx._post("/wechat/callback", query, body)
+            assert "只能读懂文字、图片和文件" in wx.api.texts_to(CUSTOMER)[-1]
