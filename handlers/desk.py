@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conversations.policy import Policy
+from handlers.rows import Reported
 from notifications.clock import Clock
 from notifications.worktime import WorkingCalendar
 
@@ -14,6 +15,7 @@ class Desk:
     policy: Policy
     calendar: WorkingCalendar
     clock: Clock
+    reported: Reported = field(default_factory=Reported, compare=False)  # sweep faults logged
 
     @classmethod
     def build(cls, policy: Policy, clock: Clock) -> Desk:

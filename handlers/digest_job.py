@@ -33,7 +33,7 @@ async def send_due_digests(uow: UnitOfWork, desk: Desk, *, force: bool = False) 
         row = Row("send_due_digests", f"{key}:{built.day}", f"recipient={key}")
         work = partial(_queue_digest, uow, desk, recipient, built)
         park = partial(claim_digest, uow.session, key, built.day, now)
-        sent += await contained(uow, row, work, park)
+        sent += await contained(uow, desk.reported, row, work, park)
     return sent
 
 

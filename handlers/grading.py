@@ -129,7 +129,7 @@ async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:
         for case in await CaseRepository(uow.session).open_since(cutoff, below):
             row = Row("raise_long_open", str(case.id), f"case={case.number}")
             work = partial(_raise_one, uow.session, desk, case, threshold.grade, reason)
-            raised += await contained(uow, row, work)
+            raised += await contained(uow, desk.reported, row, work)
     return raised
 
 

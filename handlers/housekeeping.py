@@ -35,6 +35,7 @@ async def remind_surveys(uow: UnitOfWork, desk: Desk) -> int:
         row = Row("remind_surveys", f"survey:{survey.id}", f"case={numbers.get(survey.case_id)}")
         reminded += await contained(
             uow,
+            desk.reported,
             row,
             partial(_remind, uow, desk, survey, now),
             partial(_spend_reminder, uow, survey, now),
@@ -74,6 +75,7 @@ async def expire_conversations(uow: UnitOfWork, desk: Desk) -> int:
         row = Row("expire_conversations", str(conversation.id), f"conversation={conversation.id}")
         expired += await contained(
             uow,
+            desk.reported,
             row,
             partial(_expire, uow, desk, conversation, now),
             partial(_reset_quietly, uow, conversation, now),

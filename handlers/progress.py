@@ -48,7 +48,9 @@ async def report_progress(uow: UnitOfWork, desk: Desk) -> int:
         if desk.calendar.add(since, desk.policy.progress_report_every) > now:
             continue
         row = Row("report_progress", str(case.id), f"case={case.number}")
-        reported += await contained(uow, row, partial(_report_one, session, desk, case))
+        reported += await contained(
+            uow, desk.reported, row, partial(_report_one, session, desk, case)
+        )
     return reported
 
 

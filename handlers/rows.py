@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm.exc import StaleDataError
 
-from handlers.boundary import RETRYABLE
 from handlers.refusals import Refusal
+from storage.conflicts import is_conflict
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class Row:
 
 class Reported:
     """The rows whose fault this process has logged: a row that fails every minute is logged
-    once. Module-level because the sweeps' signature `(uow, desk)` is fixed by bot/app.py."""
+    once. One per process, kept on the Desk the sweeps are given."""
 
     def __init__(self) -> None:
         self._seen: set[tuple[str, str]] = set()
@@ -56,11 +55,12 @@ class Reported:
         self._seen.clear()
 
 
-LOGGED = Reported()
-
-
 async def contained(
-    uow: UnitOfWork, row: Row, work: Callable[[], Awaitable[bool]], park: Park | None = None
+    uow: UnitOfWork,
+    reported: Reported,
+    row: Row,
+    work: Callable[[], Awaitable[bool]],
+    park: Park | None = None,
 ) -> bool:
     """Run one row's work in a savepoint; its result, or False when it failed and was
     rolled back (then parked by `park`, in a savepoint of its own, if given)."""
@@ -71,20 +71,17 @@ async def contained(
         if sweep_wide(error):
             raise
         parked = park is not None and await _parked(uow, park)
-        _report(row, error, parked)
+        if reported.first(row):
+            _report(row, error, parked)
         return False
-    LOGGED.cleared(row)
+    reported.cleared(row)
     return done
 
 
 def sweep_wide(error: Exception) -> bool:
     """Errors of the transaction, not of the row: the whole sweep must run again."""
-    if isinstance(error, StaleDataError):
-        return True
-    if isinstance(error, DBAPIError):
-        state = getattr(error.orig, "sqlstate", None)
-        return state in RETRYABLE or error.connection_invalidated
-    return False
+    lost = isinstance(error, DBAPIError) and error.connection_invalidated
+    return is_conflict(error) or lost
 
 
 async def _parked(uow: UnitOfWork, park: Park) -> bool:
@@ -101,8 +98,6 @@ async def _parked(uow: UnitOfWork, park: Park) -> bool:
 
 
 def _report(row: Row, error: Exception, parked: bool) -> None:
-    if not LOGGED.first(row):
-        return
     name = type(error).__name__
     if isinstance(error, Refusal):  # an expected 'no', not a bug: no traceback
         log.warning(

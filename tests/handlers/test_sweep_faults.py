@@ -5,7 +5,7 @@ A deadlock is not a row's fault: the whole sweep runs again (both backends)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,6 @@ from handlers.grading import raise_long_open
 from handlers.housekeeping import expire_conversations, remind_surveys
 from handlers.progress import report_progress
 from handlers.refusals import Refusal
-from handlers.rows import LOGGED
 from notifications.digests import build_digest
 from storage.models import Case, Conversation, DigestRun, OutboxMessage, Survey
 from storage.uow import UnitOfWork, unit_of_work
@@ -30,14 +29,6 @@ from tests.fakes.chat import Chat
 from tests.fakes.world import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def fresh_process() -> Iterator[None]:
-    """Each test is a fresh process: nothing logged yet."""
-    LOGGED.forget()
-    yield
-    LOGGED.forget()
 
 
 def failures(caplog: pytest.LogCaptureFixture, sweep: str) -> list[str]:
