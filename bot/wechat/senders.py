@@ -1,7 +1,8 @@
 """Outbox message -> WeChat / WeCom API call.
 
 Official Account: a customer-service message while the customer's window is open (48 hours
-after their last message, 5 messages at most); after that, the template message
+after their last message, 5 messages at most), a long one in parts of at most 2048 bytes
+(one part per call, each counted against the window); after that, the template message
 configured for that update, if any, which the customer can answer by writing again.
 WeCom app: a text message to the staff member. WeCom group robot: markdown to the
 department group, its buttons turned into the commands that do the same in the app.
@@ -13,6 +14,7 @@ from bot.config import WeChatSettings
 from bot.wechat.api import OutsideWindow, PlatformAPI
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
 from bot.wechat.inert import inert_markdown, inert_text
+from bot.wechat.pages import byte_pages
 from conversations.i18n import translation
 from conversations.policy import Language
 from notifications.clock import Clock
@@ -23,6 +25,10 @@ from storage.uow import unit_of_work
 
 ROBOT = "wecom_robot"
 ROBOT_MAX_BYTES = 4096
+# A text message's content, in UTF-8 bytes: WeChat documents 2048 bytes for a passive
+# reply's Content (被动回复用户消息) and no figure for the customer-service API
+# (/cgi-bin/message/custom/send), so the same 2048 is used there as the safe limit.
+CUSTOM_TEXT_BYTES = 2048
 KEYWORD_CHARS = 20  # what a template message shows of each keyword since May 2023
 COMMANDS = {
     "take": "/take",
@@ -46,7 +52,7 @@ def as_text(message: Outgoing, language: Language) -> str:
 
 class OfficialAccountSender:
     channel = OFFICIAL_ACCOUNT
-    limits = UNLIMITED
+    limits = ChannelLimits(max_text=CUSTOM_TEXT_BYTES)  # bytes: see text_size
 
     def __init__(
         self,
@@ -62,15 +68,27 @@ class OfficialAccountSender:
     def is_group(self, chat_id: str) -> bool:
         return False
 
+    def text_size(self, message: Outgoing) -> int:
+        """What the message takes of `limits.max_text`: UTF-8 bytes of the text as sent
+        (inert, choices numbered), so combined texts are measured as WeChat counts."""
+        return len(as_text(message, self.language).encode())
+
     async def deliver(self, message: Outgoing) -> Delivered:
-        text = as_text(message, self.language)
+        """One part per call, so the dispatcher records each part and a retry resends
+        none (issue 11); the numbered choices end the text, so they come last."""
+        parts = byte_pages(as_text(message, self.language), CUSTOM_TEXT_BYTES)
+        number = min(message.first_part, len(parts) - 1)
         if await self._window_allows(message.chat_id):
             try:
                 await self.api.post(
                     "/cgi-bin/message/custom/send",
-                    {"touser": message.chat_id, "msgtype": "text", "text": {"content": text}},
+                    {
+                        "touser": message.chat_id,
+                        "msgtype": "text",
+                        "text": {"content": parts[number]},
+                    },
                 )
-                return Delivered(None)
+                return Delivered(None, parts_sent=number + 1, more=number + 1 < len(parts))
             except OutsideWindow:
                 pass  # WeChat's own count says the window is over: fall back to a template
         return await self._template(message)
