@@ -135,22 +135,39 @@ class WeChatTemplate(BaseModel):
         return fields
 
 
-class WeChatSettings(BaseModel):
-    """A WeChat Official Account (公众号) in safe mode (消息加解密: 安全模式)."""
+class SignedPlatform(BaseModel):
+    """What the WeChat and WeCom sections share: signed, encrypted callbacks (safe mode)
+    and an HTTP API."""
 
     model_config = ConfigDict(extra="forbid")
 
-    app_id: str | None = None
-    app_secret: SecretStr | None = None
     token: SecretStr | None = None
     encoding_aes_key: SecretStr | None = None
-    api_base: str = "https://api.weixin.qq.com"
-    window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
-    window_messages: int = Field(5, ge=1, description="messages allowed per window")
+    api_base: str
     max_clock_skew_seconds: int = Field(
         300, ge=10, le=3600, description="how old a signed callback may be (replays)"
     )
     api_timeout_seconds: float = Field(10.0, gt=0, le=60, description="one API call at most")
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key(cls, key: SecretStr | None) -> SecretStr | None:
+        return _aes(key)
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base(cls, url: str) -> str:
+        return rules.http_url(url)
+
+
+class WeChatSettings(SignedPlatform):
+    """A WeChat Official Account (公众号) in safe mode (消息加解密: 安全模式)."""
+
+    app_id: str | None = None
+    app_secret: SecretStr | None = None
+    api_base: str = "https://api.weixin.qq.com"
+    window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
+    window_messages: int = Field(5, ge=1, description="messages allowed per window")
     templates: dict[str, WeChatTemplate] = Field(
         {}, description="update (" + ", ".join(TEMPLATE_UPDATES) + ") -> its template"
     )
@@ -174,16 +191,6 @@ class WeChatSettings(BaseModel):
                 raise ValueError(msg)
         return templates
 
-    @field_validator("encoding_aes_key")
-    @classmethod
-    def _aes_key(cls, key: SecretStr | None) -> SecretStr | None:
-        return _aes(key)
-
-    @field_validator("api_base")
-    @classmethod
-    def _api_base(cls, url: str) -> str:
-        return rules.http_url(url)
-
     @model_validator(mode="after")
     def _complete(self) -> Self:
         return _all_or_none(self, "WECHAT", ("app_id", "app_secret", "token", "encoding_aes_key"))
@@ -193,31 +200,13 @@ class WeChatSettings(BaseModel):
         return bool(self.app_id and self.app_secret and self.token and self.encoding_aes_key)
 
 
-class WeComSettings(BaseModel):
+class WeComSettings(SignedPlatform):
     """WeCom (企业微信) for staff: a self-built app, and group robots for department alerts."""
-
-    model_config = ConfigDict(extra="forbid")
 
     corp_id: str | None = None
     corp_secret: SecretStr | None = None
     agent_id: int | None = None
-    token: SecretStr | None = None
-    encoding_aes_key: SecretStr | None = None
     api_base: str = "https://qyapi.weixin.qq.com"
-    max_clock_skew_seconds: int = Field(
-        300, ge=10, le=3600, description="how old a signed callback may be (replays)"
-    )
-    api_timeout_seconds: float = Field(10.0, gt=0, le=60, description="one API call at most")
-
-    @field_validator("encoding_aes_key")
-    @classmethod
-    def _aes_key(cls, key: SecretStr | None) -> SecretStr | None:
-        return _aes(key)
-
-    @field_validator("api_base")
-    @classmethod
-    def _api_base(cls, url: str) -> str:
-        return rules.http_url(url)
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
