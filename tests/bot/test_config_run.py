@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.bot.config_variants import CLOSED_PORT_PG, TOKEN, isolate, variant, with_telegram
+from tests.bot.processes import start_run
 from tests.fakes.telegram_api import FakeBotAPI
 
 REPO = Path(__file__).resolve().parents[2]  # the child runs the code under test
@@ -57,16 +57,7 @@ async def test_run_ends_on_a_revoked_token_with_its_message_and_exit_1(here: Pat
     path = variant(here, with_telegram(f'token = "{TOKEN}"', f'api_base = "{api.url}"'))
     env = {**os.environ, "COMPLAINTDESK_WEB__PORT": "0", "PYTHONPATH": str(REPO)}
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from bot.cli import main; main()",
-            "run",
-            "--config",
-            str(path),
-            env=env,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_run(path, env)
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:
         await api.stop()

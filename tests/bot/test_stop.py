@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,20 +14,8 @@ from sqlalchemy import select
 from bot.config import EXAMPLE_CONFIG
 from storage.engine import open_database
 from storage.models import Lease
+from tests.bot.processes import start_run
 from tests.fakes.telegram_api import FakeBotAPI, message_update, user
-
-
-async def start(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "run",
-        "--config",
-        str(config),
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 async def lease_until(url: str) -> datetime:
@@ -64,7 +51,7 @@ async def test_sigterm_releases_the_sender_lease_and_a_restart_answers_at_once(
         "COMPLAINTDESK_DATABASE__URL": url,
         "COMPLAINTDESK_WEB__PORT": "0",
     }
-    first = await start(config, env)
+    first = await start_run(config, env)
     try:
         await answered(api, 4242)
         assert await lease_until(url) > datetime.now(UTC)  # held while it runs
@@ -74,7 +61,7 @@ async def test_sigterm_releases_the_sender_lease_and_a_restart_answers_at_once(
         assert b"Traceback" not in stderr
         assert await lease_until(url) <= datetime.now(UTC)  # given up on the way out
 
-        second = await start(config, env)
+        second = await start_run(config, env)
         try:
             await answered(api, 4343)
         finally:

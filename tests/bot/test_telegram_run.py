@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 from bot.config import EXAMPLE_CONFIG
+from tests.bot.processes import start_run
 from tests.fakes.telegram_api import FakeBotAPI, message_update, user
 
 
@@ -24,16 +24,7 @@ async def test_run_serves_a_bot_against_a_local_bot_api_server(tmp_path: Path) -
         "COMPLAINTDESK_DATABASE__URL": f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         "COMPLAINTDESK_WEB__PORT": "0",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "run",
-        "--config",
-        str(config),
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_run(config, env)
     try:
         async with asyncio.timeout(60):
             await api.wait_for(lambda: any(c.method == "getUpdates" for c in api.calls))
