@@ -72,7 +72,9 @@ class SendFailed(Exception):
 class ChannelLimits:
     """What a platform allows, for the dispatcher to enforce (no adapter sleeps itself).
 
-    Rates are messages per second; None means no limit of that kind."""
+    Rates are messages per second; None means no limit of that kind. `max_text` is in
+    the platform's own unit: characters for Telegram, UTF-8 bytes for WeChat and the WeCom
+    robot (a sender measuring in bytes says so through `notifications.outgoing.Measured`)."""
 
     per_chat: float | None = None
     per_group: float | None = None
