@@ -24,7 +24,7 @@ from bot.config import Config
 from bot.telegram.polling import LONG_POLL_SECONDS
 from bot.telegram.runtime import TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
-from bot.web import health_route, start_server
+from bot.web import health_route, metrics_route, start_server
 from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
 from handlers.boundary import perform
 from handlers.desk import Desk
@@ -38,6 +38,7 @@ from handlers.reachability import MarkUnreachable
 from handlers.staffing import sync_roster
 from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
+from notifications.metrics import Metrics
 from notifications.senders import Sender
 from notifications.supervisor import Beat, Supervisor
 from notifications.watcher import MAX_SLEEP_SECONDS, Watcher
@@ -67,6 +68,7 @@ class App:
     telegram: TelegramChannel | None = None
     wechat: WeChatParts = field(default_factory=WeChatParts)
     supervisor: Supervisor = field(default_factory=lambda: Supervisor(SystemClock()))
+    metrics: Metrics = field(default_factory=Metrics.build)
 
 
 def build_app(config: Config, clock: Clock | None = None) -> App:
@@ -79,12 +81,14 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         senders["telegram"] = TelegramSender(bot)
     wechat = senders_for(config, db, clock)
     senders.update(wechat.senders)
+    metrics = Metrics.build()  # one registry per app, counted by inbox and dispatcher
     dispatcher = ReportingDispatcher(
         db,
         senders,
         clock,
         on_unreachable=MarkUnreachable(desk),
         max_attempts=config.outbox.max_attempts,
+        metrics=metrics,
     )
     watcher = Watcher(db, clock, FireDeadline(desk))
 
@@ -92,11 +96,11 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         dispatcher.wake()  # replies to send
         watcher.wake()  # perhaps an earlier deadline
 
-    inbox = Inbox(db, desk, after_commit)
+    inbox = Inbox(db, desk, after_commit, metrics)
     telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
     add_callbacks(wechat, config, inbox)
     supervisor = Supervisor(clock)
-    return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor)
+    return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor, metrics)
 
 
 class ReportingDispatcher(Dispatcher):
@@ -165,6 +169,9 @@ def supervise(app: App) -> Supervisor:
 def web_app(app: App) -> web.Application:
     server = web.Application()
     server.add_routes([health_route(app.db, app.desk.clock, app.supervisor.health)])
+    zone = app.desk.policy.calendar.zone
+    loops = app.supervisor.health
+    server.add_routes([metrics_route(app.metrics, app.db, app.desk.clock, zone, loops)])
     if app.telegram is not None and app.config.telegram.mode == "webhook":
         app.telegram.mount(server)
     for path, callback in app.wechat.callbacks.items():
@@ -225,6 +232,9 @@ async def _serve(app: App) -> None:
         await app.db.dispose()
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """key=value lines; bodies and phone numbers are never logged at INFO."""
-    logging.basicConfig(level=level, format="%(asctime)s level=%(levelname)s %(name)s %(message)s")
+def configure_logging(level: str | None = None) -> None:
+    """JSON lines off a terminal, key=value on one (bot/logs.py); `level` is the config's,
+    else COMPLAINTDESK_LOGGING__LEVEL, else INFO (issue 17)."""
+    from bot import logs  # kept inside: this function is the app's only use of it
+
+    logs.install(logs.configured_level(level))

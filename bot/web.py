@@ -1,14 +1,18 @@
-"""The one aiohttp server: the Telegram webhook (when configured) and /health."""
+"""The one aiohttp server: the Telegram webhook (when configured), /health and /metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
+from notifications.metrics import Metrics
+from notifications.scrape import scrape
 from notifications.supervisor import LoopHealth
 from storage.cases import CaseRepository
 from storage.engine import Database
@@ -40,6 +44,17 @@ def health_route(db: Database, clock: Clock, loops: Loops = list) -> web.RouteDe
         )
 
     return web.get("/health", health)
+
+
+def metrics_route(
+    metrics: Metrics, db: Database, clock: Clock, zone: ZoneInfo, loops: Loops = list
+) -> web.RouteDef:
+    async def exposition(_request: web.Request) -> web.Response:
+        """What Prometheus scrapes; the database gauges are read now, once per scrape."""
+        body = await scrape(metrics, db, clock.now(), zone, loops)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return web.get("/metrics", exposition)
 
 
 def _loop_report(loop: LoopHealth, now: datetime) -> dict[str, object]:

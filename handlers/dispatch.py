@@ -13,6 +13,7 @@ update is still marked processed, so it cannot loop.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,6 +29,7 @@ from handlers.desk import Desk
 from handlers.execute import execute
 from handlers.identify import Person, identify
 from handlers.refusals import Refusal
+from notifications.metrics import Metrics, UpdateOutcome
 from notifications.notices import queue_reply
 from storage.cases import CaseRepository
 from storage.conversations import ConversationRepository
@@ -39,11 +41,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Inbox:
-    """What dispatch needs: the database, the desk, and how to wake the outbox."""
+    """What dispatch needs: the database, the desk, how to wake the outbox, and where
+    to count updates (none: not counted)."""
 
     db: Database
     desk: Desk
     wake: Callable[[], None] = lambda: None
+    metrics: Metrics | None = None
 
 
 MAX_BUTTON = 64  # Telegram's callback data limit; longer data was never a button of ours
@@ -54,12 +58,21 @@ MAX_REF = 500  # attachments.file_ref
 async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
     """Handle one update; returns, after the commit, what was said in answer (an adapter
     may show it at once, e.g. as the answer to a pressed button)."""
+    started = time.perf_counter()  # a duration, not a time of day: not the desk's clock
     inbound = at_the_edge(inbound)
     try:
-        return await perform(inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake)
+        outcome, replies = await perform(
+            inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake
+        )
     except Exception:
         log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
-        return await perform(inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake)
+        outcome = UpdateOutcome.FAILED
+        replies = await perform(
+            inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake
+        )
+    if inbox.metrics is not None:
+        inbox.metrics.updated(inbound.channel, outcome, time.perf_counter() - started)
+    return replies
 
 
 def at_the_edge(inbound: Inbound) -> Inbound:
@@ -80,16 +93,19 @@ def at_the_edge(inbound: Inbound) -> Inbound:
     )
 
 
-async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
+async def handle(
+    uow: UnitOfWork, desk: Desk, inbound: Inbound
+) -> tuple[UpdateOutcome, list[Reply]]:
+    """The update's turn; what came of it is told apart for the metrics."""
     conversations = ConversationRepository(uow.session)
     now = desk.clock.now()
     if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
         log.info("duplicate_update channel=%s update=%s", inbound.channel, inbound.update_id)
-        return []
+        return UpdateOutcome.DUPLICATE, []
     person = await identify(uow.session, inbound, desk.policy)
     if person is None:  # a stranger in a group: answered on the button only, never queued
         t = translation(desk.policy.default_language)
-        return [Reply(refusal(t, "access.staff_only", {}))]
+        return UpdateOutcome.REFUSED_STRANGER, [Reply(refusal(t, "access.staff_only", {}))]
     # The chat's turn: its conversation row stays locked until this update commits.
     await ConversationRepository(uow.session).claim(inbound.channel, private_chat(inbound), now)
     inbound = await _picked_by_number(uow, inbound)
@@ -109,7 +125,7 @@ async def handle(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, person, inbound, outcome)]
     await _save_state(uow, desk, inbound, outcome.state, now)
     await _queue(uow, desk, inbound, replies)
-    return replies
+    return UpdateOutcome.HANDLED, replies
 
 
 async def _open_cases(

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from notifications.clock import Clock
 from notifications.limits import GROUP_WINDOW, Limiter
+from notifications.metrics import ErrorClass, Metrics, error_class
 from notifications.outcomes import Outcomes, Retries, UnreachableHandler
 from notifications.outgoing import combined, outgoing
 from notifications.senders import Sender, SendFailed
@@ -65,11 +66,13 @@ class Dispatcher:
         rng: random.Random | None = None,
         scope: ClaimScope | None = None,
         leased: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock
-        self.outcomes = Outcomes(db, clock, Retries(max_attempts), on_unreachable, rng)
+        self.metrics = metrics
+        self.outcomes = Outcomes(db, clock, Retries(max_attempts), on_unreachable, rng, metrics)
         self.holder = holder or this_process()
         self.scope, self.leased = scope, leased
         self.leading: set[str] = set()  # the channels this dispatcher holds the lease of
@@ -235,6 +238,7 @@ class Dispatcher:
             message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
             delivered = await sender.deliver(message)
         except SendFailed as failure:
+            self._count(row.channel, error_class(failure))
             if await self._record(row, self.outcomes.failed(row, failure)) and failure.moved_to:
                 self._moved(row.channel, row.chat_id, failure.moved_to)
         except Unrecoverable:
@@ -248,9 +252,16 @@ class Dispatcher:
                 type(error).__name__,
             )
             log.debug("outbox_fault_trace id=%s", row.id, exc_info=True)
+            self._count(row.channel, ErrorClass.UNEXPECTED)
             await self._record(row, self.outcomes.faulted(row, error))
         else:
+            if self.metrics is not None:
+                self.metrics.sent(row.channel)
             await self._record(row, self.outcomes.sent(row, delivered, edit_of, merged))
+
+    def _count(self, channel: str, reason: ErrorClass) -> None:
+        if self.metrics is not None:
+            self.metrics.failed(channel, reason)
 
     async def _record(self, row: OutboxMessage, recording: Awaitable[None]) -> bool:
         """A result that cannot be recorded leaves its row to the claim's expiry."""

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from conversations.values import OutboxStatus
 from notifications.clock import Clock
+from notifications.metrics import Metrics
 from notifications.senders import Delivered, SendFailed
 from storage import chat_moves
 from storage.engine import Database
@@ -55,10 +56,12 @@ class Outcomes:
         retries: Retries,
         on_unreachable: UnreachableHandler | None = None,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db, self.clock, self.retries = db, clock, retries
         self.on_unreachable = on_unreachable
         self.rng = rng or random.Random()
+        self.metrics = metrics
 
     async def sent(
         self,
@@ -140,6 +143,8 @@ class Outcomes:
 
     def _park(self, stored: OutboxMessage, reason: str) -> None:
         stored.status, stored.error = OutboxStatus.PARKED, reason[:MAX_ERROR]
+        if self.metrics is not None:  # counted before the commit: a rare overcount on rollback
+            self.metrics.parked_one(stored.channel)
         log.warning(
             "outbox_parked id=%s case=%s channel=%s reason=%s",
             stored.id,
