@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from bot.app import App, build_app, configure_logging, prepare, serve
+from bot.backup import BackupError, back_up, bring_up_to_date, restore
 from bot.channels.console import ConsolePlayer
 from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config, report_problems
 from bot.config_checks import Problem
@@ -480,3 +481,37 @@ def _period(config: Config, first: date, last: date) -> Period:
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     return Period(start, end)
+
+@main.command("backup")
+@CONFIG_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The backup file to write (SQLite: a database file; PostgreSQL: a pg_dump archive).",
+)
+def backup_command(config_path: Path, out: Path) -> None:
+    """Back up the database; safe while the desk runs."""
+    config = _load(config_path)
+    try:
+        backend = back_up(config.database.url, out)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"Backed up the {backend} database to {out} ({out.stat().st_size} bytes).")
+
+
+@main.command("restore")
+@CONFIG_OPTION
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(
+    "--yes", prompt="This replaces everything in the configured database. Go on?"
+)
+def restore_command(config_path: Path, file: Path) -> None:
+    """Replace the database with a backup, then migrate it; stop the desk first."""
+    config = _load(config_path)
+    try:
+        backend = restore(config.database.url, file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    asyncio.run(bring_up_to_date(config.database.url))
+    console.print(f"Restored the {backend} database from {file}; its schema is up to date.")
