@@ -23,8 +23,10 @@ from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config, report_
 from bot.config_checks import Problem
 from bot.config_warnings import warnings
 from bot.console_chat import UnknownStaff, converse, staff_player
+from bot.output import data_dir, show
 from bot.preflight import outside_problems
-from bot.reviews_import import ImportResult, import_reviews
+from bot.progress import progress
+from bot.reviews_import import ImportResult, UnreadableCsv, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
 from conversations.values import CaseStatus, Role
 from handlers.digest_job import send_due_digests
@@ -50,6 +52,9 @@ CONFIG_OPTION = click.option(
     envvar="COMPLAINTDESK_CONFIG",
     show_default=True,
     help="The TOML configuration file.",
+)
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document (for scripts) instead."
 )
 
 
@@ -234,8 +239,7 @@ async def _converse(app: App, player: ConsolePlayer) -> None:
     "--now",
     "right_now",
     is_flag=True,
-    required=True,
-    help="Build today's digest now, whatever the configured hour.",
+    help="Build today's digest now, whatever the hour (the default; kept for scripts).",
 )
 @click.option(
     "--send",
@@ -244,13 +248,13 @@ async def _converse(app: App, player: ConsolePlayer) -> None:
 )
 @click.option(
     "--chart",
+    "--out",
+    "chart",
     type=click.Path(path_type=Path, dir_okay=False),
-    default="digest.png",
-    show_default=True,
-    help="Where to save the chart.",
+    help="Where to save the chart [default: digest-DAY.png in the data directory].",
 )
-def digest(config_path: Path, right_now: bool, send: bool, chart: Path) -> None:
-    """The managers' daily digest: print it here, or send it."""
+def digest(config_path: Path, right_now: bool, send: bool, chart: Path | None) -> None:
+    """Today's digest for managers: print it here, or send it."""
     app = build_app(_load(config_path))
 
     async def make(app: App) -> tuple[str, bytes | None]:
@@ -267,6 +271,9 @@ def digest(config_path: Path, right_now: bool, send: bool, chart: Path) -> None:
 
     text, picture = _run(app, make)
     if picture is not None:
+        today = app.desk.clock.now().astimezone(app.desk.calendar.zone).date()
+        chart = chart or data_dir(app.config, config_path) / f"digest-{today}.png"
+        chart.parent.mkdir(parents=True, exist_ok=True)
         chart.write_bytes(picture)
         text += f"\n\nChart: {chart}"
     console.print(text)
@@ -276,10 +283,12 @@ def digest(config_path: Path, right_now: bool, send: bool, chart: Path) -> None:
 @CONFIG_OPTION
 @click.option("--retry", "retry_ids", multiple=True, type=int, help="Retry this parked message.")
 @click.option("--retry-all", is_flag=True, help="Retry every parked message.")
-def outbox(config_path: Path, retry_ids: tuple[int, ...], retry_all: bool) -> None:
+@JSON_OPTION
+def outbox(config_path: Path, retry_ids: tuple[int, ...], retry_all: bool, as_json: bool) -> None:
     """The delivery backlog and parked messages; put parked ones back in line."""
     app = build_app(_load(config_path))
-    console.print(_run(app, lambda app: outbox_view(app, list(retry_ids), retry_all)))
+    view = _run(app, lambda app: outbox_view(app, list(retry_ids), retry_all))
+    show(console, view, as_json=as_json)
 
 
 @main.group()
@@ -296,9 +305,14 @@ def reviews_import(config_path: Path, file: Path) -> None:
 
     async def run_import(app: App) -> ImportResult:
         await prepare(app)
-        return await import_reviews(app, file)
+        with progress(console, "Importing reviews") as advance:
+            return await import_reviews(app, file, advance)
 
-    result = _run(app, run_import)
+    try:
+        result = _run(app, run_import)
+    except UnreadableCsv as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    console.print(f"Read {file} as {result.encoding}.", markup=False)
     console.print(
         f"Imported {len(result.imported)} review(s); "
         f"{len(result.duplicates)} already imported; {len(result.bad)} bad row(s)."
@@ -352,6 +366,7 @@ def cases() -> None:
 @click.option("--department")
 @click.option("--overdue", is_flag=True, help="Only cases with a missed deadline.")
 @click.option("--limit", default=50, show_default=True)
+@JSON_OPTION
 def cases_list(
     config_path: Path,
     status: str | None,
@@ -359,6 +374,7 @@ def cases_list(
     department: str | None,
     overdue: bool,
     limit: int,
+    as_json: bool,
 ) -> None:
     """Cases, newest first."""
     app = build_app(_load(config_path))
@@ -369,7 +385,7 @@ def cases_list(
         overdue_at=app.desk.clock.now() if overdue else None,
         limit=limit,
     )
-    console.print(_run(app, lambda app: case_table(app, wanted)))
+    show(console, _run(app, lambda app: case_table(app, wanted)), as_json=as_json)
 
 
 @cases.command("show")
@@ -378,14 +394,14 @@ def cases_list(
 @click.option(
     "--reveal", is_flag=True, help="Show a confidential filer (recorded on the timeline)."
 )
-def cases_show(config_path: Path, number: str, reveal: bool) -> None:
+@JSON_OPTION
+def cases_show(config_path: Path, number: str, reveal: bool, as_json: bool) -> None:
     """One case's fields and its full timeline."""
     app = build_app(_load(config_path))
     found = _run(app, lambda app: case_detail(app, number, reveal=reveal))
     if found is None:
         raise click.ClickException(f"no case numbered {number}")
-    for part in found:
-        console.print(part)
+    show(console, found, as_json=as_json)
 
 
 @cases.command("export-typical")
@@ -404,7 +420,9 @@ def cases_export_typical(config_path: Path, out: Path) -> None:
         async with unit_of_work(app.db, readonly=True) as uow:
             return await export_typical(uow.session)
 
-    records = _run(app, export)
+    # export_typical reports no steps: the bar pulses until the records are in.
+    with progress(console, "Exporting typical cases"):
+        records = _run(app, export)
     out.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"Wrote {len(records)} typical case(s) to {out}")
 
@@ -428,6 +446,7 @@ def cases_export_typical(config_path: Path, out: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Measures, the case list and the trend chart as an Excel workbook.",
 )
+@JSON_OPTION
 def report(
     config_path: Path,
     month: datetime | None,
@@ -435,29 +454,37 @@ def report(
     end: datetime | None,
     csv_path: Path | None,
     xlsx_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Measures per department, category and handler for a month or a period."""
     first, last = _days(month, start, end)
     app = build_app(_load(config_path))
     period = _period(app.config, first, last)
-    with console.status("Computing measures..."):
-        tables, sections = _run(app, lambda app: report_tables(app, period))
-    for rendered in tables:
-        console.print(rendered)
+    with progress(console, "Computing measures", shown=not as_json) as advance:
+        view, sections = _run(app, lambda app: report_tables(app, period, advance))
+    show(console, view, as_json=as_json)
     if not (csv_path or xlsx_path):
         return
-    with console.status("Listing cases and drawing the chart..."):
+    with progress(console, "Listing cases and drawing the chart", shown=not as_json):
         app = build_app(_load(config_path))
         cases, chart, platforms = _run(app, lambda app: report_extras(app, period, first, last))
     zone = app.config.policy.calendar.zone
+
+    # With --json, stdout holds the one JSON document; the files written are told on stderr.
+    def tell(line: str) -> None:
+        if as_json:
+            click.echo(line, err=True)
+        else:
+            console.print(line)
+
     if csv_path:
         write_csv(csv_path, sections)
         cases_path = csv_path.with_name(f"{csv_path.stem}-cases{csv_path.suffix}")
         write_cases_csv(cases_path, cases, zone)
-        console.print(f"Wrote {csv_path} and {cases_path}")
+        tell(f"Wrote {csv_path} and {cases_path}")
     if xlsx_path:
         write_xlsx(xlsx_path, sections, cases, zone, chart, platforms)
-        console.print(f"Wrote {xlsx_path} ({len(cases)} cases)")
+        tell(f"Wrote {xlsx_path} ({len(cases)} cases)")
 
 
 def _days(
@@ -481,6 +508,7 @@ def _period(config: Config, first: date, last: date) -> Period:
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     return Period(start, end)
+
 
 @main.command("backup")
 @CONFIG_OPTION

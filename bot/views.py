@@ -1,9 +1,12 @@
-"""Terminal views for operators: case lists, one case with its timeline, report tables."""
+"""Terminal views for operators: case lists, one case with its timeline, report tables;
+each with the same facts as JSON for scripts (`--json`, issue 17)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from rich.table import Column, Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,42 +32,74 @@ from storage.trends import CaseLine, cases_filed
 from storage.uow import unit_of_work
 
 
+@dataclass
+class View:
+    """What a command shows: tables for a person, `data` (JSON-ready) for a script."""
+
+    tables: list[Table]
+    data: Any = field(default=None)
+
+
 def _local(app: App, instant: datetime | None) -> str:
     return local_time(app.desk, instant) if instant is not None else "-"
 
 
-async def case_table(app: App, wanted: CaseFilter) -> Table:
-    table = Table(
-        Column("Number", no_wrap=True),
-        "Status",
-        "Grade",
-        "Category",
-        "Department",
-        "Handler",
-        "Filed",
-        "Next due",
+def _iso(app: App, instant: datetime | None) -> str | None:
+    """ISO 8601 with the business time zone's offset, as the table's local time."""
+    return instant.astimezone(app.desk.calendar.zone).isoformat() if instant else None
+
+
+def _columns(*headers: str) -> list[Column]:
+    """Columns that wrap a long cell instead of cutting it, and never squeeze a header
+    word below its length ("ov…", issue 17)."""
+    return [
+        Column(header, overflow="fold", min_width=max(len(w) for w in header.split()))
+        for header in headers
+    ]
+
+
+async def case_table(app: App, wanted: CaseFilter) -> View:
+    number, *rest = _columns(
+        "Number", "Status", "Grade", "Category", "Department", "Handler", "Filed", "Next due"
     )
+    number.no_wrap = True
+    table = Table(number, *rest)
+    records: list[dict[str, Any]] = []
     async with unit_of_work(app.db, readonly=True) as uow:
         found = await CaseRepository(uow.session).listing(wanted)
         names = await staff_names(uow.session, [c.handler_id for c in found if c.handler_id])
         deadlines = DeadlineRepository(uow.session)
         for case in found:
             due = await deadlines.next_due(case.id)
+            handler = names.get(case.handler_id or 0)
+            due_at = due.due_at if due else None
             table.add_row(
                 case.number,
                 case.status.value,
                 case.severity,
                 case.category,
                 case.department,
-                names.get(case.handler_id or 0, "-"),
+                handler or "-",
                 _local(app, case.created_at),
-                _local(app, due.due_at if due else None),
+                _local(app, due_at),
+            )
+            records.append(
+                {
+                    "number": case.number,
+                    "status": case.status.value,
+                    "grade": case.severity,
+                    "category": case.category,
+                    "department": case.department,
+                    "handler": handler,
+                    "filed": _iso(app, case.created_at),
+                    "next_due": _iso(app, due_at),
+                }
             )
     table.caption = f"{len(found)} case(s)"
-    return table
+    return View([table], records)
 
 
-async def case_detail(app: App, number: str, *, reveal: bool = False) -> list[Table] | None:
+async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | None:
     """A confidential filer is shown only with `reveal`, and the reveal is recorded."""
     async with unit_of_work(app.db) as uow:
         found = await CaseRepository(uow.session).by_number(number.strip().upper())
@@ -86,15 +121,19 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> list[Ta
         people = PeopleRepository(uow.session)
         customer = await people.customer(case.customer_id)
         names = await staff_names(uow.session, [e.actor_id for e in events if e.actor_id])
-    fields = Table("Field", "Value", title=f"Case {case.number}")
+    fields = Table(*_columns("Field", "Value"), title=f"Case {case.number}")
     name = customer.name if customer else None
     if case.confidential and not reveal:
         name = "(confidential: --reveal to show; the reveal is recorded)"
-    for label, value in _fields(case, name):
+    shown = _fields(case, name)
+    for label, value in shown:
         fields.add_row(label, value)
-    timeline = Table(
-        "When", "Who", Column("What", no_wrap=True), "Seen by customer", "Details", title="Timeline"
+    when, who_column, what, seen, details = _columns(
+        "When", "Who", "What", "Seen by customer", "Details"
     )
+    what.no_wrap = True
+    timeline = Table(when, who_column, what, seen, details, title="Timeline")
+    steps: list[dict[str, Any]] = []
     for event in events:
         who = names.get(event.actor_id or 0, "") if event.actor_kind.value == "staff" else ""
         timeline.add_row(
@@ -104,7 +143,18 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> list[Ta
             "yes" if event.customer_visible else "no",
             ", ".join(f"{k}={v}" for k, v in event.data.items()),
         )
-    return [fields, timeline]
+        steps.append(
+            {
+                "when": _iso(app, event.at),
+                "who": f"{event.actor_kind.value} {who}".strip(),
+                "what": event.kind,
+                "seen_by_customer": event.customer_visible,
+                "details": event.data,
+            }
+        )
+    fields_data = {label.lower().replace(" / ", "_").replace(" ", "_"): v for label, v in shown}
+    data = {"number": case.number, "filed": _iso(app, case.created_at)} | fields_data
+    return View([fields, timeline], {"case": data, "timeline": steps})
 
 
 def _fields(case: Case, customer_name: str | None) -> list[tuple[str, str]]:
@@ -129,28 +179,78 @@ def _fields(case: Case, customer_name: str | None) -> list[tuple[str, str]]:
     ]
 
 
-async def report_tables(app: App, period: Period) -> tuple[list[Table], list[ReportSection]]:
+async def report_tables(
+    app: App, period: Period, advance: Callable[[int, int], None] | None = None
+) -> tuple[View, list[ReportSection]]:
+    """The report's tables; `advance(done, total)` hears of each dimension computed."""
     sections: list[ReportSection] = []
     satisfied = app.config.policy.measures.satisfied_from
+    steps = len(Dimension) + 1
     async with unit_of_work(app.db, readonly=True) as uow:
-        for dimension in Dimension:
+        for done, dimension in enumerate(Dimension, start=1):
             rows = await compute(uow.session, period, dimension, app.desk.clock.now(), satisfied)
             names = await _names(uow.session, app.config.policy, dimension, rows)
             sections.append(ReportSection(dimension, rows, names))
+            if advance is not None:
+                advance(done, steps)
         platforms = await per_platform(uow.session, period.start, period.end)
+        if advance is not None:
+            advance(steps, steps)
     tables = [_report_table(section) for section in sections]
     if platforms:
         tables.append(_platform_table(platforms))
-    return tables, sections
+    data = {
+        "from": _iso(app, period.start),
+        "to": _iso(app, period.end),
+        "sections": [_section_data(section) for section in sections],
+        "platforms": [_platform_data(row) for row in platforms],
+    }
+    return View(tables, data), sections
+
+
+def _section_data(section: ReportSection) -> dict[str, Any]:
+    """A report table's rows with the raw figures (rates 0..1, durations in hours)."""
+    return {
+        "dimension": section.dimension.value,
+        "rows": [
+            {
+                "place": place,
+                "key": m.key,
+                "name": section.names.get(m.key, m.key),
+                "received": m.received,
+                "open": m.open,
+                "overdue": m.overdue,
+                "closed": m.closed,
+                "on_time": m.timeliness,
+                "satisfied": m.satisfaction,
+                "score": m.mean_score,
+                "resolved": m.resolution_rate,
+                "repeat": m.repeat_rate,
+                "ack_p90_hours": _in_hours(m.ack_p90_s),
+                "resolve_p90_hours": _in_hours(m.resolve_p90_s),
+            }
+            for place, m in enumerate(ranking(section.rows), start=1)
+        ],
+    }
+
+
+def _platform_data(row: PlatformMeasures) -> dict[str, Any]:
+    return {
+        "platform": row.platform,
+        "reviews": row.received,
+        "closed": row.closed,
+        "review_updated": row.updated,
+        "repeat_reviews": row.repeat_rate,
+    }
+
+
+def _in_hours(seconds: float | None) -> float | None:
+    return round(seconds / 3600, 2) if seconds is not None else None
 
 
 def _platform_table(rows: Sequence[PlatformMeasures]) -> Table:
     table = Table(
-        "Platform",
-        "Reviews",
-        "Closed",
-        "Review updated",
-        "Repeat reviews",
+        *_columns("Platform", "Reviews", "Closed", "Review updated", "Repeat reviews"),
         title="Bad reviews by platform",
     )
     for row in rows:
@@ -210,19 +310,21 @@ def _hours(seconds: float | None) -> str:
 
 def _report_table(section: ReportSection) -> Table:
     table = Table(
-        "#",
-        section.dimension.value,
-        "Received",
-        "Open",
-        "Overdue",
-        "Closed",
-        "On time",
-        "Satisfied",
-        "Score",
-        "Resolved",
-        "Repeat",
-        "Ack p90",
-        "Resolve p90",
+        *_columns(
+            "#",
+            section.dimension.value,
+            "Received",
+            "Open",
+            "Overdue",
+            "Closed",
+            "On time",
+            "Satisfied",
+            "Score",
+            "Resolved",
+            "Repeat",
+            "Ack p90",
+            "Resolve p90",
+        ),
         title=f"By {section.dimension.value}",
     )
     for place, m in enumerate(ranking(section.rows), start=1):
@@ -244,7 +346,7 @@ def _report_table(section: ReportSection) -> Table:
     return table
 
 
-async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
+async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> View:
     """Counts by status, the latest parked messages with their reasons, after any retry."""
     retried = 0
     if retry_ids or retry_all:
@@ -257,9 +359,31 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
         backlog = await outbox.backlog()
         parked = await outbox.parked()
         sending = await leases.current(uow.session, SENDER_LEASE_PREFIX, app.desk.clock.now())
-    table = Table("Id", "Channel", "Chat", "Attempts", "Reason", title="Parked messages")
+    table = Table(*_columns("Id", "Channel", "Chat", "Attempts", "Reason"), title="Parked messages")
     for row in parked:
         table.add_row(str(row.id), row.channel, row.chat_id, str(row.attempts), row.error or "")
+    data = {
+        "counts": {status.value: backlog.get(status, 0) for status in OutboxStatus},
+        "retried": retried,
+        "parked": [
+            {
+                "id": r.id,
+                "channel": r.channel,
+                "chat": r.chat_id,
+                "attempts": r.attempts,
+                "reason": r.error,
+            }
+            for r in parked
+        ],
+        "sending": [
+            {
+                "channel": lease.name.removeprefix(SENDER_LEASE_PREFIX),
+                "holder": lease.holder,
+                "until": _iso(app, lease.until),
+            }
+            for lease in sending
+        ],
+    }
     counts = ", ".join(f"{status.value} {backlog.get(status, 0)}" for status in OutboxStatus)
     table.caption = f"Outbox: {counts}" + (
         f" · retried {retried}" if retry_ids or retry_all else ""
@@ -268,4 +392,4 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> Table:
         channel = lease.name.removeprefix(SENDER_LEASE_PREFIX)
         until = local_time(app.desk, lease.until)
         table.caption += f"\nSending on {channel}: {lease.holder} (lease until {until})"
-    return table
+    return View([table], data)

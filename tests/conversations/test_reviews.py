@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from bot.config import Config
-from bot.reviews_import import import_reviews
+from bot.reviews_import import UnreadableCsv, import_reviews
 from conversations.values import CaseKind, CaseStatus
 from handlers.dispatch import Inbox
 from notifications.dispatcher import Dispatcher
@@ -138,3 +139,33 @@ async def test_import_with_missing_columns_says_which(world: World, tmp_path: Pa
     assert result.bad == [(1, "missing columns: reviewer, rating")]
     async with unit_of_work(world.db, readonly=True) as uow:
         assert (await uow.session.scalars(select(Case))).all() == []
+
+
+async def test_a_gbk_csv_from_chinese_excel_imports_and_says_its_encoding(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(CSV.replace("\n", "\r\n").encode("gbk"))
+    result = await import_reviews(app_for(world), path)
+    assert (result.encoding, len(result.imported)) == ("gb18030", 3)
+    stored = await cases(world)
+    assert "服务员态度恶劣" in stored[0].description
+
+
+async def test_utf8_with_and_without_bom_are_told_apart(world: World, tmp_path: Path) -> None:
+    plain, marked = tmp_path / "plain.csv", tmp_path / "bom.csv"
+    plain.write_text(CSV, encoding="utf-8")
+    marked.write_text(CSV, encoding="utf-8-sig")
+    app = app_for(world)
+    assert (await import_reviews(app, plain)).encoding == "utf-8"
+    second = await import_reviews(app, marked)
+    assert second.encoding == "utf-8 (BOM)" and len(second.duplicates) == 4  # header read whole
+
+
+async def test_a_file_in_no_known_encoding_is_refused_with_advice(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"platform,reviewer,rating,text\n\xff\xfe\x80\x80,1,2\n")
+    with pytest.raises(UnreadableCsv, match="CSV UTF-8"):
+        await import_reviews(app_for(world), path)
