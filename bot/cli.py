@@ -72,9 +72,11 @@ def _run(app: App, work: Callable[[App], Awaitable[T]]) -> T:
 
 def _load(path: Path) -> Config:
     try:
-        return load_config(path)
+        config = load_config(path)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
+    configure_logging(config.logging.level)  # main() knew only the environment (issue 17)
+    return config
 
 
 def _reachable(path: Path) -> Config:

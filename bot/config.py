@@ -262,6 +262,19 @@ class WebSettings(BaseModel):
     port: int = Field(8080, ge=0, le=65535)
 
 
+class LoggingSettings(BaseModel):
+    """How much the desk logs; the format follows stderr (JSON unless a terminal)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _any_case(cls, level: object) -> object:
+        return level.strip().upper() if isinstance(level, str) else level
+
+
 class Config(BaseSettings):
     """The whole file. Environment variables override it: COMPLAINTDESK_DATABASE__URL,
     COMPLAINTDESK_TELEGRAM__TOKEN and so on, so secrets need not sit in the file."""
@@ -276,6 +289,7 @@ class Config(BaseSettings):
     wecom: WeComSettings = WeComSettings()
     outbox: OutboxSettings = OutboxSettings()
     web: WebSettings = WebSettings()
+    logging: LoggingSettings = LoggingSettings()
     policy: Policy
 
     @classmethod

@@ -10,6 +10,8 @@ storage/engine.py), which takes the file's write lock, and this process's writer
 from __future__ import annotations
 
 import contextlib
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -47,4 +49,19 @@ async def migrate(db: Database, revision: str = "head") -> None:
 def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    with quiet_alembic():
+        command.upgrade(config, revision)
+
+
+@contextlib.contextmanager
+def quiet_alembic() -> Iterator[None]:
+    """Alembic's INFO lines ("Context impl", "Running upgrade") only when DEBUG is asked:
+    every process migrates at start, and they buried the desk's own lines (issue 17)."""
+    alembic = logging.getLogger("alembic")
+    before = alembic.level
+    if not alembic.isEnabledFor(logging.DEBUG):
+        alembic.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        alembic.setLevel(before)

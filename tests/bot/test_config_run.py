@@ -69,7 +69,8 @@ async def test_run_ends_on_a_revoked_token_with_its_message_and_exit_1(here: Pat
     )
     assert "Traceback" not in log
     # Each warning is logged once, before serving (departments have only console chats).
-    assert log.count("config_warning key=policy.departments.0.chats ") == 1
+    # A pipe gets JSON lines (issue 17).
+    assert log.count('"event": "config_warning", "key": "policy.departments.0.chats"') == 1
 
 
 def test_migrate_refuses_a_missing_sqlite_directory_without_a_traceback(here: Path) -> None:
