@@ -149,13 +149,22 @@ class _PgTarget:
     user: str | None
     password: str | None
     dbname: str
+    sslmode: str | None = None  # asyncpg's `?ssl=require` uses libpq's sslmode names
 
     @classmethod
     def of(cls, address: URL) -> _PgTarget:
         if not address.database:
             msg = "database.url names no PostgreSQL database"
             raise BackupError(msg)
-        return cls(address.host, address.port, address.username, address.password, address.database)
+        ssl = address.query.get("ssl")
+        return cls(
+            address.host,
+            address.port,
+            address.username,
+            address.password,
+            address.database,
+            ssl if isinstance(ssl, str) else None,
+        )
 
     def options(self) -> list[str]:
         given = {"--host": self.host, "--port": self.port, "--username": self.user}
@@ -168,6 +177,8 @@ class _PgTarget:
         env = dict(os.environ)
         if self.password is not None:
             env["PGPASSWORD"] = self.password
+        if self.sslmode is not None:
+            env["PGSSLMODE"] = self.sslmode
         return env
 
 

@@ -222,7 +222,8 @@ def test_a_file_that_is_not_a_desk_backup_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_postgresql_password_goes_in_the_environment_never_on_the_command_line() -> None:
-    target = _PgTarget.of(make_url("postgresql+asyncpg://desk:s3cret@db.example:6543/complaints"))
+    url = "postgresql+asyncpg://desk:s3cret@db.example:6543/complaints?ssl=verify-full"
+    target = _PgTarget.of(make_url(url))
     assert target.options() == [
         "--host=db.example",
         "--port=6543",
@@ -231,6 +232,7 @@ def test_the_postgresql_password_goes_in_the_environment_never_on_the_command_li
         "--no-password",
     ]
     assert target.env()["PGPASSWORD"] == "s3cret"
+    assert target.env()["PGSSLMODE"] == "verify-full"
 
 
 def test_a_leftover_wal_is_not_replayed_over_the_restored_file(tmp_path: Path) -> None:
