@@ -1,5 +1,7 @@
 """Send each recipient one digest a day, at the configured local time, even across restarts
-and several processes: the day's run row is claimed in the same transaction."""
+and several processes: the day's run row is claimed in the same transaction. A desk that
+was down at the hour sends the day's digest on its first sweep after starting (a sweep
+runs before its first sleep); days missed before today are not sent (issue 17)."""
 
 from __future__ import annotations
 

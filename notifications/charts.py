@@ -2,7 +2,8 @@
 
 Labels are in the reader's language when the machine has a font with Chinese glyphs
 (fonts-noto-cjk, fonts-wqy-microhei, ...); without one they stay English, since a chart
-of empty boxes helps nobody. The digest text around it is translated either way.
+of empty boxes helps nobody. The digest text around it is translated either way. A period
+without a case says so instead of drawing a y axis of fractions of a case (issue 17).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory
 
 from matplotlib import font_manager, pyplot
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 CJK_FONTS = (
@@ -52,6 +55,7 @@ def chart_words(t: NullTranslations, font: str | None) -> dict[str, str]:
         "overdue": g("overdue (open)"),
         "cases": g("cases"),
         "title": g("Cases, {first} to {last}"),
+        "empty": g("no cases in this period"),
     }
 
 
@@ -66,16 +70,23 @@ def trend_png(
     words = chart_words(t or NullTranslations(), font)
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     with matplotlib.rc_context({"font.family": families}):
-        return _draw(days, received, closed, overdue, words)
+        figure = trend_figure(days, received, closed, overdue, words)
+        try:
+            buffer = BytesIO()
+            figure.savefig(buffer, format="png")
+            return buffer.getvalue()
+        finally:
+            pyplot.close(figure)
 
 
-def _draw(
+def trend_figure(
     days: Sequence[date],
     received: Sequence[int],
     closed: Sequence[int],
     overdue: Sequence[int],
     words: dict[str, str],
-) -> bytes:
+) -> Figure:
+    """The chart as a figure; the caller saves and closes it."""
     figure, axes = pyplot.subplots(figsize=(8, 3.6), dpi=110)
     try:
         positions = range(len(days))
@@ -92,9 +103,17 @@ def _draw(
         )
         axes.legend(fontsize=8, loc="upper left")
         axes.grid(axis="y", alpha=0.3)
+        if not any(received) and not any(closed) and not any(overdue):
+            _say_empty(axes, words["empty"])
         figure.tight_layout()
-        buffer = BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
+    except BaseException:
         pyplot.close(figure)
+        raise
+    return figure
+
+
+def _say_empty(axes: Axes, words: str) -> None:
+    """No y scale to read when nothing happened: matplotlib would draw 0 to 0.06."""
+    axes.set_ylim(0, 1)
+    axes.set_yticks([])
+    axes.text(0.5, 0.5, words, transform=axes.transAxes, ha="center", va="center", fontsize=14)

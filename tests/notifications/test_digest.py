@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from matplotlib import pyplot
 from sqlalchemy import select
 
 from conversations.i18n import translation
@@ -103,3 +104,41 @@ def test_the_chart_renders_with_or_without_a_cjk_font(monkeypatch: pytest.Monkey
         monkeypatch.setattr(charts, "cjk_font", lambda font=font: font)
         png = charts.trend_png(days, [1, 2, 3], [0, 1, 2], [0, 0, 1], translation(Language.EN))
         assert png.startswith(b"\x89PNG")
+
+
+def test_an_empty_period_says_no_cases_instead_of_a_fractional_axis() -> None:
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(7)]
+    words = chart_words(translation(Language.EN), None)
+    empty = charts.trend_figure(days, [0] * 7, [0] * 7, [0] * 7, words)
+    busy = charts.trend_figure(days, [0, 2, 0, 0, 1, 0, 0], [0] * 7, [0] * 7, words)
+    try:
+        (axes,) = empty.axes
+        assert [text.get_text() for text in axes.texts] == ["no cases in this period"]
+        assert list(axes.get_yticks()) == []
+        (busy_axes,) = busy.axes
+        assert len(busy_axes.texts) == 0 and list(busy_axes.get_yticks())[:3] == [0, 1, 2]
+    finally:
+        pyplot.close(empty)
+        pyplot.close(busy)
+
+
+async def test_a_desk_down_across_the_digest_hour_sends_it_once_when_back(world: World) -> None:
+    await hand_built_day(world)
+    world.clock.set(local("2026-11-25 07:00"))
+    assert await send(world) == 0  # stopped before the hour
+    world.clock.set(local("2026-11-25 15:10"))  # started again in the afternoon
+    assert await send(world) == 1
+    world.clock.set(local("2026-11-25 15:11"))  # the next sweep
+    assert await send(world) == 0
+    assert len(await digests(world)) == 1
+
+
+async def test_a_desk_down_three_days_sends_only_todays_digest(world: World) -> None:
+    await hand_built_day(world)
+    world.clock.set(local("2026-11-25 09:00"))
+    assert await send(world) == 1
+    world.clock.set(local("2026-11-28 11:00"))  # down 26th, 27th and the 28th's hour
+    assert await send(world) == 1
+    assert await send(world) == 0
+    days = [str(m.payload["text"]).splitlines()[0] for m in await digests(world)]
+    assert sorted(days) == ["每日简报 2026-11-25", "每日简报 2026-11-28"]
