@@ -129,7 +129,7 @@ def test_the_level_comes_from_the_config_and_the_environment_wins(
 
 
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])
-def test_migrate_prints_no_alembic_lines_unless_debug_is_asked(
+def test_migrate_and_the_console_demo_print_no_alembic_lines_unless_debug_is_asked(
     level: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored_root: logging.Logger
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -140,7 +140,9 @@ def test_migrate_prints_no_alembic_lines_unless_debug_is_asked(
     (tmp_path / "complaintdesk.db").unlink()  # migrate builds it again, from nothing
     result = CliRunner().invoke(main, ["migrate"])
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    demo = CliRunner().invoke(main, ["chat"], input="")  # the console demo migrates too
+    assert demo.exit_code == 0, demo.output
+    lines = [json.loads(line) for line in (result.stderr + demo.stderr).splitlines()]
     alembic = [line for line in lines if line["logger"].startswith("alembic")]
     if level == "DEBUG":  # the lines exist, and this test would see them
         assert any("Running upgrade" in line["detail"] for line in alembic)
