@@ -16,6 +16,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import build_app, prepare, web_app
+from bot.config import load_config
 from bot.web import Loops, metrics_route
 from conversations.values import OutboxStatus
 from handlers.dispatch import Inbox
@@ -25,6 +27,7 @@ from notifications.metrics import Metrics
 from notifications.senders import SendFailed
 from notifications.supervisor import Beat, Supervisor
 from storage.models import Case
+from tests.bot.config_variants import variant
 from tests.bot.telegram_harness import GROUPS, Telegram, running
 from tests.fakes.senders import RecordingSender, drain_all
 from tests.fakes.telegram_api import button_update, message_update, user
@@ -154,6 +157,24 @@ async def test_oldest_pending_age_is_measured_on_the_desks_clock(world: World) -
     samples = await scrape(metrics, world)
     assert value(samples, "outbox_oldest_pending_seconds") == 7 * 60
     assert value(samples, "outbox_messages", status="pending") == 2
+
+
+async def test_the_app_serves_metrics_its_inbox_and_dispatcher_count_into(tmp_path: Path) -> None:
+    """bot/app.py builds one Metrics, hands it to the inbox and the dispatcher, and mounts
+    /metrics over its registry beside /health."""
+    config = load_config(variant(tmp_path))
+    config.database.url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    app = build_app(config)
+    assert app.inbox.metrics is app.metrics and app.dispatcher.metrics is app.metrics
+    await prepare(app)
+    app.metrics.sent("console")
+    try:
+        async with TestClient(TestServer(web_app(app), host="127.0.0.1")) as client:
+            text = await (await client.get("/metrics")).text()
+    finally:
+        await app.db.dispose()
+    assert 'complaintdesk_sends_total{channel="console"} 1.0' in text
+    assert 'complaintdesk_outbox_messages{status="pending"} 0.0' in text
 
 
 def exported_series() -> set[str]:
