@@ -411,10 +411,9 @@ def cases_show(config_path: Path, number: str, reveal: bool, as_json: bool) -> N
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    default="typical-cases.json",
-    show_default=True,
+    help="The JSON file to write [default: typical-cases.json in the data directory].",
 )
-def cases_export_typical(config_path: Path, out: Path) -> None:
+def cases_export_typical(config_path: Path, out: Path | None) -> None:
     """Typical cases for staff training, anonymised (no names, contacts, order numbers)."""
     app = build_app(_load(config_path))
 
@@ -425,6 +424,8 @@ def cases_export_typical(config_path: Path, out: Path) -> None:
     # export_typical reports no steps: the bar pulses until the records are in.
     with progress(console, "Exporting typical cases"):
         records = _run(app, export)
+    out = out or data_dir(app.config, config_path) / "typical-cases.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"Wrote {len(records)} typical case(s) to {out}")
 

@@ -98,3 +98,12 @@ def test_digest_defaults_to_today_and_keeps_its_chart_out_of_the_working_dir(
     assert not list(workdir.glob("*.png"))
     invoke("digest", "--now", "--out", "charts/today.png")
     assert (workdir / "charts" / "today.png").exists()
+
+
+def test_export_typical_without_out_writes_to_the_data_directory(workdir: Path) -> None:
+    invoke("init")
+    printed = invoke("cases", "export-typical")
+    written = workdir / "complaintdesk-files" / "typical-cases.json"
+    assert "Wrote 0 typical case(s)" in printed
+    assert json.loads(written.read_text(encoding="utf-8")) == []
+    assert not (workdir / "typical-cases.json").exists()
