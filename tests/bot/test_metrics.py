@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,8 +20,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.app import build_app, prepare, web_app
 from bot.config import load_config
 from bot.web import Loops, metrics_route
+from conversations.messages import Inbound
 from conversations.values import OutboxStatus
-from handlers.dispatch import Inbox
+from handlers.dispatch import Inbox, dispatch
 from handlers.reachability import MarkUnreachable
 from notifications.dispatcher import Dispatcher
 from notifications.metrics import Metrics
@@ -148,6 +150,23 @@ async def test_metrics_count_429s_platform_errors_and_parked_rows(world: World) 
     assert value(samples, "parked_total", channel="console") == 1
     assert value(samples, "outbox_messages", status=OutboxStatus.PARKED.value) == 1
     assert value(samples, "sends_total", channel="console") == len(sender.sent)
+
+
+async def test_a_bug_in_dispatch_is_counted_as_failed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("handlers.dispatch.execute", broken)
+    metrics = Metrics.build()
+    inbox = Inbox(world.db, world.desk, metrics=metrics)
+    said = Inbound("console", "bug-1", "u1", "u1", world.clock.now(), text="/cases")
+    assert await dispatch(inbox, said)  # the apology
+    samples = await scrape(metrics, world)
+    assert value(samples, "updates_total", channel="console", outcome="failed") == 1
+    assert value(samples, "updates_total", channel="console", outcome="handled") is None
+    assert value(samples, "dispatch_seconds_count", channel="console") == 1
 
 
 async def test_oldest_pending_age_is_measured_on_the_desks_clock(world: World) -> None:
