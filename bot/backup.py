@@ -91,6 +91,9 @@ def _sqlite_backup(path: Path, out: Path) -> None:
     source = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=30)
     with contextlib.closing(source), contextlib.closing(sqlite3.connect(out)) as target:
         source.backup(target)
+        # The copy inherits WAL mode: make it one self-contained file, so reading a
+        # backup leaves no -wal/-shm beside it (the desk turns WAL on when it opens it).
+        target.execute("PRAGMA journal_mode=DELETE").fetchall()
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

@@ -106,6 +106,10 @@ def _delete_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _beside(backup: Path) -> list[str]:
+    return sorted(p.name for p in backup.parent.iterdir() if p.name.startswith(backup.name))
+
+
 async def _tables(url: str) -> list[str]:
     db = open_database(url)
     async with db.engine.connect() as connection:
@@ -177,6 +181,7 @@ async def test_a_backup_taken_while_the_desk_runs_holds_every_committed_row(
     await db.dispose()
     await _wipe(url)
     await asyncio.to_thread(restore, url, backup)
+    assert await asyncio.to_thread(_beside, backup) == [backup.name]  # one file, no -wal
     await bring_up_to_date(url)
     await _resumes(url, before, number)
 
