@@ -119,6 +119,8 @@ def _serve(app: App) -> None:
 
 
 @click.group()
+# The installed distribution's metadata, so the version is set once, in pyproject.toml.
+@click.version_option(package_name="complaintdesk")
 def main() -> None:
     """Complaint Desk: complaint handling inside messaging apps."""
     configure_logging()
