@@ -262,6 +262,15 @@ class WebSettings(BaseModel):
     port: int = Field(8080, ge=0, le=65535)
 
 
+class PathSettings(BaseModel):
+    """Where files the desk writes (digest charts, typical-case exports) go unless a
+    command's --out says otherwise; relative paths are from the config file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data_dir: str | None = Field(None, description="default: complaintdesk-files/ by the database")
+
+
 class LoggingSettings(BaseModel):
     """How much the desk logs; the format follows stderr (JSON unless a terminal)."""
 
@@ -290,6 +299,7 @@ class Config(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     web: WebSettings = WebSettings()
     logging: LoggingSettings = LoggingSettings()
+    paths: PathSettings = PathSettings()
     policy: Policy
 
     @classmethod

@@ -39,8 +39,11 @@ def _plain(value: object) -> str:
 
 
 def data_dir(config: Config, config_path: Path) -> Path:
-    """Where files the desk writes go unless told: beside the SQLite database, or beside
-    the config file for a server database; never just the working directory."""
+    """Where files the desk writes go unless told: `[paths] data_dir` (relative to the
+    config file), else beside the SQLite database, or beside the config file for a server
+    database; never just the working directory."""
+    if config.paths.data_dir:
+        return config_path.resolve().parent / Path(config.paths.data_dir).expanduser()
     url = make_url(config.database.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         base = Path(str(url.database)).resolve().parent

@@ -107,3 +107,13 @@ def test_export_typical_without_out_writes_to_the_data_directory(workdir: Path) 
     assert "Wrote 0 typical case(s)" in printed
     assert json.loads(written.read_text(encoding="utf-8")) == []
     assert not (workdir / "typical-cases.json").exists()
+
+
+def test_the_data_directory_comes_from_the_config_when_set(workdir: Path) -> None:
+    invoke("init")
+    config = workdir / "complaintdesk.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + '\n[paths]\ndata_dir = "exports"\n', encoding="utf-8")
+    invoke("cases", "export-typical")
+    assert (workdir / "exports" / "typical-cases.json").exists()
+    assert not (workdir / "complaintdesk-files").exists()
