@@ -16,14 +16,11 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.config import Config
-from bot.telegram.polling import LONG_POLL_SECONDS
-from bot.telegram.runtime import TelegramChannel, make_bot
-from bot.telegram.sender import TelegramSender
 from bot.web import health_route, metrics_route, start_server
 from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
 from handlers.boundary import perform
@@ -45,6 +42,11 @@ from notifications.watcher import MAX_SLEEP_SECONDS, Watcher
 from storage.engine import Database, open_database
 from storage.migrate import migrate
 from storage.uow import unit_of_work
+
+if TYPE_CHECKING:  # aiogram takes seconds to import; commands without Telegram skip it
+    from aiogram import Bot
+
+    from bot.telegram.runtime import TelegramChannel
 
 log = logging.getLogger(__name__)
 SWEEPS = (remind_surveys, expire_conversations, raise_long_open, report_progress, send_due_digests)
@@ -76,8 +78,10 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     db = open_database(config.database.url)
     desk = Desk.build(config.policy, clock)
     senders: dict[str, Sender] = {}
-    bot = make_bot(config.telegram) if config.telegram.token else None
+    bot = _telegram_bot(config)
     if bot is not None:
+        from bot.telegram.sender import TelegramSender
+
         senders["telegram"] = TelegramSender(bot)
     wechat = senders_for(config, db, clock)
     senders.update(wechat.senders)
@@ -97,10 +101,27 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         watcher.wake()  # perhaps an earlier deadline
 
     inbox = Inbox(db, desk, after_commit, metrics)
-    telegram = TelegramChannel(config.telegram, bot, inbox) if bot is not None else None
+    telegram = _telegram_channel(config, bot, inbox)
     add_callbacks(wechat, config, inbox)
     supervisor = Supervisor(clock)
     return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor, metrics)
+
+
+def _telegram_bot(config: Config) -> Bot | None:
+    """The Bot API client when a token is configured; aiogram is imported only then."""
+    if not config.telegram.token:
+        return None
+    from bot.telegram.runtime import make_bot
+
+    return make_bot(config.telegram)
+
+
+def _telegram_channel(config: Config, bot: Bot | None, inbox: Inbox) -> TelegramChannel | None:
+    if bot is None:
+        return None
+    from bot.telegram.runtime import TelegramChannel
+
+    return TelegramChannel(config.telegram, bot, inbox)
 
 
 class ReportingDispatcher(Dispatcher):
@@ -162,6 +183,8 @@ def supervise(app: App) -> Supervisor:
         loop = partial(sweep_forever, app, sweep)
         supervisor.add(f"sweep:{sweep.__name__}", loop, stuck_after(SWEEP_SECONDS))
     if app.telegram is not None and app.config.telegram.mode == "polling":
+        from bot.telegram.polling import LONG_POLL_SECONDS
+
         supervisor.add("telegram", app.telegram.poll, stuck_after(LONG_POLL_SECONDS))
     return supervisor
 
