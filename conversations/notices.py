@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from gettext import NullTranslations
 
+from conversations.messages import Option
+
 
 @dataclass(frozen=True)
 class CaseSummary:
@@ -110,6 +112,14 @@ def reassigned(t: NullTranslations, number: str, reason: str) -> str:
     return t.gettext("Case {number} was reassigned to you: {reason}").format(
         number=number, reason=reason
     )
+
+
+def solved_options(t: NullTranslations, number: str) -> list[Option]:
+    """The survey's first question, asked again by its reminder."""
+    return [
+        Option(t.gettext("Yes, solved"), f"solved:{number}:yes"),
+        Option(t.gettext("No, not solved"), f"solved:{number}:no"),
+    ]
 
 
 def survey_reminder(t: NullTranslations, number: str) -> str:

@@ -11,7 +11,7 @@ from functools import partial
 
 from conversations import notices
 from conversations.i18n import language_of, translation
-from conversations.messages import Option, Reply
+from conversations.messages import Reply
 from conversations.policy import Language
 from handlers.actors import Actor
 from handlers.desk import Desk
@@ -53,10 +53,7 @@ async def _remind(uow: UnitOfWork, desk: Desk, survey: Survey, now: datetime) ->
     await notifier.customer(
         case,
         notices.survey_reminder(t, case.number),
-        [
-            Option(t.gettext("Yes, solved"), f"solved:{case.number}:yes"),
-            Option(t.gettext("No, not solved"), f"solved:{case.number}:no"),
-        ],
+        notices.solved_options(t, case.number),
         template="resolved",
     )
     return True

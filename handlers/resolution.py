@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conversations import notices
-from conversations.messages import Option
 from conversations.policy import Step
 from conversations.values import CaseKind, CaseStatus, Validity
 from handlers import deadlines
@@ -67,10 +66,7 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     await notifier.customer(
         case,
         notices.survey(language, case.number),
-        [
-            Option(language.gettext("Yes, solved"), f"solved:{case.number}:yes"),
-            Option(language.gettext("No, not solved"), f"solved:{case.number}:no"),
-        ],
+        notices.solved_options(language, case.number),
         template="resolved",
     )
     return case
