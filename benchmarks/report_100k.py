@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from sqlalchemy import insert
 
 from benchmarks.backends import fresh_database
-from conversations.values import CaseKind, CaseStatus, Role
+from conversations.base.values import CaseKind, CaseStatus, Role
 from notifications.reports import ReportSection, write_xlsx
 from storage.engine import Database
 from storage.measures import Dimension, Period, compute

@@ -40,9 +40,9 @@ from sqlalchemy import func, select
 from benchmarks.backends import fresh_database
 from bot.config import EXAMPLE_CONFIG, TelegramSettings, load_config
 from bot.telegram.runtime import TelegramChannel
+from conversations.base.clock import SystemClock
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
-from notifications.clock import SystemClock
 from storage.conversations import ConversationRepository
 from storage.engine import Database
 from storage.models import Case, OutboxMessage

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from sqlalchemy import insert, text
 
 from benchmarks.backends import fresh_database
-from conversations.values import CaseKind, CaseStatus
+from conversations.base.values import CaseKind, CaseStatus
 from notifications.watcher import Watcher
 from storage.engine import Database
 from storage.models import Case, Customer, Deadline

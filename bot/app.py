@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.config import Config
 from bot.web import health_route, metrics_route, start_server
 from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
+from conversations.base.clock import Clock, SystemClock
 from handlers.boundary import perform
 from handlers.desk import Desk
 from handlers.digest_job import send_due_digests
@@ -33,7 +34,6 @@ from handlers.overdue import FireDeadline
 from handlers.progress import report_progress
 from handlers.reachability import MarkUnreachable
 from handlers.staffing import sync_roster
-from notifications.clock import Clock, SystemClock
 from notifications.dispatcher import Dispatcher
 from notifications.metrics import Metrics
 from notifications.senders import Sender

@@ -28,7 +28,7 @@ from bot.preflight import outside_problems
 from bot.progress import progress
 from bot.reviews_import import ImportResult, UnreadableCsv, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
-from conversations.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, Role
 from handlers.digest_job import send_due_digests
 from handlers.staffing import create_invite
 from handlers.typical import export_typical

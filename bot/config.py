@@ -1,6 +1,6 @@
 """Load and validate the TOML configuration, with secrets from the environment.
 
-The policy part is validated by `conversations.policy.Policy`; this module adds the
+The policy part is validated by `conversations.base.policy.Policy`; this module adds the
 runtime settings (database, channels) and turns validation errors into one line per key.
 """
 
@@ -25,7 +25,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot import config_rules as rules
 from bot.config_checks import Problem, refusals
-from conversations.policy import Policy
+from conversations.base.policy import Policy
 
 EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
 DEFAULT_DATABASE = "sqlite+aiosqlite:///complaintdesk.db"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import config_rules as rules
-from notifications.worktime import WorkingCalendar
+from conversations.base.worktime import WorkingCalendar
 
 if TYPE_CHECKING:
     from bot.config import Config

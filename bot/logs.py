@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from conversations.privacy import mask_phone, mask_phones_in
+from conversations.base.privacy import mask_phone, mask_phones_in
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LEVEL_ENV = "COMPLAINTDESK_LOGGING__LEVEL"
@@ -33,7 +33,7 @@ _PAIR = re.compile(
     r"(?P<key>[A-Za-z_][\w.]*)="
     r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\[[^\]]*\]|\([^)]*\)|\S*)"
 )
-# International numbers written with a plus; mainland mobiles are conversations.privacy's.
+# International numbers written with a plus; mainland mobiles are conversations.base.privacy's.
 _INTERNATIONAL = re.compile(r"\+\d[\d -]{6,16}\d")
 
 

@@ -12,8 +12,8 @@ from rich.table import Column, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
-from conversations.policy import Policy
-from conversations.values import OutboxStatus
+from conversations.base.policy import Policy
+from conversations.base.values import OutboxStatus
 from handlers.actors import Actor
 from handlers.common import local_time
 from handlers.timeline import record

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from conversations.values import OutboxStatus
-from notifications.clock import Clock
+from conversations.base.clock import Clock
+from conversations.base.values import OutboxStatus
 from notifications.metrics import Metrics
 from notifications.scrape import scrape
 from notifications.supervisor import LoopHealth

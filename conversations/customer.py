@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from conversations import filing
+from conversations.base.messages import Inbound, Option, Reply
+from conversations.base.parsing import clean, find_case_number
 from conversations.intents import (
     Accept,
     AddInfo,
@@ -21,8 +23,6 @@ from conversations.intents import (
     ShowCases,
 )
 from conversations.languages import language_chosen, language_menu
-from conversations.messages import Inbound, Option, Reply
-from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.wording import cannot_read
 

@@ -12,11 +12,11 @@ from datetime import date
 from gettext import NullTranslations
 from typing import Any
 
+from conversations.base.messages import Inbound, Media, Option, Reply
+from conversations.base.parsing import clean, find_date, find_order, find_phone
+from conversations.base.values import CaseKind, Wanted
 from conversations.intents import FileCase
-from conversations.messages import Inbound, Media, Option, Reply
-from conversations.parsing import clean, find_date, find_order, find_phone
 from conversations.state import IDLE, Context, Outcome, State
-from conversations.values import CaseKind, Wanted
 
 FLOW = "file"
 MAX_DESCRIPTION = 10_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from conversations.messages import Media
-from conversations.values import CaseKind, Validity, Wanted
+from conversations.base.messages import Media
+from conversations.base.values import CaseKind, Validity, Wanted
 
 
 @dataclass(frozen=True)

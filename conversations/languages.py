@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from gettext import NullTranslations
 
+from conversations.base.messages import Option, Reply
+from conversations.base.policy import Language
 from conversations.intents import SetLanguage
-from conversations.messages import Option, Reply
-from conversations.policy import Language
 
 LANGUAGE_NAMES = {
     Language.ZH_HANS: "简体中文",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from gettext import NullTranslations
 
-from conversations.messages import Option
+from conversations.base.messages import Option
 
 
 @dataclass(frozen=True)

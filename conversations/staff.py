@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from gettext import NullTranslations
 
+from conversations.base.messages import Inbound, Option, Reply
+from conversations.base.parsing import clean, find_case_number
+from conversations.base.values import Validity
 from conversations.intents import (
     FindCases,
     Findings,
@@ -22,10 +25,7 @@ from conversations.intents import (
     StaffAction,
 )
 from conversations.languages import language_chosen, language_menu
-from conversations.messages import Inbound, Option, Reply
-from conversations.parsing import clean, find_case_number
 from conversations.state import IDLE, Context, Outcome, State, say
-from conversations.values import Validity
 from conversations.wording import cannot_read
 
 MAX_TEXT = 4000

@@ -7,9 +7,9 @@ from datetime import datetime
 from gettext import NullTranslations
 from typing import Any
 
+from conversations.base.messages import Reply
+from conversations.base.policy import Language, Policy
 from conversations.intents import Intent
-from conversations.messages import Reply
-from conversations.policy import Language, Policy
 
 IDLE = "idle"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gettext import NullTranslations
 from typing import Any
 
-from conversations.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, Role
 
 
 def status_label(t: NullTranslations, status: CaseStatus) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from conversations.values import ActorKind, Role
+from conversations.base.values import ActorKind, Role
 from handlers.actors import Actor
 from handlers.refusals import Refusal
 from storage.models import Case

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conversations.values import ActorKind, Role
+from conversations.base.values import ActorKind, Role
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.messages import Option
+from conversations.base.messages import Option
+from conversations.base.values import CaseStatus
 from conversations.notices import CaseSummary
-from conversations.values import CaseStatus
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
 from handlers.lifecycle import OPEN_WORK

@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from conversations.policy import Step
-from conversations.values import Role, Validity
+from conversations.base.policy import Step
+from conversations.base.values import Role, Validity
 from handlers import deadlines
 from handlers.access import require_department, require_owner, require_role
 from handlers.actors import Actor

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import translation
+from conversations.base.i18n import translation
+from conversations.base.policy import Language
+from conversations.base.privacy import mask_phone, redact_phones_in
+from conversations.base.timewords import when
 from conversations.notices import CaseSummary
-from conversations.policy import Language
-from conversations.privacy import mask_phone, redact_phones_in
-from conversations.timewords import when
 from handlers.desk import Desk
 from handlers.refusals import Refusal
 from storage.cases import CaseRepository

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.policy import Step
+from conversations.base.policy import Step
 from handlers.desk import Desk
 from storage.deadlines import DeadlineRepository
 from storage.models import Case, Deadline

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conversations.policy import Policy
+from conversations.base.clock import Clock
+from conversations.base.policy import Policy
+from conversations.base.worktime import WorkingCalendar
 from handlers.rows import Reported
-from notifications.clock import Clock
-from notifications.worktime import WorkingCalendar
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from conversations.policy import Recipient
+from conversations.base.policy import Recipient
 from handlers.desk import Desk
 from handlers.rows import Row, contained
 from notifications.digests import DigestContent, build_digest

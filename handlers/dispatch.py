@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from conversations import customer, staff
-from conversations.i18n import translation
-from conversations.messages import Inbound, Media, Reply
-from conversations.parsing import clean, storable
+from conversations.base.i18n import translation
+from conversations.base.messages import Inbound, Media, Reply
+from conversations.base.parsing import clean, storable
 from conversations.state import Context, Outcome, State
 from conversations.wording import refusal
 from handlers.boundary import perform

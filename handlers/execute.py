@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import intents as i
-from conversations.i18n import language_of, translation
-from conversations.messages import Media, Reply
-from conversations.values import ActorKind
+from conversations.base.i18n import language_of, translation
+from conversations.base.messages import Media, Reply
+from conversations.base.values import ActorKind
 from conversations.wording import status_label
 from handlers import (
     capa,

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.i18n import translation
+from conversations.base.i18n import translation
+from conversations.base.policy import Language, Step
+from conversations.base.values import CaseKind, CaseStatus, Urgency, Wanted
 from conversations.notices import CaseSummary
-from conversations.policy import Language, Step
-from conversations.values import CaseKind, CaseStatus, Urgency, Wanted
 from handlers import deadlines
 from handlers.actors import Actor
 from handlers.alerts import post_card

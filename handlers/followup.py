@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from conversations import notices
-from conversations.policy import Step
-from conversations.values import CaseStatus, Role
+from conversations.base.policy import Step
+from conversations.base.values import CaseStatus, Role
 from handlers import deadlines
 from handlers.access import require_customer_of, require_role
 from handlers.actors import Actor

@@ -9,7 +9,7 @@ from gettext import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.policy import Grading, Threshold
+from conversations.base.policy import Grading, Threshold
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained

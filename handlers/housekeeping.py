@@ -10,9 +10,9 @@ from datetime import datetime
 from functools import partial
 
 from conversations import notices
-from conversations.i18n import language_of, translation
-from conversations.messages import Reply
-from conversations.policy import Language
+from conversations.base.i18n import language_of, translation
+from conversations.base.messages import Reply
+from conversations.base.policy import Language
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import language_of
-from conversations.messages import Inbound
-from conversations.policy import Language, Policy
-from conversations.values import ActorKind
+from conversations.base.i18n import language_of
+from conversations.base.messages import Inbound
+from conversations.base.policy import Language, Policy
+from conversations.base.values import ActorKind
 from handlers.actors import Actor
 from storage.models import Customer, Identity
 from storage.people import PeopleRepository

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations import notices
-from conversations.values import CaseStatus, Validity
+from conversations.base.values import CaseStatus, Validity
 from handlers import deadlines
 from handlers.access import require_department, require_owner
 from handlers.actors import Actor

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from conversations.values import CaseStatus as S
+from conversations.base.values import CaseStatus as S
 from handlers.refusals import Refusal
 from storage.models import Case
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conversations import notices
-from conversations.policy import Step
-from conversations.values import Role
+from conversations.base.policy import Step
+from conversations.base.values import Role
 from handlers import deadlines
 from handlers.access import require_department, require_role
 from handlers.actors import Actor

@@ -9,7 +9,7 @@ so an escalation never fires for a step already done; a paused case pauses them 
 from __future__ import annotations
 
 from conversations import notices
-from conversations.steps import step_label
+from conversations.base.steps import step_label
 from handlers.actors import Actor
 from handlers.alerts import post_card
 from handlers.common import local_time, staff_name

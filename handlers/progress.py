@@ -15,7 +15,7 @@ from gettext import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.values import ActorKind
+from conversations.base.values import ActorKind
 from conversations.wording import event_label, status_label
 from handlers.actors import Actor
 from handlers.common import local_time, staff_name, summary

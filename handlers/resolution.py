@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conversations import notices
-from conversations.policy import Step
-from conversations.values import CaseKind, CaseStatus, Validity
+from conversations.base.policy import Step
+from conversations.base.values import CaseKind, CaseStatus, Validity
 from handlers import deadlines
 from handlers.access import require_owner, require_staff
 from handlers.actors import Actor

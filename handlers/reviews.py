@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from conversations.values import CaseKind, CaseStatus, ReviewOutcome
+from conversations.base.values import CaseKind, CaseStatus, ReviewOutcome
 from handlers.access import require_department, require_staff
 from handlers.actors import Actor
 from handlers.common import clean_text, load_case

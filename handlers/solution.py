@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.messages import Option
-from conversations.policy import Step
-from conversations.values import CaseStatus, Role
+from conversations.base.messages import Option
+from conversations.base.policy import Step
+from conversations.base.values import CaseStatus, Role
 from handlers import deadlines
 from handlers.access import require_owner, require_role
 from handlers.actors import Actor

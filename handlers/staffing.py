@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from conversations.i18n import translation
-from conversations.messages import Reply
-from conversations.policy import RosterEntry
-from conversations.values import Role
+from conversations.base.i18n import translation
+from conversations.base.messages import Reply
+from conversations.base.policy import RosterEntry
+from conversations.base.values import Role
 from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.refusals import Refusal

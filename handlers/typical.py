@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.privacy import anonymise
-from conversations.values import CaseStatus, Role
+from conversations.base.privacy import anonymise
+from conversations.base.values import CaseStatus, Role
 from handlers.access import require_role
 from handlers.actors import Actor
 from handlers.common import clean_text, load_case

@@ -7,11 +7,11 @@ from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.base.i18n import translation
+from conversations.base.messages import Option, Reply
+from conversations.base.privacy import mask_phone, redact_phones_in
+from conversations.base.values import CaseStatus
 from conversations.filing import wanted_labels
-from conversations.i18n import translation
-from conversations.messages import Option, Reply
-from conversations.privacy import mask_phone, redact_phones_in
-from conversations.values import CaseStatus
 from conversations.wording import status_label
 from handlers.access import require_customer_of, require_department, require_staff
 from handlers.common import due_words, load_case, local_time

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import translation
-from conversations.policy import Policy
-from conversations.steps import step_label
+from conversations.base.i18n import translation
+from conversations.base.policy import Policy
+from conversations.base.steps import step_label
 from notifications.charts import trend_png
 from notifications.reports import ranking
 from storage.measures import Dimension, Measures, Period, compute

@@ -27,7 +27,7 @@ import socket
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from notifications.clock import Clock
+from conversations.base.clock import Clock
 from notifications.limits import GROUP_WINDOW, Limiter
 from notifications.metrics import ErrorClass, Metrics, error_class
 from notifications.outcomes import Outcomes, Retries, UnreachableHandler

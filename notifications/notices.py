@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.i18n import language_of, translation
-from conversations.messages import Option, Reply
-from conversations.policy import Language, Policy
-from conversations.privacy import mask_phones_in
+from conversations.base.i18n import language_of, translation
+from conversations.base.messages import Option, Reply
+from conversations.base.policy import Language, Policy
+from conversations.base.privacy import mask_phones_in
 from conversations.wording import status_label
 from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from conversations.values import OutboxStatus
-from notifications.clock import Clock
+from conversations.base.clock import Clock
+from conversations.base.values import OutboxStatus
 from notifications.metrics import Metrics
 from notifications.senders import Delivered, SendFailed
 from storage import chat_moves

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from prometheus_client import generate_latest
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.metrics import Metrics
 from notifications.supervisor import LoopHealth
 from storage.engine import Database

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from notifications.clock import Clock
+from conversations.base.clock import Clock
 
 log = logging.getLogger(__name__)
 Beat = Callable[[], None]

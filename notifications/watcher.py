@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 from typing import Protocol
 
-from notifications.clock import Clock
+from conversations.base.clock import Clock
 from notifications.supervisor import Beat
 from storage.cases import CaseRepository
 from storage.conflicts import is_conflict

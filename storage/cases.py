@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.values import CaseStatus, Validity
+from conversations.base.values import CaseStatus, Validity
 from storage.dialects import insert_for
 from storage.models import (
     Case,

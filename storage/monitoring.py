@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.values import CaseStatus, OutboxStatus
+from conversations.base.values import CaseStatus, OutboxStatus
 from storage.models import Case, Deadline, OutboxMessage
 
 # Escalation rows remind managers of a missed step; only the step itself is a commitment.

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from storage.models import Identity, MessageRef, OutboxMessage
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from storage.models import Case, CorrectiveAction, Deadline, Staff
 from storage.sqlfuncs import whole_days_between
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from conversations.messages import Inbound, Media
-from notifications.clock import Clock
+from conversations.base.clock import Clock
+from conversations.base.messages import Inbound, Media
 from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing
 
 CHANNEL = "console"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from aiogram.types import CallbackQuery, Message, Update
 
-from conversations.messages import Inbound, Media
+from conversations.base.messages import Inbound, Media
 
 CHANNEL = "telegram"
 GROUP_TYPES = {"group", "supergroup"}

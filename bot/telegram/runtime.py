@@ -23,8 +23,8 @@ from bot.config import TelegramSettings
 from bot.telegram.convert import to_inbound
 from bot.telegram.polling import ALLOWED_UPDATES, Beat, Poller, Sleep
 from bot.telegram.webhook import Webhook
-from conversations.i18n import translation
-from conversations.policy import Language
+from conversations.base.i18n import translation
+from conversations.base.policy import Language
 from handlers.dispatch import Inbox, dispatch
 
 log = logging.getLogger(__name__)

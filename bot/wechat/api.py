@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from notifications.clock import Clock
+from conversations.base.clock import Clock
 from notifications.senders import SendFailed
 from storage.engine import Database
 from storage.platform import token_row

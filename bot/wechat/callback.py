@@ -27,7 +27,7 @@ from wechatpy.utils import check_signature
 
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, to_inbound
 from bot.wechat.envelope import BROKEN, MAX_CLOCK_SKEW, Envelope, Refused
-from conversations.messages import Inbound, Reply
+from conversations.base.messages import Inbound, Reply
 from handlers.boundary import perform
 from handlers.dispatch import Inbox, dispatch
 from handlers.reachability import MarkUnreachable

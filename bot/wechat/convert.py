@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from conversations.messages import Inbound, Media
+from conversations.base.messages import Inbound, Media
 
 OFFICIAL_ACCOUNT = "wechat"
 WECOM_APP = "wecom"

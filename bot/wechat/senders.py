@@ -15,9 +15,9 @@ from bot.wechat.api import OutsideWindow, PlatformAPI
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
 from bot.wechat.inert import inert_markdown, inert_text
 from bot.wechat.pages import byte_pages
-from conversations.i18n import translation
-from conversations.policy import Language
-from notifications.clock import Clock
+from conversations.base.clock import Clock
+from conversations.base.i18n import translation
+from conversations.base.policy import Language
 from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
 from storage.engine import Database
 from storage.platform import take_window_slot, window_sends_left

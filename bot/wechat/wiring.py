@@ -10,8 +10,8 @@ from bot.config import Config
 from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
 from bot.wechat.callback import SecureCallback, official_account, wecom_app
 from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
+from conversations.base.clock import Clock
 from handlers.dispatch import Inbox
-from notifications.clock import Clock
 from notifications.senders import Sender
 from storage.engine import Database
 

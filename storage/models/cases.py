@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conversations.values import ActorKind, CaseKind, CaseStatus, Urgency, Validity, Wanted
+from conversations.base.values import ActorKind, CaseKind, CaseStatus, Urgency, Validity, Wanted
 from storage.base import Base
 from storage.models.types import Json, stored_enum
 

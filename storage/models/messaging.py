@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from storage.base import Base
 from storage.models.types import Json, stored_enum
 

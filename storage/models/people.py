@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conversations.values import Role
+from conversations.base.values import Role
 from storage.base import Base
 from storage.models.types import stored_enum
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from conversations.messages import Inbound, Reply
+from conversations.base.messages import Inbound, Reply
 from handlers.dispatch import Inbox, dispatch
 from storage.engine import Database
 

@@ -22,7 +22,7 @@ from bot.telegram.polling import Sleep
 from bot.telegram.runtime import WEBHOOK_PATH as WEBHOOK_PATH  # used by the fuzz test
 from bot.telegram.runtime import TelegramChannel, make_bot
 from bot.telegram.sender import TelegramSender
-from conversations.policy import Policy, RosterEntry
+from conversations.base.policy import Policy, RosterEntry
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
 from handlers.reachability import MarkUnreachable

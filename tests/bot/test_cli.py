@@ -153,7 +153,7 @@ def test_outbox_shows_parked_messages_and_retries_them(workdir: Path) -> None:
     async def park() -> None:
         from datetime import UTC, datetime, timedelta
 
-        from conversations.values import OutboxStatus
+        from conversations.base.values import OutboxStatus
         from storage import leases
         from storage.models import OutboxMessage
         from storage.uow import unit_of_work

@@ -12,7 +12,7 @@ from bot.app import App
 from bot.channels.console import CHANNEL, ConsolePlayer
 from bot.config import Config
 from bot.console_chat import converse
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from handlers.dispatch import Inbox
 from handlers.overdue import FireDeadline
 from notifications.dispatcher import Dispatcher

@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import health_route
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from handlers.overdue import FireDeadline
 from notifications.supervisor import Beat, Supervisor
 from notifications.watcher import Watcher

@@ -20,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.app import build_app, prepare, web_app
 from bot.config import load_config
 from bot.web import Loops, metrics_route
-from conversations.messages import Inbound
-from conversations.values import OutboxStatus
+from conversations.base.messages import Inbound
+from conversations.base.values import OutboxStatus
 from handlers.dispatch import Inbox, dispatch
 from handlers.reachability import MarkUnreachable
 from notifications.dispatcher import Dispatcher

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from storage.models import Case, CaseEvent, Customer, OutboxMessage
 from tests.bot.telegram_harness import GROUPS, Telegram, running
 from tests.fakes.telegram_api import button_update, message_update, user

@@ -15,7 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.telegram.format import pages
 from bot.telegram.sender import TelegramSender
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.dispatcher import Dispatcher
 from notifications.supervisor import Unrecoverable
 from storage.models import ChatMove

@@ -15,7 +15,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 
 from bot.telegram.format import pages
 from bot.telegram.sender import TelegramSender
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.dispatcher import Dispatcher
 from tests.fakes.senders import drain_all
 from tests.fakes.telegram_limits import LimitedBotAPI, error

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from storage.models import Attachment, Case, CaseEvent
 from storage.uow import UnitOfWork
 from tests.bot.telegram_harness import GROUPS, running

@@ -14,7 +14,7 @@ from wechatpy.utils import WeChatSigner
 
 from bot.wechat.api import TokenKeeper, official_account_api
 from bot.wechat.senders import keyword_data
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from storage.models import Case, Identity, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
 from tests.bot.wechat_harness import ROBOTS, running

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.wechat.api import PlatformAPI, official_account_api
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.senders import SendFailed
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork

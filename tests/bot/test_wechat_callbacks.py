@@ -12,7 +12,7 @@ import pytest
 
 from bot.wechat.callback import HOLD_FOR
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH
-from conversations.messages import Inbound, Reply
+from conversations.base.messages import Inbound, Reply
 from handlers.dispatch import Inbox, dispatch
 from storage.models import OutboxMessage, ProcessedUpdate, ServiceWindow
 from storage.uow import unit_of_work

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.wechat.senders import as_text, markdown
-from conversations.policy import Language
+from conversations.base.policy import Language
 from notifications.senders import Outgoing
 from storage.models import Case
 from tests.bot.wechat_harness import ROBOTS, running

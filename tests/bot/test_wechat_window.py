@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.wechat.senders import CUSTOM_TEXT_BYTES
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.senders import Windowed
 from storage.models import Case, Customer, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work

@@ -17,7 +17,7 @@ from bot.config import Config, WeChatSettings, WeChatTemplate, WeComSettings
 from bot.wechat.api import TIMEOUT
 from bot.wechat.callback import SecureCallback
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
-from conversations.policy import Policy, RosterEntry
+from conversations.base.policy import Policy, RosterEntry
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
 from handlers.reachability import MarkUnreachable

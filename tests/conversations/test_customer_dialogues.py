@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from conversations.messages import Media
+from conversations.base.messages import Media
 from handlers.desk import Desk
 from storage.engine import Database
 from storage.models import Attachment, Case, CaseEvent, Customer

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conversations.values import Role
+from conversations.base.values import Role
 from handlers import execute as execute_module
 from storage.models import Case, CaseEvent, OutboxMessage
 from storage.uow import UnitOfWork

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from conversations.parsing import clean, find_case_number, find_date, find_order, find_phone
-from conversations.privacy import mask_phone, mask_phones_in
+from conversations.base.parsing import clean, find_case_number, find_date, find_order, find_phone
+from conversations.base.privacy import mask_phone, mask_phones_in
 
 TODAY = date(2026, 11, 24)
 

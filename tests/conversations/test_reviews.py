@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.config import Config
 from bot.reviews_import import UnreadableCsv, import_reviews
-from conversations.values import CaseKind, CaseStatus
+from conversations.base.values import CaseKind, CaseStatus
 from handlers.dispatch import Inbox
 from notifications.dispatcher import Dispatcher
 from notifications.watcher import Watcher

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from conversations.i18n import catalog_path, translation
-from conversations.policy import Language
+from conversations.base.i18n import catalog_path, translation
+from conversations.base.policy import Language
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["conversations", "handlers", "notifications", "bot"]

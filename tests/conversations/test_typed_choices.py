@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from notifications.senders import Outgoing
 from storage.conversations import ConversationRepository
 from storage.models import Case, Survey

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from storage.models import Case, CaseEvent
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, actions

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from conversations.messages import Inbound, Media, Reply
+from conversations.base.messages import Inbound, Media, Reply
 from handlers.dispatch import Inbox, dispatch
 from notifications.dispatcher import Dispatcher
 from notifications.senders import Outgoing

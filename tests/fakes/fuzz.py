@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from conversations.messages import Inbound, Media
+from conversations.base.messages import Inbound, Media
 from handlers.dispatch import Inbox, dispatch
 from storage.models import Case, OutboxMessage
 from storage.uow import UnitOfWork

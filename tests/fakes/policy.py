@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from bot.config import EXAMPLE_CONFIG, load_config
-from conversations.policy import Policy
+from conversations.base.policy import Policy
 
 
 @cache

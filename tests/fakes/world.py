@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from conversations.values import ActorKind, CaseKind, Role, Wanted
+from conversations.base.values import ActorKind, CaseKind, Role, Wanted
 from handlers.actors import Actor
 from handlers.boundary import perform
 from handlers.desk import Desk
@@ -107,7 +107,7 @@ DEFAULT_CASE: dict[str, Any] = {
 
 async def enrol(world: World, name: str, department: str, role: str = "staff") -> str:
     """Put a staff member on the roster with a console account; returns their sender id."""
-    from conversations.policy import RosterEntry
+    from conversations.base.policy import RosterEntry
     from handlers.staffing import sync_roster
 
     account = f"staff:{name}"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.values import Role, Validity
+from conversations.base.values import Role, Validity
 from handlers import capa, investigate
 from handlers.investigate import Findings
 from handlers.overdue import FireDeadline

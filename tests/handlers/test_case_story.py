@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conversations.values import CaseStatus, Role, Validity
+from conversations.base.values import CaseStatus, Role, Validity
 from handlers import customer, followup, investigate, resolution, solution
 from handlers.actors import Actor
 from handlers.followup import SurveyAnswer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from conversations.values import CaseKind
+from conversations.base.values import CaseKind
 from handlers import customer, investigate
 from handlers.take import take
 from storage.deadlines import DeadlineRepository

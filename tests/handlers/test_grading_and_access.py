@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conversations.values import Role, Validity
+from conversations.base.values import Role, Validity
 from handlers import customer, investigate, manage, solution
 from handlers.investigate import Findings
 from handlers.refusals import Refusal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.values import CaseStatus
+from conversations.base.values import CaseStatus
 from handlers.lifecycle import TRANSITIONS, Action, advance
 from handlers.refusals import Refusal
 from storage.models import Case

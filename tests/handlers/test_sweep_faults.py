@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
-from conversations.policy import Recipient
+from conversations.base.policy import Recipient
 from handlers import digest_job, grading, housekeeping, progress
 from handlers.desk import Desk
 from handlers.digest_job import send_due_digests

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conversations.values import Role, Validity
+from conversations.base.values import Role, Validity
 from handlers import customer, followup, investigate, resolution, solution
 from handlers.followup import SurveyAnswer
 from handlers.investigate import Findings

@@ -8,7 +8,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.dispatcher import LEASE, SENDER_LEASE, Dispatcher
 from notifications.senders import Delivered, Outgoing
 from storage.models import OutboxMessage

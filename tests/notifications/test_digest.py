@@ -12,8 +12,8 @@ import pytest
 from matplotlib import pyplot
 from sqlalchemy import select
 
-from conversations.i18n import translation
-from conversations.policy import Language
+from conversations.base.i18n import translation
+from conversations.base.policy import Language
 from handlers.digest_job import send_due_digests
 from handlers.take import take
 from notifications import charts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conversations.values import OutboxStatus, Role
+from conversations.base.values import OutboxStatus, Role
 from handlers.take import take
 from notifications.dispatcher import Dispatcher
 from notifications.senders import SendFailed

@@ -9,7 +9,7 @@ import random
 import pytest
 from sqlalchemy import delete
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.dispatcher import Dispatcher
 from notifications.outcomes import Retries
 from notifications.senders import Delivered, Outgoing, SendFailed

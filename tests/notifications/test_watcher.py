@@ -136,7 +136,7 @@ async def test_open_seven_days_raises_to_important_and_thirty_to_major(world: Wo
 
 
 async def test_an_invalid_case_is_not_raised_for_being_open(world: World) -> None:
-    from conversations.values import Validity
+    from conversations.base.values import Validity
 
     buyer = await world.customer()
     handler = await world.staff("李雷", "product")

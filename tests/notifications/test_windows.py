@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.values import OutboxStatus
+from conversations.base.values import OutboxStatus
 from notifications.dispatcher import Dispatcher
 from notifications.senders import ChannelLimits
 from tests.fakes.senders import WindowedSender, drain

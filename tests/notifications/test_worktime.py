@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conversations.policy import Calendar, Closure, Span
-from notifications.worktime import WorkingCalendar
+from conversations.base.policy import Calendar, Closure, Span
+from conversations.base.worktime import WorkingCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conversations.values import CaseKind, CaseStatus, Role
+from conversations.base.values import CaseKind, CaseStatus, Role
 from storage.engine import Database
 from storage.measures import Dimension, Measures, Period, compute
 from storage.models import Case, Customer, Deadline, Staff, Survey

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gettext import NullTranslations
 
-from conversations.policy import Step
+from conversations.base.policy import Step
 
 
 def step_label(t: NullTranslations, step: str) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
 
-from conversations.policy import Calendar, Span
+from conversations.base.policy import Calendar, Span
 
 log = logging.getLogger(__name__)
 

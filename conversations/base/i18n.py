@@ -14,9 +14,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from conversations.policy import Language
+from conversations.base.policy import Language
 
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "messages"
 
 

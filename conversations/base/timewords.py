@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
 
-from conversations.policy import Language
+from conversations.base.policy import Language
 
 LOCALES = {Language.ZH_HANS: "zh_Hans_CN", Language.ZH_HANT: "zh_Hant_TW", Language.EN: "en"}
 
