@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from enum import StrEnum
 
 from conversations import filing
 from conversations.base.messages import Inbound, Option, Reply
@@ -23,11 +24,11 @@ from conversations.intents import (
     ShowCases,
 )
 from conversations.languages import language_chosen, language_menu
-from conversations.state import IDLE, Context, Outcome, State, say
+from conversations.state import IDLE, Context, Flow, Outcome, State, say
 from conversations.wording import cannot_read
 
 MAX_TEXT = 4000
-TRIAGE = "triage"  # asked whether free text is about the open case
+TRIAGE = Flow.TRIAGE  # asked whether free text is about the open case
 MAX_COMMENT = 1000
 COMMAND_WORDS = {
     "cancel": {"/cancel", "取消", "cancel"},
@@ -36,6 +37,15 @@ COMMAND_WORDS = {
     "cases": {"/cases", "我的投诉", "我的投訴", "my cases"},
     "language": {"/language", "语言", "語言", "language"},
 }
+
+
+class CustomerStep(StrEnum):
+    """Steps of the customer's short flows (conversations.step); stored, never renamed."""
+
+    REASON = "reason"  # refuse: what they would prefer instead
+    TEXT = "text"  # add_info: the text or photos to add
+    SCORE = "score"  # survey: 1 to 5
+    COMMENT = "comment"  # survey: a comment, or skip
 
 
 GREETINGS = {
@@ -158,7 +168,8 @@ def new_story(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     if story.pop("_stay", False):
         data = {"kind": "complaint", **story, "source": state.data.get("source")}
         return Outcome(
-            State(filing.FLOW, "description", data), (filing.ask_description(ctx, data),)
+            State(filing.FLOW, filing.FilingStep.DESCRIPTION, data),
+            (filing.ask_description(ctx, data),),
         )
     return filing.start(ctx, {"kind": "complaint", **story, "source": state.data.get("source")})
 
@@ -239,10 +250,10 @@ def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
         return say(State(IDLE), intents=(Accept(value),))
     if action == "refuse" and value:
         prompt = ctx.t.gettext("We are sorry it does not suit you. What would you prefer?")
-        return say(State("refuse", "reason", {"number": value}), Reply(prompt))
+        return say(State(Flow.REFUSE, CustomerStep.REASON, {"number": value}), Reply(prompt))
     if action == "add" and value:
         prompt = ctx.t.gettext("Send what you would like to add (text or photos).")
-        return say(State("add_info", "text", {"number": value}), Reply(prompt))
+        return say(State(Flow.ADD_INFO, CustomerStep.TEXT, {"number": value}), Reply(prompt))
     if action == "solved" and value:
         return survey_start(value, ctx)
     return None
@@ -270,7 +281,7 @@ def add_info_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 def survey_start(value: str, ctx: Context) -> Outcome:
     number, _, answer = value.partition(":")
     data = {"number": number, "solved": answer == "yes"}
-    return say(State("survey", "score", data), score_question(ctx))
+    return say(State(Flow.SURVEY, CustomerStep.SCORE, data), score_question(ctx))
 
 
 def score_question(ctx: Context) -> Reply:
@@ -282,7 +293,7 @@ def score_question(ctx: Context) -> Reply:
 
 def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     t = ctx.t.gettext
-    if state.step == "score":
+    if state.step == CustomerStep.SCORE:
         raw = (inbound.button or "").removeprefix("score:") or clean(inbound.text)
         if raw not in {"1", "2", "3", "4", "5"}:
             return say(state, Reply(t("Please choose a number from 1 to 5.")), score_question(ctx))
@@ -291,7 +302,7 @@ def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             t("Anything you would like to add? Otherwise tap Skip."),
             (Option(t("Skip"), "skip:comment"),),
         )
-        return say(State("survey", "comment", data), ask)
+        return say(State(Flow.SURVEY, CustomerStep.COMMENT, data), ask)
     skipped = inbound.button == "skip:comment"
     comment = "" if skipped else clean(inbound.text)
     if len(comment) > MAX_COMMENT:  # asked again with the limit, never cut unseen
@@ -306,7 +317,7 @@ def survey_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 FLOWS: dict[str, Callable[[State, Inbound, Context], Outcome]] = {
     filing.FLOW: filing.step,
     TRIAGE: triage_flow,
-    "refuse": refuse_flow,
-    "add_info": add_info_flow,
-    "survey": survey_flow,
+    Flow.REFUSE: refuse_flow,
+    Flow.ADD_INFO: add_info_flow,
+    Flow.SURVEY: survey_flow,
 }

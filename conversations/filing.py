@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from gettext import NullTranslations
 from typing import Any
 
@@ -16,9 +17,24 @@ from conversations.base.messages import Inbound, Media, Option, Reply
 from conversations.base.parsing import clean, find_date, find_order, find_phone
 from conversations.base.values import CaseKind, Wanted
 from conversations.intents import FileCase
-from conversations.state import IDLE, Context, Outcome, State
+from conversations.state import IDLE, Context, Flow, Outcome, State
 
-FLOW = "file"
+FLOW = Flow.FILING
+
+
+class FilingStep(StrEnum):
+    """The question a filing chat waits on (conversations.step); stored, never renamed."""
+
+    KIND = "kind"
+    CATEGORY = "category"
+    DESCRIPTION = "description"
+    DETAILS = "details"
+    WANTED = "wanted"
+    NAME = "name"
+    PHONE = "phone"
+    CONFIRM = "confirm"  # the summary, with submit, edits and cancel
+
+
 MAX_DESCRIPTION = 10_000
 MAX_SHORT = 200
 Data = dict[str, Any]
@@ -27,7 +43,7 @@ Answer = Data | str  # the fields to store, or a problem to tell the person
 
 @dataclass(frozen=True)
 class Question:
-    key: str
+    key: FilingStep
     ask: Callable[[Context, Data], Reply]
     answer: Callable[[Inbound, Context, Data], Answer]
     needed: Callable[[Data], bool] = lambda data: True
@@ -242,21 +258,26 @@ def answer_phone(inbound: Inbound, ctx: Context, data: Data) -> Answer:
 
 
 QUESTIONS = [
-    Question("kind", ask_kind, answer_kind),
-    Question("category", ask_category, answer_category),
-    Question("description", ask_description, answer_description),
-    Question("details", ask_details, answer_details, details_needed),
-    Question("wanted", ask_wanted, answer_wanted, lambda d: d.get("kind") == CaseKind.COMPLAINT),
-    Question("name", ask_name, answer_name, lambda d: not d.get("known_name")),
-    Question("phone", ask_phone, answer_phone, lambda d: bool(d.get("editing_phone"))),
+    Question(FilingStep.KIND, ask_kind, answer_kind),
+    Question(FilingStep.CATEGORY, ask_category, answer_category),
+    Question(FilingStep.DESCRIPTION, ask_description, answer_description),
+    Question(FilingStep.DETAILS, ask_details, answer_details, details_needed),
+    Question(
+        FilingStep.WANTED,
+        ask_wanted,
+        answer_wanted,
+        lambda d: d.get("kind") == CaseKind.COMPLAINT,
+    ),
+    Question(FilingStep.NAME, ask_name, answer_name, lambda d: not d.get("known_name")),
+    Question(FilingStep.PHONE, ask_phone, answer_phone, lambda d: bool(d.get("editing_phone"))),
 ]
-BY_KEY = {question.key: question for question in QUESTIONS}
+BY_KEY: dict[str, Question] = {question.key: question for question in QUESTIONS}
 
 
 def answered(question: Question, data: Data) -> bool:
-    if question.key == "details":
+    if question.key == FilingStep.DETAILS:
         return not details_needed(data)
-    if question.key == "phone":
+    if question.key == FilingStep.PHONE:
         return not data.get("editing_phone")
     return question.key in data
 
@@ -277,12 +298,12 @@ def start(ctx: Context, data: Data) -> Outcome:
 def ask_next(ctx: Context, data: Data) -> Outcome:
     question = next_question(data)
     if question is None:
-        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
+        return Outcome(State(FLOW, FilingStep.CONFIRM, data), (summary(ctx, data),))
     return Outcome(State(FLOW, question.key, data), (question.ask(ctx, data),))
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
-    if state.step == "confirm":
+    if state.step == FilingStep.CONFIRM:
         return confirm(state, inbound, ctx)
     question = BY_KEY.get(state.step)
     if question is None:  # a step this version no longer has: ask afresh
@@ -292,7 +313,7 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         return Outcome(state, (Reply(result), question.ask(ctx, state.data)))
     stay = result.pop("_stay", False)
     data = {**state.data, **result, "history": [*state.data.get("history", []), question.key]}
-    if question.key == "phone":
+    if question.key == FilingStep.PHONE:
         data.pop("editing_phone", None)
     if stay:
         return Outcome(
@@ -320,13 +341,13 @@ def back(state: State, ctx: Context) -> Outcome:
 
 def forget(key: str, data: Data) -> Data:
     data = dict(data)
-    if key == "details":
+    if key == FilingStep.DETAILS:
         for field in ("details_done", "order_ref", "occurred_on"):
             data.pop(field, None)
-    elif key == "name":
+    elif key == FilingStep.NAME:
         data.pop("name", None)
         data["known_name"] = None
-    elif key == "phone":
+    elif key == FilingStep.PHONE:
         data["editing_phone"] = True
     else:
         data.pop(key, None)
@@ -372,15 +393,18 @@ def confirm_options(ctx: Context, data: Data) -> list[Option]:
     t = ctx.t.gettext
     options = [Option(t("Submit"), "confirm:submit")]
     editable = [
-        ("category", t("Change category")),
-        ("description", t("Change description")),
-        ("details", t("Change order or date")),
-        ("wanted", t("Change what you want")),
-        ("name", t("Change name")),
-        ("phone", t("Add or change phone")),
+        (FilingStep.CATEGORY, t("Change category")),
+        (FilingStep.DESCRIPTION, t("Change description")),
+        (FilingStep.DETAILS, t("Change order or date")),
+        (FilingStep.WANTED, t("Change what you want")),
+        (FilingStep.NAME, t("Change name")),
+        (FilingStep.PHONE, t("Add or change phone")),
     ]
     kind = data.get("kind")
-    applies = {"details": kind != CaseKind.INQUIRY, "wanted": kind == CaseKind.COMPLAINT}
+    applies = {
+        FilingStep.DETAILS: kind != CaseKind.INQUIRY,
+        FilingStep.WANTED: kind == CaseKind.COMPLAINT,
+    }
     for key, label in editable:
         if applies.get(key, True):
             options.append(Option(label, f"edit:{key}"))
@@ -401,7 +425,7 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     data = state.data
     if inbound.button == "secret:toggle":
         data = {**data, "confidential": not data.get("confidential")}
-        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
+        return Outcome(State(FLOW, FilingStep.CONFIRM, data), (summary(ctx, data),))
     if inbound.button == "who:ask":
         options = tuple(
             Option(_type_name(ctx, key), f"who:{key}") for key in ctx.policy.complainant_types
@@ -410,7 +434,7 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     chosen = _choice(inbound, "who")
     if chosen in ctx.policy.complainant_types:
         data = {**data, "complainant_type": chosen}
-        return Outcome(State(FLOW, "confirm", data), (summary(ctx, data),))
+        return Outcome(State(FLOW, FilingStep.CONFIRM, data), (summary(ctx, data),))
     choice = _pick(inbound, "confirm", confirm_options(ctx, data))
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:

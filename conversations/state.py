@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from gettext import NullTranslations
 from typing import Any
 
@@ -11,7 +12,21 @@ from conversations.base.messages import Reply
 from conversations.base.policy import Language, Policy
 from conversations.intents import Intent
 
-IDLE = "idle"
+
+class Flow(StrEnum):
+    """The dialogue a chat is in (conversations.flow); values are stored, never renamed."""
+
+    IDLE = "idle"
+    FILING = "file"  # customer: filing a case (conversations/filing.py)
+    TRIAGE = "triage"  # customer: asked whether free text is about the open case
+    REFUSE = "refuse"  # customer: the reason a solution does not suit them
+    ADD_INFO = "add_info"  # customer: text or photos for a case
+    SURVEY = "survey"  # customer: the satisfaction follow-up
+    STAFF_INPUT = "staff_input"  # staff: the text a command still needs
+    REVIEW_LOG = "review_log"  # staff: logging a bad review
+
+
+IDLE = Flow.IDLE
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,53 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     PARKED = "parked"
+
+
+class EventKind(StrEnum):
+    """What a timeline event (case_events.kind) records, in the order of POLICY §4."""
+
+    FILED = "filed"
+    GRADE_PROPOSED = "grade_proposed"
+    ROUTED = "routed"
+    TAKEN = "taken"
+    NOTE = "note"
+    FINDINGS = "findings"
+    ASKED_CUSTOMER = "asked_customer"
+    CUSTOMER_ADDED = "customer_added"
+    CUSTOMER_UNREACHABLE = "customer_unreachable"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
+    REGRADED = "regraded"
+    REASSIGNED = "reassigned"
+    PROGRESS_REPORTED = "progress_reported"
+    SOLUTION_PROPOSED = "solution_proposed"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+    SOLUTION_OFFERED = "solution_offered"
+    SOLUTION_ACCEPTED = "solution_accepted"
+    SOLUTION_REFUSED = "solution_refused"
+    IMPLEMENTING = "implementing"
+    RESOLVED = "resolved"
+    RESOLUTION_REJECTED = "resolution_rejected"
+    FOLLOW_UP_STARTED = "follow_up_started"
+    SURVEY_SENT = "survey_sent"
+    SURVEY_REMINDED = "survey_reminded"
+    SURVEY_ANSWERED = "survey_answered"
+    CLOSED = "closed"
+    CLOSED_WITHOUT_ANSWER = "closed_without_answer"
+    REOPENED = "reopened"
+    CORRECTIVE_ACTION = "corrective_action"
+    ACTION_VERIFIED = "action_verified"
+    MARKED_TYPICAL = "marked_typical"
+    REVIEW_LOGGED = "review_logged"
+    REVIEW_OUTCOME = "review_outcome"
+    VIEWED = "viewed"  # staff opened the full case (POLICY §8: every access is recorded)
+    IDENTITY_REVEALED = "identity_revealed"
+
+
+class Purpose(StrEnum):
+    """Why an outbox row was sent, when it is found again later (outbox.purpose,
+    message_refs.purpose): a department card edited in place, the managers' digest."""
+
+    CARD = "card"
+    DIGEST = "digest"
