@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
 from conversations.base.messages import Option
-from conversations.base.values import CaseStatus
+from conversations.base.values import CaseStatus, Purpose
 from conversations.notices import CaseSummary
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
@@ -14,7 +14,7 @@ from handlers.lifecycle import OPEN_WORK
 from notifications.notices import Notifier
 from storage.models import Case
 
-CARD = "card"
+CARD = Purpose.CARD
 
 
 async def post_card(

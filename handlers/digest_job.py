@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 
 from conversations.base.policy import Recipient
+from conversations.base.values import Purpose
 from handlers.desk import Desk
 from handlers.rows import Row, contained
 from notifications.digests import DigestContent, build_digest
@@ -58,7 +59,7 @@ async def _queue_digest(uow: UnitOfWork, desk: Desk, recipient: Recipient, built
         OutboxMessage(
             channel=recipient.channel,
             chat_id=recipient.chat,
-            purpose="digest",
+            purpose=Purpose.DIGEST,
             payload={"text": content.text, "image": base64.b64encode(content.chart).decode()},
             not_before=now,
             created_at=now,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations import notices
 from conversations.base.i18n import translation
 from conversations.base.policy import Language, Step
-from conversations.base.values import CaseKind, CaseStatus, Urgency, Wanted
+from conversations.base.values import CaseKind, CaseStatus, EventKind, Urgency, Wanted
 from conversations.notices import CaseSummary
 from handlers import deadlines
 from handlers.actors import Actor
@@ -57,7 +57,7 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     session, now = uow.session, desk.clock.now()
     case = await _create(session, desk, customer_id, new)
     actor = Actor.customer(customer_id)
-    record(session, case, actor, "filed", now, visible=True, kind=new.kind.value)
+    record(session, case, actor, EventKind.FILED, now, visible=True, kind=new.kind.value)
     words = danger_words_in(new.description, desk.policy.grading)
     if words:
         case.proposed_severity = desk.policy.grading.danger_grade
@@ -65,7 +65,7 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
             session,
             case,
             Actor.system(),
-            "grade_proposed",
+            EventKind.GRADE_PROPOSED,
             now,
             visible=False,
             grade=case.proposed_severity,
@@ -165,7 +165,7 @@ async def _route(session: AsyncSession, desk: Desk, case: Case) -> None:
         session,
         case,
         Actor.system(),
-        "routed",
+        EventKind.ROUTED,
         desk.clock.now(),
         visible=False,
         department=case.department,

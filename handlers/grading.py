@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
 from conversations.base.policy import Grading, Threshold
+from conversations.base.values import EventKind
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained
@@ -40,7 +41,7 @@ def set_grade(
         session,
         case,
         actor,
-        "regraded",
+        EventKind.REGRADED,
         at,
         visible=False,
         old=case.severity,

@@ -13,6 +13,7 @@ from conversations import notices
 from conversations.base.i18n import language_of, translation
 from conversations.base.messages import Reply
 from conversations.base.policy import Language
+from conversations.base.values import EventKind
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained
@@ -47,7 +48,7 @@ async def _remind(uow: UnitOfWork, desk: Desk, survey: Survey, now: datetime) ->
     case = await CaseRepository(uow.session).get(survey.case_id)
     assert case is not None
     survey.reminded_at = now
-    record(uow.session, case, Actor.system(), "survey_reminded", now, visible=False)
+    record(uow.session, case, Actor.system(), EventKind.SURVEY_REMINDED, now, visible=False)
     notifier = Notifier(uow.session, desk.policy, now)
     t = await notifier.customer_language(case)
     await notifier.customer(

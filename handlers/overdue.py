@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from conversations import notices
 from conversations.base.steps import step_label
+from conversations.base.values import EventKind
 from handlers.actors import Actor
 from handlers.alerts import post_card
 from handlers.common import local_time, staff_name
@@ -39,7 +40,15 @@ class FireDeadline:
 
     async def _overdue(self, uow: UnitOfWork, case: Case, deadline: Deadline) -> None:
         now, desk = self.desk.clock.now(), self.desk
-        record(uow.session, case, Actor.system(), "overdue", now, visible=False, step=deadline.step)
+        record(
+            uow.session,
+            case,
+            Actor.system(),
+            EventKind.OVERDUE,
+            now,
+            visible=False,
+            step=deadline.step,
+        )
         notifier = Notifier(uow.session, desk.policy, now)
         t = notifier.staff_language
         text = notices.overdue(
@@ -66,7 +75,7 @@ class FireDeadline:
             uow.session,
             case,
             Actor.system(),
-            "escalated",
+            EventKind.ESCALATED,
             now,
             visible=False,
             step=deadline.step,

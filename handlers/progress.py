@@ -15,7 +15,7 @@ from gettext import NullTranslations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.base.values import ActorKind
+from conversations.base.values import ActorKind, EventKind
 from conversations.wording import event_label, status_label
 from handlers.actors import Actor
 from handlers.common import local_time, staff_name, summary
@@ -28,8 +28,8 @@ from storage.deadlines import DeadlineRepository
 from storage.models import Case, CaseEvent
 from storage.uow import UnitOfWork
 
-REPORTED = "progress_reported"
-NOT_PROGRESS = {"viewed", "identity_revealed", "survey_reminded", REPORTED}
+REPORTED = EventKind.PROGRESS_REPORTED
+NOT_PROGRESS = {EventKind.VIEWED, EventKind.IDENTITY_REVEALED, EventKind.SURVEY_REMINDED, REPORTED}
 SHOWN = 8  # the latest events a report lists; the rest are counted
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations import notices
+from conversations.base.values import EventKind
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.timeline import record
@@ -36,7 +37,7 @@ class MarkUnreachable:
                 uow.session,
                 case,
                 Actor.system(),
-                "customer_unreachable",
+                EventKind.CUSTOMER_UNREACHABLE,
                 now,
                 visible=False,
                 channel=channel,

@@ -7,16 +7,19 @@ from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import intents as i
+from conversations.actions import CaseVerb, case_button
 from conversations.base.i18n import translation
 from conversations.base.messages import Option, Reply
 from conversations.base.privacy import mask_phone, redact_phones_in
-from conversations.base.values import CaseStatus
+from conversations.base.values import CaseStatus, EventKind
 from conversations.filing import wanted_labels
 from conversations.wording import status_label
 from handlers.access import require_customer_of, require_department, require_staff
 from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
+from handlers.registry import Call, handles
 from handlers.solution import needs_approval
 from handlers.timeline import record
 from storage.cases import CaseRepository, TimelineRepository
@@ -40,7 +43,7 @@ async def customer_cases(session: AsyncSession, desk: Desk, person: Person) -> R
                 number=case.number, status=status_label(t, case.status)
             )
         )
-    options = tuple(Option(case.number, f"case:{case.number}") for case in found)
+    options = tuple(Option(case.number, case_button(CaseVerb.CASE, case.number)) for case in found)
     return Reply("\n".join(lines), options)
 
 
@@ -65,19 +68,19 @@ async def customer_case(session: AsyncSession, desk: Desk, person: Person, numbe
 def _event_label(t: NullTranslations, kind: str) -> str:
     g = t.gettext
     labels = {
-        "filed": g("You filed the case"),
-        "taken": g("A specialist took it on"),
-        "asked_customer": g("We asked you for more information"),
-        "customer_added": g("You added information"),
-        "solution_offered": g("We proposed a solution"),
-        "solution_accepted": g("You accepted the solution"),
-        "solution_refused": g("You asked for a different solution"),
-        "implementing": g("The solution is being carried out"),
-        "resolved": g("Resolved"),
-        "survey_sent": g("We asked for your feedback"),
-        "survey_answered": g("You gave feedback"),
-        "closed": g("Closed"),
-        "reopened": g("Reopened for another look"),
+        EventKind.FILED: g("You filed the case"),
+        EventKind.TAKEN: g("A specialist took it on"),
+        EventKind.ASKED_CUSTOMER: g("We asked you for more information"),
+        EventKind.CUSTOMER_ADDED: g("You added information"),
+        EventKind.SOLUTION_OFFERED: g("We proposed a solution"),
+        EventKind.SOLUTION_ACCEPTED: g("You accepted the solution"),
+        EventKind.SOLUTION_REFUSED: g("You asked for a different solution"),
+        EventKind.IMPLEMENTING: g("The solution is being carried out"),
+        EventKind.RESOLVED: g("Resolved"),
+        EventKind.SURVEY_SENT: g("We asked for your feedback"),
+        EventKind.SURVEY_ANSWERED: g("You gave feedback"),
+        EventKind.CLOSED: g("Closed"),
+        EventKind.REOPENED: g("Reopened for another look"),
     }
     return labels.get(kind, kind)
 
@@ -89,11 +92,11 @@ def _customer_options(t: NullTranslations, desk: Desk, case: Case) -> list[Optio
     )
     if offered:
         options += [
-            Option(t.gettext("Accept"), f"accept:{case.number}"),
-            Option(t.gettext("Refuse"), f"refuse:{case.number}"),
+            Option(t.gettext("Accept"), case_button(CaseVerb.ACCEPT, case.number)),
+            Option(t.gettext("Refuse"), case_button(CaseVerb.REFUSE, case.number)),
         ]
     if case.status is not CaseStatus.CLOSED:
-        options.append(Option(t.gettext("Add information"), f"add:{case.number}"))
+        options.append(Option(t.gettext("Add information"), case_button(CaseVerb.ADD, case.number)))
     return options
 
 
@@ -116,7 +119,8 @@ async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Repl
             )
         )
     return Reply(
-        "\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c, _ in found[:20])
+        "\n".join(lines),
+        tuple(Option(c.number, case_button(CaseVerb.DETAILS, c.number)) for c, _ in found[:20]),
     )
 
 
@@ -146,19 +150,29 @@ async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: s
                 phone="-" if hidden or customer is None else mask_phone(customer.phone) or "-",
             )
         )
-    return Reply("\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c in found))
+    return Reply(
+        "\n".join(lines),
+        tuple(Option(c.number, case_button(CaseVerb.DETAILS, c.number)) for c in found),
+    )
 
 
 async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:
     """Full details for those allowed; the access itself goes on the timeline (POLICY §8)."""
     case = await load_case(session, number)
     require_department(person.actor, case, await CaseRepository(session).supporting(case.id))
-    record(session, case, person.actor, "viewed", desk.clock.now(), visible=False)
+    record(session, case, person.actor, EventKind.VIEWED, desk.clock.now(), visible=False)
     customer = await PeopleRepository(session).customer(case.customer_id)
     t = translation(person.language)
     hidden = case.confidential and not person.actor.is_manager
     if case.confidential and not hidden:
-        record(session, case, person.actor, "identity_revealed", desk.clock.now(), visible=False)
+        record(
+            session,
+            case,
+            person.actor,
+            EventKind.IDENTITY_REVEALED,
+            desk.clock.now(),
+            visible=False,
+        )
     secret = t.gettext("(confidential)")
     text = t.gettext(
         "Case {number} · {severity} · {status}\nCategory: {category}\nCustomer: {name}, "
@@ -179,3 +193,21 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
             "The customer cannot be messaged on {channel} since {when}."
         ).format(channel=case.channel, when=local_time(desk, customer.unreachable_since))
     return Reply(text)
+
+
+@handles(i.ShowCases)
+async def on_show_cases(call: Call, intent: i.ShowCases) -> list[Reply]:
+    """The customer's own cases, or a staff member's open work."""
+    view = staff_cases if call.person.is_staff else customer_cases
+    return [await view(call.uow.session, call.desk, call.person)]
+
+
+@handles(i.ShowCase)
+async def on_show_case(call: Call, intent: i.ShowCase) -> list[Reply]:
+    one = staff_case if call.person.is_staff else customer_case
+    return [await one(call.uow.session, call.desk, call.person, intent.number)]
+
+
+@handles(i.FindCases)
+async def on_find(call: Call, intent: i.FindCases) -> list[Reply]:
+    return [await found_cases(call.uow.session, call.desk, call.person, intent.text)]
