@@ -62,6 +62,12 @@ def due_words(desk: Desk, language: Language, instant: datetime) -> str:
 async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
     """What staff alerts show about a case, with the contact masked (POLICY §8)."""
     customer = await PeopleRepository(session).customer(case.customer_id)
+    phone = customer.phone if customer else None
+    return summary_of(desk, case, phone, await next_due_text(session, desk, case))
+
+
+def summary_of(desk: Desk, case: Case, phone: str | None, due: str) -> CaseSummary:
+    """`summary` from what the caller holds: the customer's phone and the next due time."""
     language = desk.policy.default_language
     return CaseSummary(
         number=case.number,
@@ -71,6 +77,6 @@ async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
         department=case.department,
         description=redact_phones_in(case.description) if case.confidential else case.description,
         # A confidential filer is not even hinted at in group chats (seed 002, 举报人保密).
-        masked_phone="" if case.confidential else mask_phone(customer.phone if customer else None),
-        due=await next_due_text(session, desk, case),
+        masked_phone="" if case.confidential else mask_phone(phone),
+        due=due,
     )
