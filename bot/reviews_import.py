@@ -23,10 +23,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.app import App
+from conversations.intents import LogReview
 from handlers.actors import Actor
 from handlers.boundary import perform
 from handlers.refusals import Refusal
-from handlers.reviews import BadReview, log_review
+from handlers.reviews import log_review
 
 REQUIRED = ("platform", "reviewer", "rating", "text")
 # Tried in order: plain UTF-8 first, since GB18030 would also accept many UTF-8 files'
@@ -108,7 +109,7 @@ async def _import_row(app: App, line: int, row: dict[str, str], result: ImportRe
         return
     zone = app.desk.calendar.zone
     when = parsed.reviewed_at.replace(tzinfo=zone) if parsed.reviewed_at else None
-    review = BadReview(
+    review = LogReview(
         platform=parsed.platform,
         reviewer=parsed.reviewer,
         text=parsed.text,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 
 from conversations.base.messages import Media
-from conversations.base.values import CaseKind, Validity, Wanted
+from conversations.base.values import CaseKind, ReviewOutcome, Validity, Wanted
 
 
 @dataclass(frozen=True)
@@ -83,28 +85,162 @@ class Register:
 
 
 @dataclass(frozen=True)
-class StaffAction(CaseIntent):
-    """A staff command on a case: `action` names the use case, `args` its inputs."""
-
-    action: str = ""
-    args: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
 class Findings(CaseIntent):
+    """What was found, whose fault it is (validity) and why (POLICY §4, investigating)."""
+
     validity: Validity = Validity.VALID
     summary: str = ""
+    root_cause: str = ""
 
 
 @dataclass(frozen=True)
 class LogReview:
+    """A bad review to log as a case (seed 003), typed in chat or imported from a file."""
+
     platform: str
-    category: str
     reviewer: str
     text: str
     rating: int | None = None
     link: str | None = None
+    reviewed_at: datetime | None = None
+    category: str = "other"
+    order_ref: str | None = None
 
+    @property
+    def source_key(self) -> str:
+        """What makes a review the same review on a re-import: its link, else who, when
+        and what."""
+        if self.link:
+            return self.link[:500]
+        digest = hashlib.sha1(self.text.encode()).hexdigest()[:16]
+        when = self.reviewed_at.isoformat() if self.reviewed_at else ""
+        return f"{self.reviewer}|{when}|{digest}"[:500]
+
+
+# -- staff actions on a case: one type each, fields already parsed -------------------
+
+
+@dataclass(frozen=True)
+class Take(CaseIntent):
+    pass
+
+
+@dataclass(frozen=True)
+class AddNote(CaseIntent):
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class AskCustomer(CaseIntent):
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Propose(CaseIntent):
+    solution: str = ""
+
+
+@dataclass(frozen=True)
+class Approve(CaseIntent):
+    pass
+
+
+@dataclass(frozen=True)
+class SendBack(CaseIntent):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class StartWork(CaseIntent):
+    pass
+
+
+@dataclass(frozen=True)
+class Resolve(CaseIntent):
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Review(CaseIntent):
+    pass
+
+
+@dataclass(frozen=True)
+class RejectResolution(CaseIntent):
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CloseUnanswered(CaseIntent):
+    pass
+
+
+@dataclass(frozen=True)
+class Reassign(CaseIntent):
+    department: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Regrade(CaseIntent):
+    grade: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MarkTypical(CaseIntent):
+    lesson: str = ""
+
+
+@dataclass(frozen=True)
+class RecordCapa(CaseIntent):
+    """Corrective and preventive action: cause, correction, prevention, owner, due day."""
+
+    root_cause: str = ""
+    corrective: str = ""
+    preventive: str = ""
+    owner: str = ""
+    due_on: date = date.min
+
+
+class Verification(StrEnum):
+    EFFECTIVE = "effective"
+    INEFFECTIVE = "ineffective"
+
+
+@dataclass(frozen=True)
+class Verify(CaseIntent):
+    result: Verification = Verification.EFFECTIVE
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordOutcome(CaseIntent):
+    outcome: ReviewOutcome = ReviewOutcome.CONTACTED
+    note: str = ""
+
+
+StaffIntent = (
+    Take
+    | AddNote
+    | AskCustomer
+    | Propose
+    | Approve
+    | SendBack
+    | StartWork
+    | Resolve
+    | Review
+    | RejectResolution
+    | CloseUnanswered
+    | Reassign
+    | Regrade
+    | MarkTypical
+    | RecordCapa
+    | Verify
+    | RecordOutcome
+    | Findings
+    | LogReview
+)
 
 Intent = (
     FileCase
@@ -117,7 +253,5 @@ Intent = (
     | AnswerSurvey
     | SetLanguage
     | Register
-    | StaffAction
-    | Findings
-    | LogReview
+    | StaffIntent
 )

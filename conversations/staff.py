@@ -7,23 +7,14 @@ the roster for every action, whatever the button or command said.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from gettext import NullTranslations
 
+from conversations.actions import STAFF_COMMANDS, CaseButton, CaseVerb, Pick, choice, picked
+from conversations.actions import decode as decode_action
 from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
-from conversations.base.values import Validity
-from conversations.intents import (
-    FindCases,
-    Findings,
-    Intent,
-    LogReview,
-    Register,
-    ShowCase,
-    ShowCases,
-    StaffAction,
-)
+from conversations.commands import COMMANDS, Args, Command
+from conversations.intents import FindCases, LogReview, Register, ShowCases
 from conversations.languages import language_chosen, language_menu
 from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.wording import cannot_read
@@ -33,58 +24,7 @@ MIN_SEARCH, MAX_SEARCH = 2, 100
 FLOW = "staff_input"
 
 
-@dataclass(frozen=True)
-class Command:
-    """`/name NUMBER [word...] [text]`; `words` names the single-word arguments. A command
-    with no `ask_text` takes no text: trailing words get its usage, never reach the use case."""
-
-    name: str
-    words: tuple[str, ...] = ()
-    ask_text: Callable[[NullTranslations], str] | None = None
-
-    @property
-    def takes_text(self) -> bool:
-        return self.ask_text is not None
-
-
-COMMANDS = {
-    command.name: command
-    for command in [
-        Command("take"),
-        Command("approve"),
-        Command("review"),
-        Command("close"),
-        Command("implement"),
-        Command("case"),
-        Command("note", ask_text=lambda t: t.gettext("Send the note (customers never see it).")),
-        Command("valid", ask_text=lambda t: t.gettext("Send what you found.")),
-        Command("invalid", ask_text=lambda t: t.gettext("Send what you found.")),
-        Command("propose", ask_text=lambda t: t.gettext("Send the solution to propose.")),
-        Command("sendback", ask_text=lambda t: t.gettext("Send the reason.")),
-        Command("reject", ask_text=lambda t: t.gettext("Send the reason.")),
-        Command("resolve", ask_text=lambda t: t.gettext("Send a short summary of what was done.")),
-        Command("ask", ask_text=lambda t: t.gettext("Send the question for the customer.")),
-        Command("reassign", ("department",), lambda t: t.gettext("Send the reason.")),
-        Command("regrade", ("grade",), lambda t: t.gettext("Send the reason.")),
-        Command("typical", ask_text=lambda t: t.gettext("Send the lesson learned.")),
-        Command(
-            "capa",
-            ask_text=lambda t: t.gettext(
-                "Send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)"
-            ),
-        ),
-        Command("verify", ("result",), lambda t: t.gettext("Send a note on the result.")),
-        Command("outcome", ("result",), lambda t: t.gettext("Send a note on the result.")),
-    ]
-}
-BUTTONS = {
-    "take": "take",
-    "details": "case",
-    "approve": "approve",
-    "send_back": "sendback",
-    "review": "review",
-    "reassign": "reassign",
-}
+BUTTONS = {verb: COMMANDS[name] for verb, name in STAFF_COMMANDS.items()}
 LEADS = {"lead", "manager"}
 
 
@@ -119,14 +59,14 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 
 
 def on_button(state: State, button: str, ctx: Context) -> Outcome:
-    action, _, number = button.partition(":")
-    name = BUTTONS.get(action)
-    if name is None or not number:  # forged, malformed or from an older version
+    action = decode_action(button)
+    if not isinstance(action, CaseButton) or action.verb not in BUTTONS:
+        # forged, malformed or from an older version
         stale = ctx.t.gettext("That button is not available here (any more).")
         return say(state, Reply(stale), Reply(help_text(ctx.t)))
-    if name == "reassign" and ctx.role not in LEADS:
+    if action.verb is CaseVerb.REASSIGN and ctx.role not in LEADS:
         return say(state, Reply(ctx.t.gettext("Only leads and managers can reassign a case.")))
-    return run(COMMANDS[name], number, [], "", ctx)
+    return run(BUTTONS[action.verb], action.number, [], "", ctx)
 
 
 def on_command(text: str, ctx: Context) -> Outcome:
@@ -191,7 +131,10 @@ def run(command: Command, number: str, words: list[str], text: str, ctx: Context
     if len(text) > MAX_TEXT:
         limit = ctx.t.gettext("Please keep it under {limit} characters.")
         return say(State(IDLE), Reply(limit.format(limit=MAX_TEXT)))
-    return say(State(IDLE), intents=(intent_for(command, number, words, text),))
+    built = command.build(Args(number, tuple(words), text), ctx)
+    if isinstance(built, str):  # the arguments do not parse: say why
+        return say(State(IDLE), Reply(built))
+    return say(State(IDLE), intents=(built,))
 
 
 def _ask_for(command: Command, words: list[str], ctx: Context) -> str:
@@ -218,17 +161,6 @@ def fill_text(state: State, text: str, ctx: Context) -> Outcome:
     return run(command, state.data["number"], words, text, ctx)
 
 
-def intent_for(command: Command, number: str, words: list[str], text: str) -> Intent:
-    """The use case's arguments, exactly as many as it takes: the words, then the text
-    only for a command that has one."""
-    if command.name == "case":
-        return ShowCase(number)
-    if command.name in {"valid", "invalid"}:
-        return Findings(number, Validity(command.name), text)
-    args = (*words, text) if command.takes_text else tuple(words)
-    return StaffAction(number, command.name, args)
-
-
 # -- logging a bad review: platform, category, then the details in one message ---------
 
 REVIEW_FLOW = "review_log"
@@ -236,7 +168,7 @@ REVIEW_FLOW = "review_log"
 
 def review_platform(ctx: Context) -> Outcome:
     options = tuple(
-        Option(names.get(ctx.language, key), f"platform:{key}")
+        Option(names.get(ctx.language, key), choice(Pick.PLATFORM, key))
         for key, names in ctx.policy.review_platforms.items()
     )
     ask = Reply(ctx.t.gettext("Which platform is the review on?"), options)
@@ -245,12 +177,12 @@ def review_platform(ctx: Context) -> Outcome:
 
 def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     t = ctx.t.gettext
-    chosen = (inbound.button or "").partition(":")[2]
     if state.step == "platform":
+        chosen = picked(inbound.button, Pick.PLATFORM)
         if chosen not in ctx.policy.review_platforms:
             return review_platform(ctx)
         options = tuple(
-            Option(c.names.get(ctx.language, c.key), f"category:{c.key}")
+            Option(c.names.get(ctx.language, c.key), choice(Pick.CATEGORY, c.key))
             for c in ctx.policy.categories
         )
         return say(
@@ -258,6 +190,7 @@ def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             Reply(t("What is the review about?"), options),
         )
     if state.step == "category":
+        chosen = picked(inbound.button, Pick.CATEGORY)
         if chosen not in {c.key for c in ctx.policy.categories}:
             return say(state, Reply(t("Please choose one of the options below.")))
         return say(

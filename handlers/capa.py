@@ -7,11 +7,12 @@ is a deadline like any other: the watcher reminds and escalates if it is missed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import select
 
+from conversations import intents as i
+from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import Role, Validity
 from handlers import deadlines
@@ -20,6 +21,7 @@ from handlers.actors import Actor
 from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from storage.deadlines import DeadlineRepository
 from storage.models import Case, CorrectiveAction, Deadline
@@ -29,41 +31,18 @@ END_OF_DAY = time(18, 0)
 MAX_OWNER = 200  # corrective_actions.owner: longer failed on PostgreSQL only
 
 
-@dataclass(frozen=True)
-class ActionPlan:
-    root_cause: str
-    corrective: str
-    preventive: str
-    owner: str
-    due_on: date
-
-    @classmethod
-    def parse(cls, text: str, today: date) -> ActionPlan:
-        """'cause | correction | prevention | owner | YYYY-MM-DD' from a chat message."""
-        parts = [part.strip() for part in text.split("|")]
-        if len(parts) != 5 or not all(parts):
-            raise Refusal("capa.format")
-        try:
-            due = date.fromisoformat(parts[4])
-        except ValueError:
-            raise Refusal("capa.format") from None
-        if due < today:
-            raise Refusal("capa.past_date", day=parts[4])
-        cause, correction, prevention = (clean_text(p, 2000) for p in parts[:3])
-        owner = clean_text(parts[3], MAX_OWNER)
-        return cls(cause, correction, prevention, owner, due)
-
-
-async def record_action(
-    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, plan: ActionPlan | str
-) -> Case:
+async def record_action(uow: UnitOfWork, desk: Desk, actor: Actor, plan: i.RecordCapa) -> Case:
+    """The plan comes parsed from the chat (conversations/commands.py)."""
     session, now = uow.session, desk.clock.now()
-    case = await load_case(session, number)
+    case = await load_case(session, plan.number)
     require_owner(actor, case)
     if case.validity is not Validity.VALID:
         raise Refusal("capa.needs_valid", number=case.number)
-    if isinstance(plan, str):
-        plan = ActionPlan.parse(plan, now.astimezone(desk.calendar.zone).date())
+    if plan.due_on < now.astimezone(desk.calendar.zone).date():
+        raise Refusal("capa.past_date", day=plan.due_on.isoformat())
+    for part in (plan.root_cause, plan.corrective, plan.preventive):
+        clean_text(part, 2000)
+    clean_text(plan.owner, MAX_OWNER)
     session.add(
         CorrectiveAction(
             case_id=case.id,
@@ -104,15 +83,13 @@ async def record_action(
 
 
 async def verify_action(
-    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, result: str, note: str = ""
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, result: i.Verification, note: str = ""
 ) -> Case:
     """A lead or manager says whether the action worked ('effective' / 'ineffective')."""
     require_role(actor, Role.LEAD, Role.MANAGER)
     session, now = uow.session, desk.clock.now()
     case = await load_case(session, number)
     require_department(actor, case)
-    if result not in {"effective", "ineffective"}:
-        raise Refusal("capa.result")
     action = await session.scalar(
         select(CorrectiveAction)
         .where(CorrectiveAction.case_id == case.id, CorrectiveAction.verified_at.is_(None))
@@ -122,7 +99,8 @@ async def verify_action(
     if action is None:
         raise Refusal("capa.none_open", number=case.number)
     action.verified_at, action.verified_by = now, actor.id
-    action.effective, action.verification_note = result == "effective", note.strip() or None
+    action.effective = result is i.Verification.EFFECTIVE
+    action.verification_note = note.strip() or None
     await deadlines.meet(session, case, now, Step.VERIFY)
     record(
         session,
@@ -131,7 +109,17 @@ async def verify_action(
         "action_verified",
         now,
         visible=False,
-        effective=result,
+        effective=result.value,
         note=note.strip(),
     )
     return case
+
+
+@handles(i.RecordCapa)
+async def on_capa(call: Call, intent: i.RecordCapa) -> list[Reply]:
+    return await staff_done(call, record_action, intent)
+
+
+@handles(i.Verify)
+async def on_verify(call: Call, intent: i.Verify) -> list[Reply]:
+    return await staff_done(call, verify_action, intent.number, intent.result, intent.note)

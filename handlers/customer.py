@@ -1,21 +1,33 @@
-"""What a customer does on their own case: accept or refuse a solution, add information."""
+"""What a customer does: file a case (the use case is handlers/file.py), accept or refuse a
+solution, add information or photos."""
 
 from __future__ import annotations
 
-from conversations import notices
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations import intents as i
+from conversations import notices, replies
+from conversations.base.i18n import translation
+from conversations.base.messages import Media, Reply
 from conversations.base.policy import Step
-from conversations.base.values import CaseStatus
+from conversations.base.values import ActorKind, CaseStatus
 from handlers import deadlines
 from handlers.access import require_customer_of
 from handlers.actors import Actor
-from handlers.common import clean_text, load_case
+from handlers.common import clean_text, due_words, load_case
 from handlers.desk import Desk
+from handlers.file import NewCase, file_case
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles
 from handlers.solution import needs_approval
 from handlers.timeline import record
 from notifications.notices import Notifier
-from storage.models import Case
+from storage.deadlines import DeadlineRepository
+from storage.models import Attachment, Case
+from storage.people import PeopleRepository
 from storage.uow import UnitOfWork
 
 
@@ -82,3 +94,72 @@ async def _tell_department(uow: UnitOfWork, desk: Desk, case: Case, text: str) -
     await notifier.department(case, case.department, message)
     if case.handler_id is not None:
         await notifier.staff(case, case.handler_id, message)
+
+
+# -- the customer's intents ----------------------------------------------------------
+
+
+@handles(i.FileCase)
+async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
+    """The receipt with the case number is queued by the use case: nothing to add."""
+    actor = call.actor
+    if actor.kind is not ActorKind.CUSTOMER or actor.id is None:
+        raise Refusal("access.role", needed="customer")
+    owner = await PeopleRepository(call.uow.session).customer(actor.id)
+    assert owner is not None
+    owner.name = intent.name or owner.name
+    owner.phone = intent.phone or owner.phone
+    new = NewCase(
+        kind=intent.kind,
+        category=intent.category,
+        description=intent.description,
+        channel=call.channel,
+        wanted=intent.wanted,
+        order_ref=intent.order_ref,
+        occurred_on=intent.occurred_on,
+        source=intent.source,
+        complainant_type=intent.complainant_type,
+        confidential=intent.confidential,
+    )
+    case = await file_case(call.uow, call.desk, actor.id, new)
+    attach(call.uow.session, case, call.channel, intent.media, call.desk)
+    return []
+
+
+@handles(i.AddInfo)
+async def on_add_info(call: Call, intent: i.AddInfo) -> list[Reply]:
+    t = translation(call.person.language)
+    words = intent.text or replies.media_only(t, len(intent.media))
+    case = await add_info(call.uow, call.desk, call.actor, intent.number, words)
+    attach(call.uow.session, case, call.channel, intent.media, call.desk)
+    return [Reply(replies.info_added(t, case.number))]
+
+
+@handles(i.Accept)
+async def on_accept(call: Call, intent: i.Accept) -> list[Reply]:
+    case = await accept(call.uow, call.desk, call.actor, intent.number)
+    due = await DeadlineRepository(call.uow.session).next_due(case.id)
+    language = call.person.language
+    when = due_words(call.desk, language, due.due_at) if due else "-"
+    return [Reply(replies.accepted(translation(language), when))]
+
+
+@handles(i.Refuse)
+async def on_refuse(call: Call, intent: i.Refuse) -> list[Reply]:
+    await refuse(call.uow, call.desk, call.actor, intent.number, intent.reason)
+    return [Reply(replies.refused(translation(call.person.language)))]
+
+
+def attach(
+    session: AsyncSession, case: Case, channel: str, media: Sequence[Media], desk: Desk
+) -> None:
+    for item in media:
+        session.add(
+            Attachment(
+                case_id=case.id,
+                channel=channel,
+                file_ref=item.ref[:500],
+                media_kind=item.kind[:32],
+                created_at=desk.clock.now(),
+            )
+        )

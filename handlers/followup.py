@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
-from conversations import notices
+from conversations import intents as i
+from conversations import notices, replies
+from conversations.base.i18n import translation
+from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseStatus, Role
 from handlers import deadlines
@@ -17,6 +18,7 @@ from handlers.desk import Desk
 from handlers.grading import raise_grade
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case, Survey
@@ -25,23 +27,14 @@ from storage.uow import UnitOfWork
 MAX_COMMENT = 2000
 
 
-@dataclass(frozen=True)
-class SurveyAnswer:
-    solved: bool
-    score: int
-    comment: str = ""
-
-
-async def answer_survey(
-    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, answer: SurveyAnswer
-) -> Case:
+async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.AnswerSurvey) -> Case:
     """Satisfied -> closed; not satisfied -> second rectification with the grade raised."""
     if not 1 <= answer.score <= 5:
         raise Refusal("survey.score_range")
     if len(answer.comment) > MAX_COMMENT:
         raise Refusal("input.too_long", limit=MAX_COMMENT)
     session, now = uow.session, desk.clock.now()
-    case = await load_case(session, number)
+    case = await load_case(session, answer.number)
     require_customer_of(actor, case)
     survey = await _open_survey(uow, case)
     survey.answered_at, survey.solved, survey.score = now, answer.solved, answer.score
@@ -121,3 +114,17 @@ async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason:
     message = notices.reopened(notifier.staff_language, case.number, grade)
     await notifier.department(case, case.department, message)
     await notifier.managers(case, message)
+
+
+@handles(i.AnswerSurvey)
+async def on_survey(call: Call, intent: i.AnswerSurvey) -> list[Reply]:
+    """Closed: the closing notice says it all. Reopened: we say sorry at once."""
+    case = await answer_survey(call.uow, call.desk, call.actor, intent)
+    if case.closed_at:
+        return []
+    return [Reply(replies.reopened(translation(call.person.language), case.number))]
+
+
+@handles(i.CloseUnanswered)
+async def on_close(call: Call, intent: i.CloseUnanswered) -> list[Reply]:
+    return await staff_done(call, close_unanswered, intent.number)

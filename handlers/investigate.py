@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from conversations import intents as i
 from conversations import notices
-from conversations.base.values import CaseStatus, Validity
+from conversations.base.messages import Reply
+from conversations.base.values import CaseStatus
 from handlers import deadlines
 from handlers.access import require_department, require_owner
 from handlers.actors import Actor
@@ -13,6 +13,7 @@ from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.cases import CaseRepository
@@ -28,18 +29,9 @@ async def add_note(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
     return case
 
 
-@dataclass(frozen=True)
-class Findings:
-    summary: str
-    validity: Validity
-    root_cause: str = ""
-
-
-async def record_findings(
-    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, findings: Findings
-) -> Case:
+async def record_findings(uow: UnitOfWork, desk: Desk, actor: Actor, findings: i.Findings) -> Case:
     """What was found, whose fault it is (validity) and why (POLICY §4, investigating)."""
-    case = await load_case(uow.session, number)
+    case = await load_case(uow.session, findings.number)
     require_owner(actor, case)
     advance(case, Action.INVESTIGATE)
     case.validity = findings.validity
@@ -73,3 +65,18 @@ async def ask_customer(
     language = await notifier.customer_language(case)
     await notifier.customer(case, notices.question(language, case.number, question.strip()))
     return case
+
+
+@handles(i.AddNote)
+async def on_note(call: Call, intent: i.AddNote) -> list[Reply]:
+    return await staff_done(call, add_note, intent.number, intent.text)
+
+
+@handles(i.Findings)
+async def on_findings(call: Call, intent: i.Findings) -> list[Reply]:
+    return await staff_done(call, record_findings, intent)
+
+
+@handles(i.AskCustomer)
+async def on_ask(call: Call, intent: i.AskCustomer) -> list[Reply]:
+    return await staff_done(call, ask_customer, intent.number, intent.question)

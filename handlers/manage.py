@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from conversations import intents as i
 from conversations import notices
+from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import Role
 from handlers import deadlines
@@ -14,6 +16,7 @@ from handlers.desk import Desk
 from handlers.grading import set_grade
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case
@@ -74,3 +77,13 @@ async def regrade(
         set_grade(session, case, grade, reason, now, actor)
     case.proposed_severity = None
     return case
+
+
+@handles(i.Reassign)
+async def on_reassign(call: Call, intent: i.Reassign) -> list[Reply]:
+    return await staff_done(call, reassign, intent.number, intent.department, intent.reason)
+
+
+@handles(i.Regrade)
+async def on_regrade(call: Call, intent: i.Regrade) -> list[Reply]:
+    return await staff_done(call, regrade, intent.number, intent.grade, intent.reason)

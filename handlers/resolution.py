@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from conversations import intents as i
 from conversations import notices
+from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseKind, CaseStatus, Validity
 from handlers import deadlines
@@ -13,6 +15,7 @@ from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case, Survey
@@ -99,3 +102,23 @@ def _require_service(desk: Desk, actor: Actor, case: Case) -> None:
         )
     if actor.id == case.handler_id and not actor.is_manager:
         raise Refusal("access.own_work", number=case.number)
+
+
+@handles(i.StartWork)
+async def on_start_work(call: Call, intent: i.StartWork) -> list[Reply]:
+    return await staff_done(call, start_work, intent.number)
+
+
+@handles(i.Resolve)
+async def on_resolve(call: Call, intent: i.Resolve) -> list[Reply]:
+    return await staff_done(call, resolve, intent.number, intent.summary)
+
+
+@handles(i.Review)
+async def on_review(call: Call, intent: i.Review) -> list[Reply]:
+    return await staff_done(call, review, intent.number)
+
+
+@handles(i.RejectResolution)
+async def on_reject(call: Call, intent: i.RejectResolution) -> list[Reply]:
+    return await staff_done(call, reject_resolution, intent.number, intent.reason)

@@ -4,12 +4,12 @@ since the reviewer may be unreachable."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 
+from conversations import intents as i
+from conversations import replies
+from conversations.base.i18n import translation
+from conversations.base.messages import Reply
 from conversations.base.values import CaseKind, CaseStatus, ReviewOutcome
 from handlers.access import require_department, require_staff
 from handlers.actors import Actor
@@ -18,6 +18,7 @@ from handlers.desk import Desk
 from handlers.file import NewCase, file_case
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from storage.models import Case, Customer, Review
 from storage.uow import UnitOfWork
@@ -27,29 +28,7 @@ MAX_LINK = 500  # reviews.link and reviews.source_key
 MAX_REVIEWER = 120  # customers.name holds "platform:reviewer" (200; platform keys up to 64)
 
 
-@dataclass(frozen=True)
-class BadReview:
-    platform: str
-    reviewer: str
-    text: str
-    rating: int | None = None
-    link: str | None = None
-    reviewed_at: datetime | None = None
-    category: str = "other"
-    order_ref: str | None = None
-
-    @property
-    def source_key(self) -> str:
-        """What makes a review the same review on a re-import: its link, else who, when
-        and what."""
-        if self.link:
-            return self.link[:500]
-        digest = hashlib.sha1(self.text.encode()).hexdigest()[:16]
-        when = self.reviewed_at.isoformat() if self.reviewed_at else ""
-        return f"{self.reviewer}|{when}|{digest}"[:500]
-
-
-async def log_review(uow: UnitOfWork, desk: Desk, actor: Actor, review: BadReview) -> Case:
+async def log_review(uow: UnitOfWork, desk: Desk, actor: Actor, review: i.LogReview) -> Case:
     """A case of kind `review`; refused if the same review was logged before."""
     _validate(desk, review)
     session = uow.session
@@ -98,7 +77,7 @@ async def log_review(uow: UnitOfWork, desk: Desk, actor: Actor, review: BadRevie
     return case
 
 
-def _validate(desk: Desk, review: BadReview) -> None:
+def _validate(desk: Desk, review: i.LogReview) -> None:
     if review.platform not in desk.policy.review_platforms:
         raise Refusal("review.platform", platforms=", ".join(desk.policy.review_platforms))
     if review.rating is not None and not 1 <= review.rating <= 5:
@@ -113,7 +92,7 @@ def _validate(desk: Desk, review: BadReview) -> None:
         raise Refusal("input.too_long", limit=MAX_LINK)
 
 
-async def _reviewer(uow: UnitOfWork, desk: Desk, review: BadReview) -> Customer:
+async def _reviewer(uow: UnitOfWork, desk: Desk, review: i.LogReview) -> Customer:
     """One customer record per reviewer and platform, so their repeat reviews are seen."""
     name = f"{review.platform}:{review.reviewer.strip()}"
     found = await uow.session.scalar(select(Customer).where(Customer.name == name).limit(1))
@@ -126,7 +105,7 @@ async def _reviewer(uow: UnitOfWork, desk: Desk, review: BadReview) -> Customer:
 
 
 async def record_outcome(
-    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, outcome: str, note: str = ""
+    uow: UnitOfWork, desk: Desk, actor: Actor, number: str, outcome: ReviewOutcome, note: str = ""
 ) -> Case:
     """Customer service closes a review case with what became of the review."""
     require_staff(actor)
@@ -134,8 +113,6 @@ async def record_outcome(
     require_department(actor, case, supporting=[desk.policy.service_department])
     if case.kind is not CaseKind.REVIEW:
         raise Refusal("review.not_review", number=case.number)
-    if outcome not in {o.value for o in ReviewOutcome}:
-        raise Refusal("review.outcome")
     if case.status is not CaseStatus.FOLLOW_UP:
         raise Refusal(
             "case.wrong_status", number=case.number, action="outcome", status=case.status.value
@@ -153,7 +130,19 @@ async def record_outcome(
         "review_outcome",
         now,
         visible=False,
-        outcome=outcome,
+        outcome=outcome.value,
         note=note.strip(),
     )
     return case
+
+
+@handles(i.LogReview)
+async def on_log_review(call: Call, intent: i.LogReview) -> list[Reply]:
+    require_staff(call.actor)
+    case = await log_review(call.uow, call.desk, call.actor, intent)
+    return [Reply(replies.review_logged(translation(call.person.language), case.number))]
+
+
+@handles(i.RecordOutcome)
+async def on_outcome(call: Call, intent: i.RecordOutcome) -> list[Reply]:
+    return await staff_done(call, record_outcome, intent.number, intent.outcome, intent.note)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import intents as i
 from conversations import notices
-from conversations.base.messages import Option
+from conversations.actions import CaseVerb, case_button
+from conversations.base.messages import Option, Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseStatus, Role
 from handlers import deadlines
@@ -15,6 +17,7 @@ from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance, check
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case
@@ -40,8 +43,8 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
             case,
             notices.approval_request(language, case.number, case.solution),
             [
-                Option(language.gettext("Approve"), f"approve:{case.number}"),
-                Option(language.gettext("Send back"), f"send_back:{case.number}"),
+                Option(language.gettext("Approve"), case_button(CaseVerb.APPROVE, case.number)),
+                Option(language.gettext("Send back"), case_button(CaseVerb.SEND_BACK, case.number)),
             ],
         )
     else:
@@ -91,8 +94,23 @@ async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) ->
         case,
         notices.solution_offer(language, case.number, case.solution),
         [
-            Option(language.gettext("Accept"), f"accept:{case.number}"),
-            Option(language.gettext("Refuse"), f"refuse:{case.number}"),
+            Option(language.gettext("Accept"), case_button(CaseVerb.ACCEPT, case.number)),
+            Option(language.gettext("Refuse"), case_button(CaseVerb.REFUSE, case.number)),
         ],
         template="solution",
     )
+
+
+@handles(i.Propose)
+async def on_propose(call: Call, intent: i.Propose) -> list[Reply]:
+    return await staff_done(call, propose, intent.number, intent.solution)
+
+
+@handles(i.Approve)
+async def on_approve(call: Call, intent: i.Approve) -> list[Reply]:
+    return await staff_done(call, approve, intent.number)
+
+
+@handles(i.SendBack)
+async def on_send_back(call: Call, intent: i.SendBack) -> list[Reply]:
+    return await staff_done(call, send_back, intent.number, intent.reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from conversations import intents as i
 from conversations.base.i18n import translation
 from conversations.base.messages import Reply
 from conversations.base.policy import RosterEntry
@@ -12,6 +13,7 @@ from conversations.base.values import Role
 from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles
 from storage.models import Identity, Staff, StaffInvite
 from storage.people import PeopleRepository, open_invite
 from storage.uow import UnitOfWork
@@ -99,3 +101,8 @@ async def _link(uow: UnitOfWork, channel: str, external_id: str, staff: Staff, d
         )
     elif identity.staff_id != staff.id:
         identity.customer_id, identity.staff_id = None, staff.id
+
+
+@handles(i.Register)
+async def on_register(call: Call, intent: i.Register) -> list[Reply]:
+    return [await redeem(call.uow, call.desk, call.person, call.channel, intent.code)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from conversations import intents as i
 from conversations import notices
+from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseStatus
 from handlers import deadlines
@@ -13,6 +15,7 @@ from handlers.common import load_case, staff_name
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.cases import CaseRepository
@@ -39,3 +42,8 @@ async def take(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
     await notifier.customer(case, notices.status_changed(language, case.number, status))
     await post_card(session, desk, case)
     return case
+
+
+@handles(i.Take)
+async def on_take(call: Call, intent: i.Take) -> list[Reply]:
+    return await staff_done(call, take, intent.number)

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import intents as i
+from conversations.base.messages import Reply
 from conversations.base.privacy import anonymise
 from conversations.base.values import CaseStatus, Role
 from handlers.access import require_role
@@ -14,6 +16,7 @@ from handlers.actors import Actor
 from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.refusals import Refusal
+from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
 from storage.cases import TimelineRepository
 from storage.models import Case, TypicalCase
@@ -78,3 +81,8 @@ async def _personal_strings(session: AsyncSession, case: Case) -> list[str]:
 
 def _days(case: Case) -> int | None:
     return (case.closed_at - case.created_at).days if case.closed_at else None
+
+
+@handles(i.MarkTypical)
+async def on_typical(call: Call, intent: i.MarkTypical) -> list[Reply]:
+    return await staff_done(call, mark_typical, intent.number, intent.lesson)

@@ -7,6 +7,8 @@ from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations import intents as i
+from conversations.actions import CaseVerb, case_button
 from conversations.base.i18n import translation
 from conversations.base.messages import Option, Reply
 from conversations.base.privacy import mask_phone, redact_phones_in
@@ -17,6 +19,7 @@ from handlers.access import require_customer_of, require_department, require_sta
 from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
+from handlers.registry import Call, handles
 from handlers.solution import needs_approval
 from handlers.timeline import record
 from storage.cases import CaseRepository, TimelineRepository
@@ -40,7 +43,7 @@ async def customer_cases(session: AsyncSession, desk: Desk, person: Person) -> R
                 number=case.number, status=status_label(t, case.status)
             )
         )
-    options = tuple(Option(case.number, f"case:{case.number}") for case in found)
+    options = tuple(Option(case.number, case_button(CaseVerb.CASE, case.number)) for case in found)
     return Reply("\n".join(lines), options)
 
 
@@ -89,11 +92,11 @@ def _customer_options(t: NullTranslations, desk: Desk, case: Case) -> list[Optio
     )
     if offered:
         options += [
-            Option(t.gettext("Accept"), f"accept:{case.number}"),
-            Option(t.gettext("Refuse"), f"refuse:{case.number}"),
+            Option(t.gettext("Accept"), case_button(CaseVerb.ACCEPT, case.number)),
+            Option(t.gettext("Refuse"), case_button(CaseVerb.REFUSE, case.number)),
         ]
     if case.status is not CaseStatus.CLOSED:
-        options.append(Option(t.gettext("Add information"), f"add:{case.number}"))
+        options.append(Option(t.gettext("Add information"), case_button(CaseVerb.ADD, case.number)))
     return options
 
 
@@ -116,7 +119,8 @@ async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Repl
             )
         )
     return Reply(
-        "\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c, _ in found[:20])
+        "\n".join(lines),
+        tuple(Option(c.number, case_button(CaseVerb.DETAILS, c.number)) for c, _ in found[:20]),
     )
 
 
@@ -146,7 +150,10 @@ async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: s
                 phone="-" if hidden or customer is None else mask_phone(customer.phone) or "-",
             )
         )
-    return Reply("\n".join(lines), tuple(Option(c.number, f"details:{c.number}") for c in found))
+    return Reply(
+        "\n".join(lines),
+        tuple(Option(c.number, case_button(CaseVerb.DETAILS, c.number)) for c in found),
+    )
 
 
 async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:
@@ -186,3 +193,21 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
             "The customer cannot be messaged on {channel} since {when}."
         ).format(channel=case.channel, when=local_time(desk, customer.unreachable_since))
     return Reply(text)
+
+
+@handles(i.ShowCases)
+async def on_show_cases(call: Call, intent: i.ShowCases) -> list[Reply]:
+    """The customer's own cases, or a staff member's open work."""
+    view = staff_cases if call.person.is_staff else customer_cases
+    return [await view(call.uow.session, call.desk, call.person)]
+
+
+@handles(i.ShowCase)
+async def on_show_case(call: Call, intent: i.ShowCase) -> list[Reply]:
+    one = staff_case if call.person.is_staff else customer_case
+    return [await one(call.uow.session, call.desk, call.person, intent.number)]
+
+
+@handles(i.FindCases)
+async def on_find(call: Call, intent: i.FindCases) -> list[Reply]:
+    return [await found_cases(call.uow.session, call.desk, call.person, intent.text)]

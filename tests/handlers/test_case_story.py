@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from conversations.base.values import CaseStatus, Role, Validity
+from conversations.intents import AnswerSurvey, Findings
 from handlers import customer, followup, investigate, resolution, solution
 from handlers.actors import Actor
-from handlers.followup import SurveyAnswer
-from handlers.investigate import Findings
 from handlers.refusals import Refusal
 from handlers.take import take
 from storage.cases import CaseRepository, TimelineRepository
@@ -57,7 +56,7 @@ async def investigated(world: World) -> tuple[Case, Actor, Actor]:
     case = await world.file(buyer)
     await world.act(take, handler, case.number)
     await world.act(
-        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
+        investigate.record_findings, handler, Findings(case.number, Validity.VALID, "found")
     )
     return case, buyer, handler
 
@@ -74,15 +73,14 @@ async def test_general_complaint_from_filing_to_closed(world: World) -> None:
     await world.act(
         investigate.record_findings,
         handler,
-        case.number,
-        Findings("Seal defect in batch 7", Validity.VALID, "supplier seal"),
+        Findings(case.number, Validity.VALID, "Seal defect in batch 7", "supplier seal"),
     )
     await world.act(solution.propose, handler, case.number, "Replace the kettle today")
     await world.act(customer.accept, buyer, case.number)
     await world.act(resolution.start_work, handler, case.number)
     await world.act(resolution.resolve, handler, case.number, "Replacement delivered")
     await world.act(resolution.review, service, case.number)
-    await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(True, 5, "good"))
+    await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 5, "good"))
 
     final = await reload(world, case)
     assert final.status is CaseStatus.CLOSED
@@ -136,7 +134,7 @@ async def test_important_case_needs_manager_approval_before_customer_sees_it(
         "loss to customer",
     )
     await world.act(
-        investigate.record_findings, handler, case.number, Findings("found", Validity.VALID)
+        investigate.record_findings, handler, Findings(case.number, Validity.VALID, "found")
     )
     await world.act(solution.propose, handler, case.number, "Refund in full")
     with pytest.raises(Refusal) as early:
@@ -173,8 +171,7 @@ async def test_invalid_case_is_explained_and_resolved_without_agreement(world: W
     await world.act(
         investigate.record_findings,
         handler,
-        case.number,
-        Findings("Used with the wrong voltage", Validity.INVALID),
+        Findings(case.number, Validity.INVALID, "Used with the wrong voltage"),
     )
     await world.act(resolution.resolve, handler, case.number, "Explained safe use")
     resolved = await reload(world, case)
@@ -201,7 +198,7 @@ async def _to_follow_up(world: World) -> tuple[Case, Actor, Actor]:
 
 async def test_dissatisfied_survey_reopens_as_second_rectification(world: World) -> None:
     case, buyer, _ = await _to_follow_up(world)
-    await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(False, 2, "leaks"))
+    await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, False, 2, "leaks"))
     reopened = await reload(world, case)
     assert reopened.status is CaseStatus.INVESTIGATING
     assert (reopened.reopen_count, reopened.is_repeat) == (1, True)
@@ -212,7 +209,7 @@ async def test_dissatisfied_survey_reopens_as_second_rectification(world: World)
 
 async def test_customer_complaining_again_after_closure_reopens(world: World) -> None:
     case, buyer, _ = await _to_follow_up(world)
-    await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(True, 4))
+    await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 4))
     await world.act(followup.reopen, buyer, case.number, "It broke again")
     reopened = await reload(world, case)
     assert (reopened.status, reopened.severity) == (CaseStatus.INVESTIGATING, "important")
@@ -225,7 +222,7 @@ async def test_handler_cannot_review_their_own_work(world: World) -> None:
     case = await world.file(buyer)
     await world.act(take, handler, case.number)
     await world.act(
-        investigate.record_findings, handler, case.number, Findings("x", Validity.INVALID)
+        investigate.record_findings, handler, Findings(case.number, Validity.INVALID, "x")
     )
     await world.act(resolution.resolve, handler, case.number, "Explained")
     with pytest.raises(Refusal) as refused:
@@ -237,8 +234,8 @@ async def test_survey_answer_outside_follow_up_is_refused(world: World) -> None:
     buyer = await world.customer()
     case = await world.file(buyer)
     with pytest.raises(Refusal) as refused:
-        await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(True, 5))
+        await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 5))
     assert refused.value.key == "survey.not_open"
     with pytest.raises(Refusal) as bad_score:
-        await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(True, 9))
+        await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 9))
     assert bad_score.value.key == "survey.score_range"

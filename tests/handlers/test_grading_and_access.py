@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from conversations.base.values import Role, Validity
+from conversations.intents import Findings
 from handlers import customer, investigate, manage, solution
-from handlers.investigate import Findings
 from handlers.refusals import Refusal
 from handlers.take import take
 from storage.cases import CaseRepository, TimelineRepository
@@ -128,10 +128,10 @@ async def test_only_the_handler_or_their_lead_proposes(world: World) -> None:
     await world.act(take, handler, case.number)
     with pytest.raises(Refusal) as refused:
         await world.act(
-            investigate.record_findings, colleague, case.number, Findings("x", Validity.VALID)
+            investigate.record_findings, colleague, Findings(case.number, Validity.VALID, "x")
         )
     assert refused.value.key == "access.not_handler"
-    await world.act(investigate.record_findings, lead, case.number, Findings("x", Validity.VALID))
+    await world.act(investigate.record_findings, lead, Findings(case.number, Validity.VALID, "x"))
     await world.act(solution.propose, lead, case.number, "Replace")
 
 

@@ -8,9 +8,8 @@ import json
 import pytest
 
 from conversations.base.values import Role, Validity
+from conversations.intents import AnswerSurvey, Findings
 from handlers import customer, followup, investigate, resolution, solution
-from handlers.followup import SurveyAnswer
-from handlers.investigate import Findings
 from handlers.refusals import Refusal
 from handlers.take import take
 from handlers.typical import export_typical, mark_typical
@@ -40,13 +39,13 @@ async def closed_case_full_of_personal_data(world: World) -> str:
     case = await world.file(buyer, description=story, order_ref=ORDER)
     await world.act(take, handler, case.number)
     await world.act(
-        investigate.record_findings, handler, case.number, Findings("接地线松动", Validity.VALID)
+        investigate.record_findings, handler, Findings(case.number, Validity.VALID, "接地线松动")
     )
     await world.act(solution.propose, handler, case.number, f"为{NAME}更换订单{ORDER}的热水器")
     await world.act(customer.accept, buyer, case.number)
     await world.act(resolution.resolve, handler, case.number, "已更换")
     await world.act(resolution.review, service, case.number)
-    await world.act(followup.answer_survey, buyer, case.number, SurveyAnswer(True, 5))
+    await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 5))
     return case.number
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from conversations.intents import Findings
 from handlers import investigate
 from handlers.grading import raise_long_open
 from handlers.overdue import FireDeadline
@@ -145,8 +146,7 @@ async def test_an_invalid_case_is_not_raised_for_being_open(world: World) -> Non
     await world.act(
         investigate.record_findings,
         handler,
-        case.number,
-        investigate.Findings("misuse", Validity.INVALID),
+        Findings(case.number, Validity.INVALID, "misuse"),
     )
     world.clock.advance(days=40)
     assert await raised(world) == "general"
