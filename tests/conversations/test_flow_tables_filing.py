@@ -1,0 +1,329 @@
+"""Filing, step by step, straight through the pure customer flow (no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from conversations import customer
+from conversations.base.messages import Media
+from conversations.base.policy import Language
+from conversations.base.values import CaseKind, Wanted
+from conversations.filing import MAX_DESCRIPTION, MAX_SHORT, FilingStep
+from conversations.intents import FileCase, ShowCases
+from conversations.state import Flow, State
+from tests.conversations.flow_table import (
+    Row,
+    check,
+    context,
+    message,
+    press,
+    said,
+    says_in,
+    table,
+)
+from tests.fakes.policy import test_policy as shipped_policy
+
+FILING, IDLE = Flow.FILING, Flow.IDLE
+K, CAT, DESC, DET, WANT, NAME, PHONE, CONF = (
+    FilingStep.KIND,
+    FilingStep.CATEGORY,
+    FilingStep.DESCRIPTION,
+    FilingStep.DETAILS,
+    FilingStep.WANTED,
+    FilingStep.NAME,
+    FilingStep.PHONE,
+    FilingStep.CONFIRM,
+)
+STORY = "我买的电水壶底部漏水，想换一个"
+PHOTO = Media("photo", "file-1")
+CATEGORIES = tuple(f"category:{c.key}" for c in shipped_policy().categories)
+KINDS = ("kind:complaint", "kind:suggestion", "kind:inquiry")
+WANTS = tuple(f"wanted:{w.value}" for w in Wanted)
+
+CHOOSE = said("Please choose one of the options below.")
+ASK_KIND = said("What would you like to tell us?")
+ASK_CATEGORY = said("Which of these is it about?")
+SORRY_CATEGORY = said("We are sorry this happened. Which of these is it about?")
+ASK_DESCRIPTION = said("Please tell us what happened. You can send photos too.")
+ASK_DETAILS = said(
+    "If you have them, send the order or product number and when it happened "
+    '(e.g. "yesterday" or 2026-11-20). Otherwise tap Skip.'
+)
+ASK_WANTED = said("What would you like us to do?")
+ASK_NAME = said("How should we address you? (your name)")
+ASK_PHONE = said(
+    "Send a mobile number if you would like us to call you; only the people "
+    "handling your case will see it. Otherwise tap Skip."
+)
+SUMMARY = says_in("What happened: {description}", description=STORY)
+CONFIRM_COMPLAINT = (
+    "confirm:submit",
+    "edit:category",
+    "edit:description",
+    "edit:details",
+    "edit:wanted",
+    "edit:name",
+    "edit:phone",
+    "who:ask",
+    "secret:toggle",
+    "confirm:cancel",
+)
+
+
+def at(step: str, base: dict[str, Any] | None = None, **data: Any) -> State:
+    return State(FILING, step, {**(base or {}), **data})
+
+
+def after(*steps: str, **data: Any) -> dict[str, Any]:
+    """Data as filing left it once `steps` were answered."""
+    base: dict[str, Any] = {"kind": "complaint", "known_name": None, "history": list(steps)}
+    filled: dict[str, dict[str, Any]] = {
+        CAT: {"category": "product_quality"},
+        DESC: {"description": STORY, "media": []},
+        DET: {"details_done": True},
+        WANT: {"wanted": "replacement"},
+        NAME: {"name": "王芳"},
+    }
+    for step in steps:
+        base.update(filled.get(step, {}))
+    return {**base, **data}
+
+
+DONE = after(CAT, DESC, DET, WANT, NAME)
+SUGGESTION = after(CAT, DESC, NAME, kind="suggestion")
+INQUIRY = after(CAT, DESC, NAME, kind="inquiry")
+
+# fmt: off
+ROWS = [
+    # -- kind (only a stored state from before the menu knew the kind asks it) -----------
+    Row("kind-button", at(K), press("kind:suggestion"), FILING, CAT, (ASK_CATEGORY,),
+        data={"kind": "suggestion"}, offers=CATEGORIES),
+    Row("kind-typed-number", at(K), message("3"), FILING, CAT, (ASK_CATEGORY,),
+        data={"kind": "inquiry"}),
+    Row("kind-forged", at(K), press("kind:praise"), FILING, K, (CHOOSE, ASK_KIND), offers=KINDS),
+    Row("kind-text", at(K), message("hmm"), FILING, K, (CHOOSE, ASK_KIND)),
+    # -- category --------------------------------------------------------------------------
+    Row("category-button-after-story", at(CAT, after(DESC)), press("category:delivery"),
+        FILING, DET, (ASK_DETAILS,), data={"category": "delivery"}, offers=("skip:details",)),
+    Row("category-button-before-story", at(CAT, kind="complaint"), press("category:billing"),
+        FILING, DESC, (ASK_DESCRIPTION,), data={"category": "billing", "history": [CAT]}),
+    Row("category-typed-number", at(CAT, kind="complaint"), message("1"), FILING, DESC,
+        (ASK_DESCRIPTION,), data={"category": "product_quality"}),
+    Row("category-forged", at(CAT, after(DESC)), press("category:weather"), FILING, CAT,
+        (CHOOSE, SORRY_CATEGORY), gone=("category",), offers=CATEGORIES),
+    Row("category-typed-out-of-range", at(CAT, kind="complaint"), message("99"), FILING, CAT,
+        (CHOOSE, ASK_CATEGORY)),
+    Row("category-other-step-button", at(CAT, kind="complaint"), press("wanted:refund"),
+        FILING, CAT, (CHOOSE, ASK_CATEGORY)),
+    Row("category-inquiry-known-name", at(CAT, after(DESC, kind="inquiry")),
+        press("category:other"), FILING, NAME, (ASK_NAME,)),
+    # -- description ----------------------------------------------------------------------
+    Row("description-text", at(DESC, after(CAT)), message(STORY), FILING, DET,
+        (ASK_DETAILS,), data={"description": STORY, "media": []}),
+    Row("description-text-and-photo", at(DESC, after(CAT)),
+        message(STORY, media=(PHOTO,)), FILING, DET, (ASK_DETAILS,),
+        data={"media": [["photo", "file-1"]]}),
+    Row("description-photo-only-stays", at(DESC, after(CAT)), message(media=(PHOTO,)),
+        FILING, DESC,
+        (said("Photo received. Now please describe what happened in a few words."),),
+        data={"media": [["photo", "file-1"]]}, gone=("description",)),
+    Row("description-photo-then-text-keeps-photo",
+        at(DESC, after(CAT), media=[["photo", "file-1"]]), message(STORY), FILING, DET,
+        (ASK_DETAILS,), data={"media": [["photo", "file-1"]], "description": STORY}),
+    Row("description-empty", at(DESC, after(CAT)), message("  "), FILING, DESC,
+        (said("Please describe what happened in a few words."), ASK_DESCRIPTION)),
+    Row("description-too-long", at(DESC, after(CAT)), message("长" * (MAX_DESCRIPTION + 1)),
+        FILING, DESC, (said("That is longer than we can take ({limit} characters at most). "
+                            "Please shorten it and send it again.", limit=MAX_DESCRIPTION),
+                       ASK_DESCRIPTION), gone=("description",)),
+    Row("description-at-the-limit", at(DESC, after(CAT)), message("长" * MAX_DESCRIPTION),
+        FILING, DET, (ASK_DETAILS,)),
+    Row("description-finds-details", at(DESC, after(CAT)),
+        message("订单 88123456 昨天送到就坏了，电话 138 1234 5678"), FILING, WANT, (ASK_WANTED,),
+        data={"order_ref": "88123456", "occurred_on": "2026-11-23", "phone": "13812345678"},
+        offers=WANTS),
+    Row("description-suggestion-asks-details",
+        at(DESC, after(CAT, kind="suggestion")), message("多开一个收银台"), FILING, DET,
+        (ASK_DETAILS,)),
+    Row("description-inquiry-known-name-to-summary",
+        at(DESC, after(CAT, kind="inquiry"), known_name="王芳"), message(STORY), FILING, CONF,
+        (SUMMARY,)),
+    Row("description-control-characters-dropped", at(DESC, after(CAT)),
+        message(f"\x00{STORY}\x07"), FILING, DET, (ASK_DETAILS,), data={"description": STORY}),
+    # -- details --------------------------------------------------------------------------
+    Row("details-skip-button", at(DET, after(CAT, DESC)), press("skip:details"), FILING,
+        WANT, (ASK_WANTED,), data={"details_done": True}),
+    Row("details-skip-typed", at(DET, after(CAT, DESC)), message("跳过"), FILING, WANT,
+        (ASK_WANTED,), data={"details_done": True}),
+    Row("details-skip-typed-en", at(DET, after(CAT, DESC)), message("Skip"), FILING, WANT,
+        (ASK_WANTED,)),
+    Row("details-order", at(DET, after(CAT, DESC)), message("SF1234567"), FILING, WANT,
+        (ASK_WANTED,), data={"order_ref": "SF1234567"}),
+    Row("details-date", at(DET, after(CAT, DESC)), message("昨天"), FILING, WANT,
+        (ASK_WANTED,), data={"occurred_on": "2026-11-23"}, gone=("order_ref",)),
+    Row("details-product-name", at(DET, after(CAT, DESC)), message("蓝色电水壶"), FILING,
+        WANT, (ASK_WANTED,), data={"order_ref": "蓝色电水壶"}),
+    Row("details-empty", at(DET, after(CAT, DESC)), message(media=(PHOTO,)), FILING, DET,
+        (said("Please send the details, or tap Skip."), ASK_DETAILS)),
+    Row("details-too-long", at(DET, after(CAT, DESC)), message("x" * (MAX_SHORT + 1)),
+        FILING, DET, (said("Please keep this under {limit} characters.", limit=MAX_SHORT),
+                      ASK_DETAILS), gone=("order_ref",)),
+    Row("details-known-name-to-summary", at(DET, after(CAT, DESC), known_name="王芳",
+        wanted="refund"), press("skip:details"), FILING, CONF, (SUMMARY,)),
+    # -- wanted ---------------------------------------------------------------------------
+    Row("wanted-button", at(WANT, after(CAT, DESC, DET)), press("wanted:refund"), FILING,
+        NAME, (ASK_NAME,), data={"wanted": "refund"}),
+    Row("wanted-typed-number", at(WANT, after(CAT, DESC, DET)), message("2"), FILING, NAME,
+        (ASK_NAME,), data={"wanted": "replacement"}),
+    Row("wanted-known-name", at(WANT, after(CAT, DESC, DET), known_name="王芳"),
+        press("wanted:apology"), FILING, CONF, (SUMMARY,), offers=CONFIRM_COMPLAINT),
+    Row("wanted-forged", at(WANT, after(CAT, DESC, DET)), press("wanted:gold"), FILING,
+        WANT, (CHOOSE, ASK_WANTED), gone=("wanted",), offers=WANTS),
+    Row("wanted-free-text", at(WANT, after(CAT, DESC, DET)), message("赔钱"), FILING, WANT,
+        (CHOOSE, ASK_WANTED)),
+    # -- name -----------------------------------------------------------------------------
+    Row("name", at(NAME, after(CAT, DESC, DET, WANT)), message(" 王芳 "), FILING, CONF,
+        (SUMMARY,), data={"name": "王芳"}, offers=CONFIRM_COMPLAINT),
+    Row("name-empty", at(NAME, after(CAT, DESC, DET, WANT)), message(""), FILING, NAME,
+        (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+    Row("name-too-long", at(NAME, after(CAT, DESC, DET, WANT)), message("名" * 101), FILING,
+        NAME, (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+    # -- phone (asked only when the customer edits it) ------------------------------------
+    Row("phone", at(PHONE, DONE, editing_phone=True), message("138-1234-5678"), FILING,
+        CONF, (SUMMARY,), data={"phone": "13812345678"}, gone=("editing_phone",)),
+    Row("phone-skip", at(PHONE, DONE, editing_phone=True), press("skip:phone"), FILING,
+        CONF, (SUMMARY,), data={"phone": None}, gone=("editing_phone",)),
+    Row("phone-bad", at(PHONE, DONE, editing_phone=True), message("12345"), FILING, PHONE,
+        (said("That does not look like a mobile number (11 digits, e.g. "
+              "13812345678). Please try again or tap Skip."), ASK_PHONE),
+        data={"editing_phone": True}, offers=("skip:phone",)),
+    # -- the summary: submit, cancel, edits, who, confidentiality -------------------------
+    Row("confirm-submit", at(CONF, DONE), press("confirm:submit"), IDLE,
+        intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY, Wanted.REPLACEMENT,
+                          name="王芳"),)),
+    Row("confirm-submit-typed-number", at(CONF, DONE), message("1"), IDLE,
+        intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY, Wanted.REPLACEMENT,
+                          name="王芳"),)),
+    Row("confirm-submit-everything",
+        at(CONF, DONE, order_ref="88123456", occurred_on="2026-11-23", phone="13812345678",
+           media=[["photo", "file-1"]], source="store42", complainant_type="resident",
+           confidential=True),
+        press("confirm:submit"), IDLE,
+        intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY, Wanted.REPLACEMENT,
+                          "88123456", date(2026, 11, 23), "王芳", "13812345678", (PHOTO,),
+                          "store42", "resident", True),)),
+    Row("confirm-submit-suggestion", at(CONF, SUGGESTION), press("confirm:submit"), IDLE,
+        intents=(FileCase(CaseKind.SUGGESTION, "product_quality", STORY, name="王芳"),)),
+    Row("confirm-submit-inquiry-known-name", at(CONF, after(CAT, DESC, kind="inquiry"),
+        known_name="Wang"), press("confirm:submit"), IDLE,
+        intents=(FileCase(CaseKind.INQUIRY, "product_quality", STORY, name="Wang"),)),
+    Row("confirm-cancel", at(CONF, DONE), press("confirm:cancel"), IDLE, "",
+        (said("Cancelled; nothing was filed."),), gone=("description",)),
+    Row("confirm-edit-category", at(CONF, DONE), press("edit:category"), FILING, CAT,
+        (SORRY_CATEGORY,), gone=("category",), data={"wanted": "replacement"}),
+    Row("confirm-edit-description", at(CONF, DONE), press("edit:description"), FILING,
+        DESC, (ASK_DESCRIPTION,), gone=("description",)),
+    Row("confirm-edit-details", at(CONF, DONE, order_ref="1", occurred_on="2026-11-23"),
+        press("edit:details"), FILING, DET, (ASK_DETAILS,),
+        gone=("details_done", "order_ref", "occurred_on")),
+    Row("confirm-edit-wanted", at(CONF, DONE), press("edit:wanted"), FILING, WANT,
+        (ASK_WANTED,), gone=("wanted",)),
+    Row("confirm-edit-name", at(CONF, DONE, known_name="Wang"), press("edit:name"), FILING,
+        NAME, (ASK_NAME,), data={"known_name": None}, gone=("name",)),
+    Row("confirm-edit-phone", at(CONF, DONE), press("edit:phone"), FILING, PHONE,
+        (ASK_PHONE,), data={"editing_phone": True}),
+    Row("confirm-edit-typed-number", at(CONF, DONE), message("2"), FILING, CAT,
+        (SORRY_CATEGORY,), gone=("category",)),
+    Row("confirm-edit-unknown-step", at(CONF, DONE), press("edit:confirm"), FILING, CONF,
+        (CHOOSE, SUMMARY)),
+    Row("confirm-secret-on", at(CONF, DONE), press("secret:toggle"), FILING, CONF,
+        (SUMMARY, ), data={"confidential": True}),
+    Row("confirm-secret-off", at(CONF, DONE, confidential=True), press("secret:toggle"),
+        FILING, CONF, (SUMMARY,), data={"confidential": False}),
+    Row("confirm-secret-shown", at(CONF, DONE, confidential=True), press("who:resident"),
+        FILING, CONF, (says_in("Confidential: only managers will see who you are."),)),
+    Row("confirm-who-ask", at(CONF, DONE), press("who:ask"), FILING, CONF,
+        (said("Which describes you best?"),),
+        offers=("who:customer", "who:resident", "who:employee", "who:other")),
+    Row("confirm-who-chosen", at(CONF, DONE), press("who:employee"), FILING, CONF,
+        (SUMMARY,), data={"complainant_type": "employee"}),
+    Row("confirm-who-forged", at(CONF, DONE), press("who:ceo"), FILING, CONF,
+        (CHOOSE, SUMMARY), gone=("complainant_type",)),
+    Row("confirm-free-text", at(CONF, DONE), message("好的"), FILING, CONF,
+        (CHOOSE, SUMMARY)),
+    Row("confirm-forged-action", at(CONF, DONE), press("confirm:pay"), FILING, CONF,
+        (CHOOSE, SUMMARY)),
+    Row("confirm-other-step-button", at(CONF, DONE), press("skip:details"), FILING, CONF,
+        (CHOOSE, SUMMARY)),
+    Row("confirm-suggestion-offers", at(CONF, SUGGESTION), message("?!"), FILING, CONF,
+        (CHOOSE, SUMMARY),
+        offers=tuple(a for a in CONFIRM_COMPLAINT if a != "edit:wanted")),
+    # -- commands inside filing -----------------------------------------------------------
+    Row("back-from-wanted", at(WANT, after(CAT, DESC, DET)), message("/back"), FILING, DET,
+        (ASK_DETAILS,), gone=("details_done",), data={"history": [CAT, DESC]}),
+    Row("back-typed-word", at(WANT, after(CAT, DESC, DET)), message("返回"), FILING, DET,
+        (ASK_DETAILS,)),
+    Row("back-from-summary-asks-name-again", at(CONF, DONE, known_name="Wang"),
+        message("/back"), FILING, NAME, (ASK_NAME,), gone=("name",), data={"known_name": None}),
+    Row("back-with-no-history", at(CAT, kind="complaint"), message("/back"), FILING, CAT,
+        (ASK_CATEGORY,)),
+    Row("cancel-mid-filing", at(WANT, after(CAT, DESC, DET)), message("/cancel"), IDLE, "",
+        (said("Cancelled. What else can we do for you?"),), gone=("description",)),
+    Row("cancel-typed-word", at(DESC, after(CAT)), message("取消"), IDLE, "",
+        (said("Cancelled. What else can we do for you?"),)),
+    Row("help-repeats-the-question", at(DET, after(CAT, DESC)), message("/help"), FILING,
+        DET, (says_in("You can describe a problem in your own words, check your cases with "
+                      "/cases, go back a step with /back, stop with /cancel, or change "
+                      "language with /language."), ASK_DETAILS), data={"description": STORY}),
+    Row("help-at-summary", at(CONF, DONE), message("帮助"), FILING, CONF,
+        (says_in("You can describe a problem in your own words, check your cases with "
+                 "/cases, go back a step with /back, stop with /cancel, or change "
+                 "language with /language."), SUMMARY)),
+    Row("cases-keeps-filing", at(WANT, after(CAT, DESC, DET)), message("/cases"), FILING,
+        WANT, intents=(ShowCases(),), data={"description": STORY}),
+    Row("menu-button-restarts", at(WANT, after(CAT, DESC, DET)), press("file:suggestion"),
+        FILING, CAT, (ASK_CATEGORY,), data={"kind": "suggestion"}, gone=("description",)),
+    Row("unreadable-keeps-step", at(DET, after(CAT, DESC)), message(unreadable="voice"),
+        FILING, DET, (said("I can read text, photos and files only. Please write it down, "
+                           "or send a photo."),), data={"description": STORY}),
+    Row("step-this-version-lacks", at("colour", after(CAT)), message("red"), FILING, DESC,
+        (ASK_DESCRIPTION,)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "language"), table(ROWS))
+def test_filing_step(row: Row, language: Language) -> None:
+    check(customer.step, row, language)
+
+
+def test_a_whole_filing_chains_the_steps_to_one_file_case() -> None:
+    """Menu, category, story, details, wanted, name, submit: each state feeds the next."""
+    ctx = context(Language.EN)
+    state = State()
+    for inbound in (
+        press("file:complaint"),
+        press("category:delivery"),
+        message("The parcel arrived crushed", media=(PHOTO,)),
+        message("SF1234567"),
+        press("wanted:compensation"),
+        message("Li Na"),
+    ):
+        state = customer.step(state, inbound, ctx).state
+    assert (state.flow, state.step) == (FILING, CONF)
+    outcome = customer.step(state, press("confirm:submit"), ctx)
+    assert outcome.state == State()
+    assert outcome.intents == (
+        FileCase(
+            CaseKind.COMPLAINT,
+            "delivery",
+            "The parcel arrived crushed",
+            Wanted.COMPENSATION,
+            "SF1234567",
+            name="Li Na",
+            media=(PHOTO,),
+        ),
+    )
