@@ -199,6 +199,11 @@ def web_app(app: App) -> web.Application:
         app.telegram.mount(server)
     for path, callback in app.wechat.callbacks.items():
         callback.mount(server, path)
+    if app.config.miniapp.enabled:  # the case page and dashboard (issue 16)
+        from bot.miniapp.routes import routes
+        from bot.miniapp.wiring import mini_app
+
+        server.add_routes(routes(mini_app(app)))
     return server
 
 

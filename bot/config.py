@@ -31,7 +31,7 @@ EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
 DEFAULT_DATABASE = "sqlite+aiosqlite:///complaintdesk.db"
 M = TypeVar("M", bound=BaseModel)
 # Keys whose value an error message must not repeat: it would print a secret.
-UNECHOED = {"token", "webhook_secret", "app_secret", "corp_secret", "encoding_aes_key", "url"}
+UNECHOED = {"secret", "token", "webhook_secret", "app_secret", "corp_secret", "encoding_aes_key", "url"}
 
 
 class ConfigError(Exception):
@@ -262,6 +262,34 @@ class WebSettings(BaseModel):
     port: int = Field(8080, ge=0, le=65535)
 
 
+class MiniAppSettings(BaseModel):
+    """The Telegram Mini App: case page and managers' dashboard served by the web server
+    (issue 16). `url` is the web server's public https address (BotFather's Web App URL is
+`url` + /app/start);
+    `link` the t.me direct link (https://t.me/<bot>/<app>) that group cards open, since
+    Telegram allows web_app buttons in private chats only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = False
+    url: str | None = Field(None, description="public https base, e.g. https://desk.example.com")
+    link: str | None = Field(None, description="t.me direct link of the Mini App")
+    max_age_seconds: int = Field(3600, ge=60, le=86400, description="initData signature age")
+    session_hours: int = Field(8, ge=1, le=72, description="a browser session's lifetime")
+    link_minutes: int = Field(15, ge=1, le=60, description="a sign-in link's lifetime")
+    secret: SecretStr | None = Field(None, description="signs cookies and sign-in links")
+
+    @field_validator("url", "link")
+    @classmethod
+    def _https(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        if not rules.http_url(url).startswith("https://"):
+            msg = "must start with https:// (Telegram opens Mini Apps only over TLS)"
+            raise ValueError(msg)
+        return url.rstrip("/")
+
+
 class PathSettings(BaseModel):
     """Where files the desk writes (digest charts, typical-case exports) go unless a
     command's --out says otherwise; relative paths are from the config file."""
@@ -298,6 +326,7 @@ class Config(BaseSettings):
     wecom: WeComSettings = WeComSettings()
     outbox: OutboxSettings = OutboxSettings()
     web: WebSettings = WebSettings()
+    miniapp: MiniAppSettings = MiniAppSettings()
     logging: LoggingSettings = LoggingSettings()
     paths: PathSettings = PathSettings()
     policy: Policy

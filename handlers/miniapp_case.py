@@ -1,0 +1,207 @@
+"""The Mini App's case page as data: what /case shows, the timeline, the files, the
+deadlines with time left, and the actions the reader may take now (issue 16).
+
+Reading the page is a staff view like /case: the same access check, and the access goes
+on the timeline (POLICY §8). Contacts are masked as in group alerts; a manager may reveal
+them, and that is recorded too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.base.i18n import translation
+from conversations.base.policy import Language
+from conversations.base.privacy import mask_phone, mask_phones_in, redact_phones_in
+from conversations.base.steps import step_label
+from conversations.base.values import ActorKind, CaseStatus, Role
+from conversations.filing import wanted_labels
+from conversations.wording import event_label, status_label
+from handlers.access import require_department, require_owner, require_role
+from handlers.actors import Actor
+from handlers.common import load_case, local_time, staff_name
+from handlers.desk import Desk
+from handlers.lifecycle import Action, check
+from handlers.refusals import Refusal
+from handlers.solution import needs_approval
+from handlers.timeline import record
+from storage.attachments import AttachmentRepository
+from storage.cases import CaseRepository, TimelineRepository
+from storage.deadlines import DeadlineRepository
+from storage.models import Case, CaseEvent
+from storage.people import PeopleRepository, staff_names
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: str
+    label: str
+    who: str
+    text: str
+    internal: bool
+
+
+@dataclass(frozen=True)
+class Due:
+    step: str
+    at: str
+    hours_left: float
+    late: bool
+
+
+@dataclass(frozen=True)
+class File:
+    id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    number: str
+    severity: str
+    status: str
+    category: str
+    department: str
+    handler: str
+    customer: str
+    phone: str
+    order: str
+    wanted: str
+    description: str
+    solution: str
+    timeline: Sequence[Entry]
+    deadlines: Sequence[Due]
+    files: Sequence[File]
+    actions: frozenset[str]
+
+
+async def case_page(
+    session: AsyncSession,
+    desk: Desk,
+    actor: Actor,
+    language: Language,
+    number: str,
+    *,
+    reveal: bool = False,
+) -> CasePage:
+    """The page for those allowed to open the case; `reveal` shows the contact (managers)."""
+    case = await load_case(session, number)
+    require_department(actor, case, await CaseRepository(session).supporting(case.id))
+    now = desk.clock.now()
+    record(session, case, actor, "viewed", now, visible=False)
+    if reveal:
+        require_role(actor, Role.MANAGER)
+        record(session, case, actor, "identity_revealed", now, visible=False)
+    t = translation(language)
+    customer = await PeopleRepository(session).customer(case.customer_id)
+    hidden = case.confidential and not reveal
+    secret = t.gettext("(confidential)")
+    phone = customer.phone if customer else None
+    return CasePage(
+        number=case.number,
+        severity=desk.policy.grading.label(case.severity, language),
+        status=status_label(t, case.status),
+        category=desk.policy.category(case.category).names.get(language, case.category),
+        department=desk.policy.department(case.department).names.get(language, case.department),
+        handler=await staff_name(session, case.handler_id) or "-",
+        customer=secret if hidden else (customer.name if customer else None) or "-",
+        phone=secret if hidden else (phone if reveal else mask_phone(phone)) or "-",
+        order=case.order_ref or "-",
+        wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
+        description=_description(case, reveal),
+        solution=case.solution or "",
+        timeline=await _timeline(session, desk, language, case),
+        deadlines=await _deadlines(session, desk, language, case, now),
+        files=await _files(session, case),
+        actions=_actions(desk, actor, case),
+    )
+
+
+def _description(case: Case, reveal: bool) -> str:
+    """The customer's words, numbers masked as in chat (removed for a confidential filer)."""
+    if reveal:
+        return case.description
+    hide = redact_phones_in if case.confidential else mask_phones_in
+    return hide(case.description)
+
+
+async def _timeline(
+    session: AsyncSession, desk: Desk, language: Language, case: Case
+) -> list[Entry]:
+    t = translation(language)
+    events = await TimelineRepository(session).of_case(case.id)
+    shown = [e for e in events if e.kind not in {"viewed", "identity_revealed"}]
+    staff_ids = [e.actor_id for e in shown if e.actor_kind is ActorKind.STAFF and e.actor_id]
+    names = await staff_names(session, staff_ids)
+    return [
+        Entry(
+            at=local_time(desk, event.at),
+            label=event_label(t, event.kind),
+            who=_who(event, names),
+            text=mask_phones_in(_words(event)),
+            internal=not event.customer_visible,
+        )
+        for event in shown
+    ]
+
+
+def _who(event: CaseEvent, names: dict[int, str]) -> str:
+    if event.actor_kind is ActorKind.STAFF and event.actor_id is not None:
+        return names.get(event.actor_id, "-")
+    return ""
+
+
+def _words(event: CaseEvent) -> str:
+    data = event.data or {}
+    for key in ("text", "summary", "reason"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+async def _deadlines(
+    session: AsyncSession, desk: Desk, language: Language, case: Case, now: datetime
+) -> list[Due]:
+    t = translation(language)
+    return [
+        Due(
+            step=step_label(t, deadline.step),
+            at=local_time(desk, deadline.due_at),
+            hours_left=round((deadline.due_at - now).total_seconds() / 3600, 1),
+            late=deadline.due_at < now,
+        )
+        for deadline in await DeadlineRepository(session).open_for_case(case.id)
+    ]
+
+
+async def _files(session: AsyncSession, case: Case) -> list[File]:
+    return [File(a.id, a.media_kind) for a in await AttachmentRepository(session).of_case(case.id)]
+
+
+def _actions(desk: Desk, actor: Actor, case: Case) -> frozenset[str]:
+    """What the page offers; the use cases check again when pressed (never trust a button)."""
+    actions = {"note"} if case.status is not CaseStatus.CLOSED else set()
+    if case.status is CaseStatus.ASSIGNED:
+        actions.add("take")
+    if _may(lambda: require_owner(actor, case)):
+        for name, action in (("propose", Action.PROPOSE), ("resolve", Action.RESOLVE)):
+            if _may(lambda action=action: check(case, action)):
+                actions.add(name)
+    if actor.is_manager:
+        actions.add("reveal")
+        if case.status is CaseStatus.SOLUTION_PROPOSED and needs_approval(desk, case):
+            actions |= {"approve", "send_back"}
+    return frozenset(actions)
+
+
+def _may(probe: object) -> bool:
+    try:
+        probe()  # type: ignore[operator]
+    except Refusal:
+        return False
+    return True

@@ -1,0 +1,22 @@
+"""Queries about a case's photos and files (stored as platform file references)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Attachment
+
+
+class AttachmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_case(self, case_id: int) -> Sequence[Attachment]:
+        query = select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
+        return (await self.session.scalars(query)).all()
+
+    async def get(self, attachment_id: int) -> Attachment | None:
+        return await self.session.get(Attachment, attachment_id)
