@@ -30,10 +30,11 @@ from handlers.execute import execute
 from handlers.identify import Person, identify
 from handlers.refusals import Refusal
 from notifications.metrics import Metrics, UpdateOutcome
-from notifications.notices import queue_reply
+from notifications.notices import queue_replies, queue_reply
 from storage.cases import CaseRepository
-from storage.conversations import ConversationRepository
+from storage.conversations import ConversationRepository, ConversationRow
 from storage.engine import Database
+from storage.people import PeopleRepository
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,23 @@ def at_the_edge(inbound: Inbound) -> Inbound:
     )
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One update's turn, read once and handed down: what came in (a typed number already
+    turned into the press it stands for), who sent it, the chat's conversation row as read
+    (locked until commit) and its state, and the time."""
+
+    inbound: Inbound
+    person: Person
+    conversation: ConversationRow
+    state: State
+    now: datetime
+
+    @property
+    def chat(self) -> str:
+        return private_chat(self.inbound)
+
+
 async def handle(
     uow: UnitOfWork, desk: Desk, inbound: Inbound
 ) -> tuple[UpdateOutcome, list[Reply]]:
@@ -102,14 +120,12 @@ async def handle(
     if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
         log.info("duplicate_update channel=%s update=%s", inbound.channel, inbound.update_id)
         return UpdateOutcome.DUPLICATE, []
-    person = await identify(uow.session, inbound, desk.policy)
-    if person is None:  # a stranger in a group: answered on the button only, never queued
+    begun = await _begin(uow, conversations, desk, inbound, now)
+    if begun is None:  # a stranger in a group: answered on the button only, never queued
         t = translation(desk.policy.default_language)
         return UpdateOutcome.REFUSED_STRANGER, [Reply(refusal(t, "access.staff_only", {}))]
-    # The chat's turn: its conversation row stays locked until this update commits.
-    await ConversationRepository(uow.session).claim(inbound.channel, private_chat(inbound), now)
-    inbound = await _picked_by_number(uow, inbound)
-    state, notice = await _load_state(uow, desk, inbound, person)
+    turn, notice = begun
+    person, state = turn.person, turn.state
     role = person.actor.role.value if person.actor.role else None
     context = Context(
         now,
@@ -118,41 +134,73 @@ async def handle(
         desk.policy,
         person.known_name,
         role,
-        await _open_cases(uow, person, state, inbound),
+        await _open_cases(uow, turn),
     )
     flow = staff.step if person.is_staff else customer.step
-    outcome = flow(state, inbound, context)
-    replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, person, inbound, outcome)]
-    await _save_state(uow, desk, inbound, outcome.state, now)
-    await _queue(uow, desk, inbound, replies)
+    outcome = flow(state, turn.inbound, context)
+    replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, turn, outcome)]
+    expires = None if outcome.state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
+    new = outcome.state
+    options = ([o.action for o in replies[-1].options] or None) if replies else ()
+    await conversations.save(
+        turn.conversation.id, (new.flow, new.step, new.data), now, expires, options
+    )
+    await queue_replies(uow.session, inbound.channel, turn.chat, replies, now)
     return UpdateOutcome.HANDLED, replies
 
 
-async def _open_cases(
-    uow: UnitOfWork, person: Person, state: State, inbound: Inbound
-) -> tuple[str, ...]:
+async def _begin(
+    uow: UnitOfWork,
+    conversations: ConversationRepository,
+    desk: Desk,
+    inbound: Inbound,
+    now: datetime,
+) -> tuple[Turn, list[Reply]] | None:
+    """One joined read of the chat's conversation (locked) and the sender; a new chat's
+    row, and a new customer, are written first only when missing. None: a stranger."""
+    chat = private_chat(inbound)
+    loaded = await conversations.turn(inbound.channel, chat, inbound.sender_id)
+    people = PeopleRepository(uow.session)
+    if loaded is None:
+        sender = await conversations.sender(inbound.channel, inbound.sender_id)
+        person = await identify(people, sender, inbound, desk.policy)
+        if person is None:
+            return None
+        await conversations.start(inbound.channel, chat, now)
+        loaded = await conversations.turn(inbound.channel, chat, inbound.sender_id)
+        assert loaded is not None  # made just now, or by the transaction it waited for
+    else:
+        person = await identify(people, loaded.sender, inbound, desk.policy)
+        if person is None:
+            return None
+    row = loaded.conversation
+    state, notice = _state(row, person, now)
+    turn = Turn(_picked_by_number(inbound, row), person, row, state, now)
+    return turn, notice
+
+
+async def _open_cases(uow: UnitOfWork, turn: Turn) -> tuple[str, ...]:
     """A customer writing freely outside any flow may be writing about an open case."""
+    inbound, state, person = turn.inbound, turn.state, turn.person
     writing = inbound.text.strip() and inbound.button is None
     if person.is_staff or not writing or not (state.idle or state.flow == customer.TRIAGE):
         return ()
     return tuple(await CaseRepository(uow.session).open_numbers(person.actor.id or 0))
 
 
-async def _picked_by_number(uow: UnitOfWork, inbound: Inbound) -> Inbound:
+def _picked_by_number(inbound: Inbound, row: ConversationRow) -> Inbound:
     """On channels without buttons choices are numbered; '2' presses the second one."""
     typed = inbound.text.strip()
     if inbound.button is not None or not typed.isdigit():
         return inbound
-    row = await ConversationRepository(uow.session).load(inbound.channel, private_chat(inbound))
-    options = row.last_options if row is not None else None
+    options = row.last_options
     if not options or not 1 <= int(typed) <= len(options):
         return inbound
     return replace(inbound, text="", button=options[int(typed) - 1])
 
 
-async def _carry_out(
-    uow: UnitOfWork, desk: Desk, person: Person, inbound: Inbound, outcome: Outcome
-) -> list[Reply]:
+async def _carry_out(uow: UnitOfWork, desk: Desk, turn: Turn, outcome: Outcome) -> list[Reply]:
+    person, inbound = turn.person, turn.inbound
     replies: list[Reply] = []
     for intent in outcome.intents:
         try:
@@ -173,14 +221,10 @@ def private_chat(inbound: Inbound) -> str:
     return inbound.sender_id if inbound.is_group else inbound.chat_id
 
 
-async def _load_state(
-    uow: UnitOfWork, desk: Desk, inbound: Inbound, person: Person
-) -> tuple[State, list[Reply]]:
-    row = await ConversationRepository(uow.session).load(inbound.channel, private_chat(inbound))
-    if row is None:
-        return State(), []
+def _state(row: ConversationRow, person: Person, now: datetime) -> tuple[State, list[Reply]]:
+    """The chat's state as read; a flow left past its expiry starts again, with a notice."""
     state = State(row.flow, row.step, dict(row.data))
-    if not state.idle and row.expires_at is not None and row.expires_at < desk.clock.now():
+    if not state.idle and row.expires_at is not None and row.expires_at < now:
         t = translation(person.language)
         expired = t.gettext(
             "We stopped waiting after a while, so nothing from that "
@@ -190,36 +234,15 @@ async def _load_state(
     return state, []
 
 
-async def _save_state(
-    uow: UnitOfWork, desk: Desk, inbound: Inbound, state: State, now: datetime
-) -> None:
-    expires = None if state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
-    await ConversationRepository(uow.session).save(
-        inbound.channel,
-        private_chat(inbound),
-        (state.flow, state.step, state.data),
-        now,
-        expires,
-    )
-
-
-async def _queue(uow: UnitOfWork, desk: Desk, inbound: Inbound, replies: list[Reply]) -> None:
-    """Answers go to the chat the message came from; from a group, to the sender in
-    private, so a case's details never land in front of the whole group."""
-    chat = private_chat(inbound)
-    for reply in replies:
-        await queue_reply(uow.session, inbound.channel, chat, reply, desk.clock.now())
-
-
 async def apologise(uow: UnitOfWork, desk: Desk, inbound: Inbound) -> list[Reply]:
     """After a bug: mark the update handled (so it cannot loop) and say sorry, briefly."""
-    conversations = ConversationRepository(uow.session)
-    if not await conversations.claim_update(inbound.channel, inbound.update_id, desk.clock.now()):
+    conversations, now = ConversationRepository(uow.session), desk.clock.now()
+    if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
         return []
     t = translation(desk.policy.default_language)
     sorry = t.gettext(
         "Sorry, something went wrong on our side and we could not handle that "
         "message. Please try again in a moment."
     )
-    await _queue(uow, desk, inbound, [Reply(sorry)])
+    await queue_reply(uow.session, inbound.channel, private_chat(inbound), Reply(sorry), now)
     return [Reply(sorry)]

@@ -1,18 +1,20 @@
 """Who sent an update: a staff member on the roster, or a customer (created on first
-contact in a private chat). Strangers in group chats are nobody: they may not act."""
+contact in a private chat). Strangers in group chats are nobody: they may not act.
+
+The sender's rows come with the turn's joined read (storage/conversations.py); only what
+changes is written: a new customer, or a known one who was unreachable or had no language.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.i18n import language_of
 from conversations.base.messages import Inbound
 from conversations.base.policy import Language, Policy
 from conversations.base.values import ActorKind
 from handlers.actors import Actor
-from storage.models import Customer, Identity
+from storage.conversations import Sender
 from storage.people import PeopleRepository
 
 
@@ -27,40 +29,49 @@ class Person:
         return self.actor.kind is ActorKind.STAFF
 
 
-async def identify(session: AsyncSession, inbound: Inbound, policy: Policy) -> Person | None:
-    people = PeopleRepository(session)
-    identity = await people.identity(inbound.channel, inbound.sender_id)
-    if identity is not None and identity.staff_id is not None:
-        staff = await people.staff(identity.staff_id)
-        if staff is not None and staff.active:
-            actor = Actor(ActorKind.STAFF, staff.id, staff.name, staff.role, staff.department)
-            language = language_of(staff.language or inbound.language, policy.default_language)
-            return Person(actor, language, staff.name)
-    if identity is not None and identity.customer_id is not None:
-        customer = await people.customer(identity.customer_id)
-        assert customer is not None
-        customer.unreachable_since = None  # they wrote to us: reachable again
-        if customer.language is None and inbound.language:
-            customer.language = language_of(inbound.language, policy.default_language).value
-        return _customer(customer, inbound, policy)
-    if inbound.is_group:
-        return None
-    spoken = (
-        language_of(inbound.language, policy.default_language).value if inbound.language else None
-    )
-    customer = Customer(name=inbound.sender_name, language=spoken, created_at=inbound.received_at)
-    await people.add(customer)
-    await people.add_identity(
-        Identity(
-            channel=inbound.channel,
-            external_id=inbound.sender_id,
-            customer_id=customer.id,
-            created_at=inbound.received_at,
+def known_person(sender: Sender, inbound: Inbound, policy: Policy) -> Person | None:
+    """The sender as read, when they are an active staff member or a known customer."""
+    if sender.staff_id is not None and sender.staff_active:
+        assert sender.staff_name is not None
+        actor = Actor(
+            ActorKind.STAFF,
+            sender.staff_id,
+            sender.staff_name,
+            sender.staff_role,
+            sender.staff_department,
         )
+        language = language_of(sender.staff_language or inbound.language, policy.default_language)
+        return Person(actor, language, sender.staff_name)
+    if sender.customer_id is not None:
+        spoken = sender.customer_language or _spoken(inbound, policy)
+        language = language_of(spoken or inbound.language, policy.default_language)
+        return Person(Actor.customer(sender.customer_id), language, sender.customer_name)
+    return None
+
+
+async def identify(
+    people: PeopleRepository, sender: Sender, inbound: Inbound, policy: Policy
+) -> Person | None:
+    """The sender as a person, writing only what changed; None for a stranger in a group."""
+    person = known_person(sender, inbound, policy)
+    if person is not None and not person.is_staff:
+        assert sender.customer_id is not None
+        learnt = _spoken(inbound, policy) if sender.customer_language is None else None
+        if sender.unreachable_since is not None or learnt is not None:
+            await people.heard_from(sender.customer_id, learnt)
+        return person
+    if person is not None or inbound.is_group:
+        return person
+    spoken = _spoken(inbound, policy)
+    customer_id = await people.new_customer(
+        inbound.channel, inbound.sender_id, inbound.sender_name, spoken, inbound.received_at
     )
-    return _customer(customer, inbound, policy)
+    language = language_of(spoken or inbound.language, policy.default_language)
+    return Person(Actor.customer(customer_id), language, inbound.sender_name)
 
 
-def _customer(customer: Customer, inbound: Inbound, policy: Policy) -> Person:
-    language = language_of(customer.language or inbound.language, policy.default_language)
-    return Person(Actor.customer(customer.id), language, customer.name)
+def _spoken(inbound: Inbound, policy: Policy) -> str | None:
+    """The language the sender's app reports, as one we speak; None when it reports none."""
+    if not inbound.language:
+        return None
+    return language_of(inbound.language, policy.default_language).value

@@ -55,16 +55,10 @@ class Notifier:
         return await self.customer_at(address, case, text, choices, template)
 
     async def customer_address(self, case: Case) -> tuple[str, str] | None:
-        """The customer's chat on the channel the case came from, if they have one.
-
-        Its conversation row is read too (once per transaction), so queueing to the chat
-        later reads nothing more."""
+        """The customer's chat on the channel the case came from, if they have one."""
         people = PeopleRepository(self.session)
         for identity in await people.identities_of_customer(case.customer_id):
             if identity.channel == case.channel:
-                await ConversationRepository(self.session).load(
-                    identity.channel, identity.external_id
-                )
                 return identity.channel, identity.external_id
         return None
 
@@ -176,14 +170,26 @@ async def remember_choices(
 async def queue_reply(
     session: AsyncSession, channel: str, chat_id: str, reply: Reply, now: datetime
 ) -> None:
-    """A direct answer to the person who wrote, in the chat they wrote from."""
+    """A direct answer to the person who wrote, in the chat they wrote from; its choices
+    are remembered for a typed number."""
     await remember_choices(session, channel, chat_id, reply.options, now)
-    OutboxRepository(session).enqueue(
-        OutboxMessage(
-            channel=channel,
-            chat_id=chat_id,
-            payload=payload(reply.text, reply.options),
-            not_before=now,
-            created_at=now,
-        )
+    await queue_replies(session, channel, chat_id, [reply], now)
+
+
+async def queue_replies(
+    session: AsyncSession, channel: str, chat_id: str, replies: Sequence[Reply], now: datetime
+) -> None:
+    """Answers to the person who wrote, in order, in one statement. The caller remembers
+    the last one's choices (an inbound turn saves them with the conversation's state)."""
+    await OutboxRepository(session).enqueue_rows(
+        [
+            {
+                "channel": channel,
+                "chat_id": chat_id,
+                "payload": payload(reply.text, reply.options),
+                "not_before": now,
+                "created_at": now,
+            }
+            for reply in replies
+        ]
     )

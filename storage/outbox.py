@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.values import OutboxStatus
 from storage.models import Identity, MessageRef, OutboxMessage
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+_ENQUEUE = insert(_table(OutboxMessage))
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,12 @@ class OutboxRepository:
 
     def enqueue(self, message: OutboxMessage) -> None:
         self.session.add(message)
+
+    async def enqueue_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Queue plain rows (channel, chat_id, payload, not_before, created_at) in one
+        statement, with no objects to track: the inbound turn's answers."""
+        if rows:
+            await self.session.execute(_ENQUEUE, list(rows))
 
     async def claimable_heads(
         self,

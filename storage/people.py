@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Customer, Identity, Staff, StaffInvite
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+_customers = _table(Customer)
+_NEW_CUSTOMER = insert(_customers).returning(_customers.c.id)
+_NEW_IDENTITY = insert(_table(Identity))
+_HEARD_FROM = (
+    update(_customers)
+    .where(_customers.c.id == bindparam("customer_id"))
+    .values(unreachable_since=None)
+)
+_HEARD_FROM_IN = _HEARD_FROM.values(language=bindparam("language"))
 
 
 class PeopleRepository:
@@ -27,6 +44,24 @@ class PeopleRepository:
     async def add(self, person: Customer | Staff) -> None:
         self.session.add(person)
         await self.session.flush()
+
+    async def new_customer(
+        self, channel: str, external_id: str, name: str | None, language: str | None, at: datetime
+    ) -> int:
+        """A customer and their identity on the channel; the customer's id."""
+        values = {"name": name, "language": language, "created_at": at}
+        customer_id = int((await self.session.execute(_NEW_CUSTOMER, values)).scalar_one())
+        identity = {"channel": channel, "external_id": external_id, "created_at": at}
+        await self.session.execute(_NEW_IDENTITY, {**identity, "customer_id": customer_id})
+        return customer_id
+
+    async def heard_from(self, customer_id: int, language: str | None = None) -> None:
+        """They wrote to us: reachable again, and (when given) the language they speak."""
+        if language is None:
+            await self.session.execute(_HEARD_FROM, {"customer_id": customer_id})
+        else:
+            values = {"customer_id": customer_id, "language": language}
+            await self.session.execute(_HEARD_FROM_IN, values)
 
     async def identity(self, channel: str, external_id: str) -> Identity | None:
         return await self.session.scalar(

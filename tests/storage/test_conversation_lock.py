@@ -19,20 +19,17 @@ NOW = datetime(2026, 11, 24, tzinfo=UTC)
 async def step(db: Database, pause: float) -> None:
     async with unit_of_work(db) as uow:
         conversations = ConversationRepository(uow.session)
-        row = await conversations.load("console", "u1", lock=True)
-        assert row is not None
+        loaded = await conversations.turn("console", "u1", "u1")
+        assert loaded is not None
+        row = loaded.conversation
         seen = int(row.data.get("steps", 0))
         await asyncio.sleep(pause)  # the other update arrives meanwhile
-        await conversations.save(
-            "console", "u1", ("file", "category", {"steps": seen + 1}), NOW, None
-        )
+        await conversations.save(row.id, ("file", "category", {"steps": seen + 1}), NOW, None)
 
 
 async def test_concurrent_updates_of_one_chat_take_turns(db: Database, reopen: object) -> None:
     async with unit_of_work(db) as uow:
-        await ConversationRepository(uow.session).save(
-            "console", "u1", ("file", "x", {}), NOW, None
-        )
+        await ConversationRepository(uow.session).start("console", "u1", NOW)
     other = reopen()  # type: ignore[operator]
     await asyncio.gather(step(db, 0.2), step(other, 0.0), step(db, 0.1), step(other, 0.0))
     async with unit_of_work(db, readonly=True) as uow:
@@ -44,11 +41,14 @@ async def test_concurrent_updates_of_one_chat_take_turns(db: Database, reopen: o
 async def first_step(db: Database, pause: float) -> None:
     async with unit_of_work(db) as uow:
         conversations = ConversationRepository(uow.session)
-        row = await conversations.claim("console", "new", NOW)
-        seen = int(row.data.get("steps", 0))
+        if await conversations.turn("console", "new", "new") is None:
+            await conversations.start("console", "new", NOW)
+        loaded = await conversations.turn("console", "new", "new")
+        assert loaded is not None
+        seen = int(loaded.conversation.data.get("steps", 0))
         await asyncio.sleep(pause)
         await conversations.save(
-            "console", "new", ("file", "story", {"steps": seen + 1}), NOW, None
+            loaded.conversation.id, ("file", "story", {"steps": seen + 1}), NOW, None
         )
 
 
@@ -62,11 +62,9 @@ async def test_the_first_updates_of_a_new_chat_take_turns_too(db: Database, reop
     await other.dispose()
 
 
-async def test_a_row_read_unlocked_is_read_again_when_a_lock_is_asked_for(db: Database) -> None:
+async def test_the_turn_reads_chat_and_sender_in_one_locked_statement(db: Database) -> None:
     async with unit_of_work(db) as uow:
-        await ConversationRepository(uow.session).save(
-            "console", "u1", ("file", "x", {}), NOW, None
-        )
+        await ConversationRepository(uow.session).start("console", "u1", NOW)
     statements: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
@@ -75,15 +73,13 @@ async def test_a_row_read_unlocked_is_read_again_when_a_lock_is_asked_for(db: Da
     event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
     try:
         async with unit_of_work(db) as uow:
-            conversations = ConversationRepository(uow.session)
-            await conversations.load("console", "u1")
-            await conversations.load("console", "u1")  # cached
-            await conversations.load("console", "u1", lock=True)  # not locked yet: read again
-            await conversations.load("console", "u1", lock=True)  # locked: cached
-            await conversations.load("console", "u1")
+            loaded = await ConversationRepository(uow.session).turn("console", "u1", "u1")
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
-    reads = [sql for sql in statements if sql.lstrip().startswith("SELECT conversations")]
-    assert len(reads) == 2
+    assert loaded is not None and loaded.conversation.flow == "idle"
+    assert loaded.sender.identity_id is None  # nobody known by that id yet
+    reads = [sql for sql in statements if sql.lstrip().startswith("SELECT")]
+    assert len(reads) == 1
+    assert "identities" in reads[0] and "staff" in reads[0] and "customers" in reads[0]
     if db.dialect == "postgresql":
-        assert "FOR UPDATE" in reads[1] and "FOR UPDATE" not in reads[0]
+        assert "FOR UPDATE OF conversations" in reads[0]
