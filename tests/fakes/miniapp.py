@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
@@ -19,7 +21,29 @@ from tests.fakes.world import World
 
 BOT_TOKEN = "123456789:AAHtestTOKENforTHEminiAPPxxxxxxxxxx"
 OTHER_BOT_TOKEN = "987654321:AAHanotherBOTSTOKENxxxxxxxxxxxxxxxx"
-PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # served as-is: the bytes are the check
+
+
+def _png(width: int, height: int) -> bytes:
+    """A small real PNG (a warm gradient), so the page shows a picture in screenshots."""
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(width) for v in (230, 120 + x, 60 + y))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PHOTO = _png(96, 96)  # served as-is: the bytes are the check
 
 
 def init_data(
