@@ -19,6 +19,7 @@ from conversations.base.messages import Inbound, Media, Reply
 from conversations.base.policy import Language
 from conversations.intents import Intent
 from conversations.state import Context, Outcome, State
+from conversations.wording import refusal
 from tests.fakes.policy import test_policy
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # a Tuesday; "yesterday" is 2026-11-23
@@ -70,9 +71,13 @@ class Said:
     msgid: str
     fmt: Mapping[str, Any] = field(default_factory=dict)
     whole: bool = True
+    refusal: bool = False  # `msgid` is a refusal key (conversations/wording.py)
 
     def render(self, language: Language) -> str:
-        return translation(language).gettext(self.msgid).format(**self.fmt)
+        t = translation(language)
+        if self.refusal:
+            return refusal(t, self.msgid, dict(self.fmt))
+        return t.gettext(self.msgid).format(**self.fmt)
 
 
 def said(msgid: str, /, **fmt: Any) -> Said:
@@ -81,6 +86,10 @@ def said(msgid: str, /, **fmt: Any) -> Said:
 
 def says_in(msgid: str, /, **fmt: Any) -> Said:
     return Said(msgid, fmt, whole=False)
+
+
+def refused(key: str, /, **params: Any) -> Said:
+    return Said(key, params, refusal=True)
 
 
 @dataclass(frozen=True)

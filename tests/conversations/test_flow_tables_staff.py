@@ -1,0 +1,344 @@
+"""Staff in private chat, stepped straight through the pure flow: every command with its
+typed intent, a missing number, missing words or text then the text next, the buttons on
+group cards (forged ones too), roles, the bad-review dialogue and bad input (no database).
+The flow decides only what was asked; the use cases check the roster (not here)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conversations import intents as i
+from conversations import staff
+from conversations.base.messages import Media
+from conversations.base.policy import Language
+from conversations.base.values import ReviewOutcome, Validity
+from conversations.commands import COMMANDS
+from conversations.state import Flow, State
+from tests.conversations.flow_table import (
+    Row,
+    Said,
+    check,
+    message,
+    press,
+    refused,
+    said,
+    table,
+)
+from tests.fakes.policy import test_policy as shipped_policy
+
+IDLE, INPUT, REVIEW = Flow.IDLE, Flow.STAFF_INPUT, Flow.REVIEW_LOG
+N, N2 = "TS202611-0007", "TS202611-0003"
+HELP = said(
+    "Commands: /mine, /find text, /case N, /take N, /note N text, /valid N findings, "
+    "/invalid N findings, /ask N question, /propose N solution, /approve N, "
+    "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
+    "/close N, /reassign N department reason, /regrade N grade reason, "
+    "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
+    "/verify N effective|ineffective note, /badreview, "
+    "/outcome N contacted|updated|no_response note, /language, /cancel."
+)
+STALE = said("That button is not available here (any more).")
+CHOOSE = said("Please choose one of the options below.")
+CANNOT_READ = said("I can read text, photos and files only. Please write it down, or send a photo.")
+REASON = said("Send the reason.")
+RESULT_NOTE = said("Send a note on the result.")
+CAPA_ASK = said("Send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)")
+LIMIT = said("Please keep it under {limit} characters.", limit=staff.MAX_TEXT)
+FIND_ASK = said(
+    "Add what to look for: a case or order number, a phone number (4 digits or more) "
+    "or a customer's name, e.g. /find 5678."
+)
+DETAILS_ASK = said(
+    "Send, one per line: the reviewer's name, the rating (1-5 or -), the link (or -), "
+    "then the review text."
+)
+PLATFORMS = tuple(f"platform:{key}" for key in shipped_policy().review_platforms)
+CATEGORIES = tuple(f"category:{c.key}" for c in shipped_policy().categories)
+FRESH = State()
+CAPA = "焊点开裂 | 返修 | 来料检验 | 张工 | 2026-12-31"
+
+
+def which(command: str) -> Said:
+    return said("Which case? Add its number, e.g. /{command} TS202611-0007.", command=command)
+
+
+def number_only(command: str) -> Said:
+    return said(
+        "/{command} takes only the case number, e.g. /{command} {number}",
+        command=command,
+        number=N,
+    )
+
+
+def waiting(command: str, *words: str) -> State:
+    return State(INPUT, "text", {"command": command, "number": N, "words": list(words)})
+
+
+def reviewing(step: str, **data: str) -> State:
+    return State(REVIEW, step, data)
+
+
+# One row per command that acts at once: (command line, intent).
+AT_ONCE: list[tuple[str, str, i.Intent]] = [
+    ("take", f"/take {N}", i.Take(N)),
+    ("approve", f"/approve {N}", i.Approve(N)),
+    ("review", f"/review {N}", i.Review(N)),
+    ("close", f"/close {N}", i.CloseUnanswered(N)),
+    ("implement", f"/implement {N}", i.StartWork(N)),
+    ("case", f"/case {N}", i.ShowCase(N)),
+    ("note", f"/note {N} 已电话联系顾客", i.AddNote(N, "已电话联系顾客")),
+    ("valid", f"/valid {N} 壶底焊点开裂", i.Findings(N, Validity.VALID, "壶底焊点开裂")),
+    ("invalid", f"/invalid {N} 使用不当", i.Findings(N, Validity.INVALID, "使用不当")),
+    ("propose", f"/propose {N} 换一个新壶", i.Propose(N, "换一个新壶")),
+    ("sendback", f"/sendback {N} 补偿太少", i.SendBack(N, "补偿太少")),
+    ("reject", f"/reject {N} 还在漏水", i.RejectResolution(N, "还在漏水")),
+    ("resolve", f"/resolve {N} 已换新", i.Resolve(N, "已换新")),
+    ("ask", f"/ask {N} 什么时候买的？", i.AskCustomer(N, "什么时候买的？")),
+    ("reassign", f"/reassign {N} logistics 运输损坏", i.Reassign(N, "logistics", "运输损坏")),
+    ("regrade", f"/regrade {N} important 多人投诉", i.Regrade(N, "important", "多人投诉")),
+    ("typical", f"/typical {N} 包装要加固", i.MarkTypical(N, "包装要加固")),
+    (
+        "capa",
+        f"/capa {N} {CAPA}",
+        i.RecordCapa(N, "焊点开裂", "返修", "来料检验", "张工", date(2026, 12, 31)),
+    ),
+    (
+        "verify",
+        f"/verify {N} effective 复查无再发",
+        i.Verify(N, i.Verification.EFFECTIVE, "复查无再发"),
+    ),
+    (
+        "verify-ineffective",
+        f"/verify {N} INEFFECTIVE 又坏了",
+        i.Verify(N, i.Verification.INEFFECTIVE, "又坏了"),
+    ),
+    (
+        "outcome",
+        f"/outcome {N} updated 已改评价",
+        i.RecordOutcome(N, ReviewOutcome.UPDATED, "已改评价"),
+    ),
+    (
+        "outcome-no-response",
+        f"/outcome {N} no_response 三次未回",
+        i.RecordOutcome(N, ReviewOutcome.NO_RESPONSE, "三次未回"),
+    ),
+    ("lower-case-number", "/take ts202611-0007", i.Take(N)),
+    ("bot-name-suffix", f"/take@ComplaintDeskBot {N}", i.Take(N)),
+    ("upper-case-command", f"/TAKE {N}", i.Take(N)),
+    ("multiline-text-joined", f"/note {N} 第一行\n第二行", i.AddNote(N, "第一行 第二行")),
+    ("text-at-the-limit", f"/note {N} {'x' * staff.MAX_TEXT}", i.AddNote(N, "x" * staff.MAX_TEXT)),
+    ("mine", "/mine", i.ShowCases()),
+    ("cases", "/cases", i.ShowCases()),
+    ("find", "/find 5678", i.FindCases("5678")),
+    ("find-squeezes-blanks", "/find  王   芳 ", i.FindCases("王 芳")),
+    ("register", "/register ABC123", i.Register("ABC123")),
+]
+
+# A command that needs text, given only the number: (command, what it asks for).
+ASKS_TEXT: list[tuple[str, Said]] = [
+    ("note", said("Send the note (customers never see it).")),
+    ("valid", said("Send what you found.")),
+    ("invalid", said("Send what you found.")),
+    ("propose", said("Send the solution to propose.")),
+    ("sendback", REASON),
+    ("reject", REASON),
+    ("resolve", said("Send a short summary of what was done.")),
+    ("ask", said("Send the question for the customer.")),
+    ("typical", said("Send the lesson learned.")),
+    ("capa", CAPA_ASK),
+]
+
+# The text sent next, after the question: (command, words so far, text, intent).
+TEXT_NEXT: list[tuple[str, tuple[str, ...], str, i.Intent]] = [
+    ("note", (), "已联系", i.AddNote(N, "已联系")),
+    ("valid", (), "焊点开裂", i.Findings(N, Validity.VALID, "焊点开裂")),
+    ("invalid", (), "人为损坏", i.Findings(N, Validity.INVALID, "人为损坏")),
+    ("propose", (), "退款", i.Propose(N, "退款")),
+    ("sendback", (), "再谈谈", i.SendBack(N, "再谈谈")),
+    ("reject", (), "没修好", i.RejectResolution(N, "没修好")),
+    ("resolve", (), "已退款", i.Resolve(N, "已退款")),
+    ("ask", (), "订单号？", i.AskCustomer(N, "订单号？")),
+    ("typical", (), "先查库存", i.MarkTypical(N, "先查库存")),
+    ("capa", (), CAPA, i.RecordCapa(N, "焊点开裂", "返修", "来料检验", "张工", date(2026, 12, 31))),
+    ("reassign", ("logistics",), "运输损坏", i.Reassign(N, "logistics", "运输损坏")),
+    ("reassign-words-too", (), "logistics 运输 损坏", i.Reassign(N, "logistics", "运输 损坏")),
+    ("regrade", ("major",), "媒体曝光", i.Regrade(N, "major", "媒体曝光")),
+    ("verify", ("effective",), "复查正常", i.Verify(N, i.Verification.EFFECTIVE, "复查正常")),
+    ("outcome", ("contacted",), "已道歉", i.RecordOutcome(N, ReviewOutcome.CONTACTED, "已道歉")),
+]
+
+
+def _command_of(name: str) -> str:
+    return name.split("-")[0]
+
+
+# fmt: off
+ROWS = [
+    *(Row(f"at-once-{name}", FRESH, message(line), IDLE, intents=(intent,))
+      for name, line, intent in AT_ONCE),
+    *(Row(f"asks-text-{name}", FRESH, message(f"/{name} {N}"), INPUT, "text", (ask,),
+          data={"command": name, "number": N, "words": []})
+      for name, ask in ASKS_TEXT),
+    *(Row(f"text-next-{name}", waiting(_command_of(name), *words), message(text), IDLE,
+          intents=(intent,))
+      for name, words, text, intent in TEXT_NEXT),
+    *(Row(f"no-number-{name}", FRESH, message(f"/{name}"), IDLE, "", (which(name),))
+      for name in ("take", "note", "propose", "reassign", "capa", "verify", "case")),
+    Row("not-a-number", FRESH, message("/take 7"), IDLE, "", (which("take"),)),
+    Row("number-not-first", FRESH, message(f"/note 顾客 {N}"), IDLE, "", (which("note"),)),
+    *(Row(f"number-only-{name}", FRESH, message(f"/{name} {N} now"), IDLE, "",
+          (number_only(name),))
+      for name in ("take", "approve", "review", "close", "implement", "case")),
+    # -- words before the text -----------------------------------------------------------
+    Row("reassign-no-department", FRESH, message(f"/reassign {N}"), IDLE, "",
+        (said("Usage: /{command} {number} {words} reason", command="reassign", number=N,
+              words="department"),)),
+    Row("regrade-no-grade", FRESH, message(f"/regrade {N}"), IDLE, "",
+        (said("Usage: /{command} {number} {words} reason", command="regrade", number=N,
+              words="grade"),)),
+    Row("reassign-no-reason", FRESH, message(f"/reassign {N} logistics"), INPUT, "text",
+        (REASON,), data={"command": "reassign", "words": ["logistics"]}),
+    Row("verify-no-note", FRESH, message(f"/verify {N} effective"), INPUT, "text",
+        (RESULT_NOTE,), data={"words": ["effective"]}),
+    Row("waiting-department-only", waiting("reassign"), message("logistics"), INPUT, "text",
+        (said("Send: {words} and the reason, e.g. {example}", words="department",
+              example="logistics ..."),), data={"words": []}),
+    Row("waiting-grade-only", waiting("regrade"), message("important"), INPUT, "text",
+        (said("Send: {words} and the reason, e.g. {example}", words="grade",
+              example="important ..."),)),
+    # -- parsed arguments the flow refuses itself ----------------------------------------
+    Row("capa-bad-format", FRESH, message(f"/capa {N} 只有原因"), IDLE, "",
+        (refused("capa.format"),)),
+    Row("capa-bad-date", FRESH, message(f"/capa {N} a | b | c | d | 2026-13-01"), IDLE, "",
+        (refused("capa.format"),)),
+    Row("capa-empty-part", FRESH, message(f"/capa {N} a | | c | d | 2026-12-31"), IDLE, "",
+        (refused("capa.format"),)),
+    Row("capa-past-date", FRESH, message(f"/capa {N} a | b | c | d | 2026-11-01"), IDLE, "",
+        (refused("capa.past_date", day="2026-11-01"),)),
+    Row("capa-today-is-fine", FRESH, message(f"/capa {N} a | b | c | d | 2026-11-24"), IDLE,
+        intents=(i.RecordCapa(N, "a", "b", "c", "d", date(2026, 11, 24)),)),
+    Row("capa-owner-too-long", FRESH, message(f"/capa {N} a | b | c | {'o' * 201} | 2026-12-31"),
+        IDLE, "", (refused("input.too_long", limit=200),)),
+    Row("verify-bad-result", FRESH, message(f"/verify {N} maybe 看看"), IDLE, "",
+        (refused("capa.result"),)),
+    Row("outcome-bad-result", FRESH, message(f"/outcome {N} ignored 没回"), IDLE, "",
+        (refused("review.outcome"),)),
+    Row("text-too-long", FRESH, message(f"/note {N} {'x' * (staff.MAX_TEXT + 1)}"), IDLE, "",
+        (LIMIT,)),
+    Row("waiting-text-too-long", waiting("propose"), message("x" * (staff.MAX_TEXT + 1)),
+        IDLE, "", (LIMIT,)),
+    Row("waiting-capa-bad-format", waiting("capa"), message("原因 | 纠正"), IDLE, "",
+        (refused("capa.format"),)),
+    # -- while waiting for text ----------------------------------------------------------
+    Row("waiting-empty", waiting("note"), message("  "), INPUT, "text",
+        (said("Send the note (customers never see it)."),), data={"command": "note"}),
+    Row("waiting-photo-only", waiting("resolve"), message(media=(Media("photo", "p1"),)), INPUT,
+        "text", (said("Send a short summary of what was done."),)),
+    Row("waiting-unreadable", waiting("note"), message(unreadable="voice"), INPUT, "text",
+        (CANNOT_READ,)),
+    Row("waiting-cancel", waiting("note"), message("/cancel"), IDLE, "", (HELP,),
+        gone=("command",)),
+    Row("waiting-other-command", waiting("note"), message(f"/take {N2}"), IDLE,
+        intents=(i.Take(N2),)),
+    Row("waiting-button", waiting("note"), press(f"take:{N2}"), IDLE,
+        intents=(i.Take(N2),)),
+    # -- buttons on group cards ----------------------------------------------------------
+    Row("button-take", FRESH, press(f"take:{N}"), IDLE, intents=(i.Take(N),)),
+    Row("button-details", FRESH, press(f"details:{N}"), IDLE, intents=(i.ShowCase(N),)),
+    Row("button-approve", FRESH, press(f"approve:{N}"), IDLE, intents=(i.Approve(N),)),
+    Row("button-review", FRESH, press(f"review:{N}"), IDLE, intents=(i.Review(N),)),
+    Row("button-send-back-asks-reason", FRESH, press(f"send_back:{N}"), INPUT, "text",
+        (REASON,), data={"command": "sendback", "number": N}),
+    Row("button-reassign-staff-refused", FRESH, press(f"reassign:{N}"), IDLE, "",
+        (said("Only leads and managers can reassign a case."),), role="staff"),
+    Row("button-reassign-no-role-refused", FRESH, press(f"reassign:{N}"), IDLE, "",
+        (said("Only leads and managers can reassign a case."),)),
+    *(Row(f"button-reassign-{role}", FRESH, press(f"reassign:{N}"), INPUT, "text",
+          (said("Send: {words} and the reason, e.g. {example}", words="department",
+                example="logistics ..."),), data={"command": "reassign", "words": []},
+          role=role)
+      for role in ("lead", "manager")),
+    Row("command-reassign-staff-left-to-use-case", FRESH,
+        message(f"/reassign {N} logistics 运输"), IDLE,
+        intents=(i.Reassign(N, "logistics", "运输"),), role="staff"),
+    Row("button-language", FRESH, press("lang:en"), IDLE, intents=(i.SetLanguage("en"),)),
+    Row("button-language-mid-input", waiting("note"), press("lang:zh_Hant"), IDLE,
+        intents=(i.SetLanguage("zh_Hant"),)),
+    *(Row(f"button-forged-{name}", FRESH, press(data), IDLE, "", (STALE, HELP))
+      for name, data in (
+          ("bad-number", "take:bogus"),
+          ("no-number", "take:"),
+          ("unknown-verb", "destroy:" + N),
+          ("customer-accept", f"accept:{N}"),
+          ("customer-survey", f"solved:{N}:yes"),
+          ("customer-menu", "file:complaint"),
+          ("no-colon", "take"),
+          ("language-we-lack", "lang:fr"),
+          ("too-long", f"take:{N}" + "x" * 64),
+      )),
+    Row("button-forged-keeps-waiting", waiting("note"), press("bogus:1"), INPUT, "text",
+        (STALE, HELP), data={"command": "note"}),
+    # -- other commands and text ---------------------------------------------------------
+    *(Row(f"help-{name}", waiting("note"), message(f"/{name}"), IDLE, "", (HELP,))
+      for name in ("help", "start", "cancel")),
+    Row("language", FRESH, message("/language"), IDLE, "", (said("Choose your language:"),),
+        offers=("lang:zh_Hans", "lang:zh_Hant", "lang:en")),
+    Row("unknown-command", FRESH, message("/frobnicate 1"), IDLE, "",
+        (said("Unknown command."), HELP)),
+    Row("find-too-short", FRESH, message("/find 5"), IDLE, "", (FIND_ASK,)),
+    Row("find-nothing", FRESH, message("/find"), IDLE, "", (FIND_ASK,)),
+    Row("find-too-long", FRESH, message("/find " + "x" * 101), IDLE, "", (FIND_ASK,)),
+    Row("plain-text", FRESH, message("你好"), IDLE, "", (HELP,)),
+    Row("unreadable", FRESH, message(unreadable="sticker"), IDLE, "", (CANNOT_READ,)),
+    # -- logging a bad review ------------------------------------------------------------
+    Row("badreview", FRESH, message("/badreview"), REVIEW, "platform",
+        (said("Which platform is the review on?"),), offers=PLATFORMS),
+    Row("review-platform", reviewing("platform"), press("platform:dianping"), REVIEW,
+        "category", (said("What is the review about?"),), data={"platform": "dianping"},
+        offers=CATEGORIES),
+    Row("review-platform-forged", reviewing("platform"), press("platform:myspace"), REVIEW,
+        "platform", (said("Which platform is the review on?"),), offers=PLATFORMS),
+    Row("review-platform-typed", reviewing("platform"), message("dianping"), REVIEW,
+        "platform", (said("Which platform is the review on?"),)),
+    Row("review-category", reviewing("category", platform="jd"), press("category:delivery"),
+        REVIEW, "details", (DETAILS_ASK,), data={"platform": "jd", "category": "delivery"}),
+    Row("review-category-forged", reviewing("category", platform="jd"),
+        press("category:weather"), REVIEW, "category", (CHOOSE,), gone=("category",)),
+    Row("review-category-other-pick", reviewing("category", platform="jd"),
+        press("platform:jd"), REVIEW, "category", (CHOOSE,)),
+    Row("review-details", reviewing("details", platform="dianping", category="delivery"),
+        message("张三\n2\n-\n送餐太慢"), IDLE,
+        intents=(i.LogReview("dianping", "张三", "送餐太慢", 2, None, category="delivery"),)),
+    Row("review-details-link-no-rating",
+        reviewing("details", platform="jd", category="other"),
+        message("李四\n-\nhttps://jd.example/r/1\n太差\n第二行"), IDLE,
+        intents=(i.LogReview("jd", "李四", "太差\n第二行", None, "https://jd.example/r/1",
+                             category="other"),)),
+    Row("review-details-bad-rating", reviewing("details", platform="jd", category="other"),
+        message("李四\n7\n-\n太差"), REVIEW, "details", (DETAILS_ASK,)),
+    Row("review-details-too-few-lines",
+        reviewing("details", platform="jd", category="other"), message("李四\n2\n-"),
+        REVIEW, "details", (DETAILS_ASK,)),
+    Row("review-details-no-name", reviewing("details", platform="jd", category="other"),
+        message(" \n2\n-\n太差"), REVIEW, "details", (DETAILS_ASK,)),
+    Row("review-cancel", reviewing("details", platform="jd", category="other"),
+        message("/cancel"), IDLE, "", (HELP,)),
+    Row("review-command-leaves-it", reviewing("category", platform="jd"),
+        message(f"/take {N}"), IDLE, intents=(i.Take(N),)),
+    Row("review-unreadable", reviewing("platform"), message(unreadable="voice"), REVIEW,
+        "platform", (CANNOT_READ,)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "language"), table(ROWS))
+def test_staff_step(row: Row, language: Language) -> None:
+    check(staff.step, row, language)
+
+
+def test_every_command_has_rows() -> None:
+    """A command added to the table without a row here fails this test."""
+    covered = {name.split("-")[0] for name, _, _ in AT_ONCE}
+    assert set(COMMANDS) <= covered
