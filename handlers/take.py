@@ -6,7 +6,7 @@ from conversations import intents as i
 from conversations import notices
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
-from conversations.base.values import CaseStatus
+from conversations.base.values import CaseStatus, EventKind
 from handlers import deadlines
 from handlers.access import require_department
 from handlers.actors import Actor
@@ -34,7 +34,7 @@ async def take(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
     case.handler_id = actor.id
     case.acknowledged_at = case.acknowledged_at or now
     await deadlines.meet(session, case, now, Step.ACKNOWLEDGE)
-    record(session, case, actor, "taken", now, visible=True, handler=actor.name)
+    record(session, case, actor, EventKind.TAKEN, now, visible=True, handler=actor.name)
     await session.flush()  # the version check: a concurrent take fails here
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
