@@ -14,7 +14,7 @@ from sqlalchemy import select
 from conversations import intents as i
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
-from conversations.base.values import Role, Validity
+from conversations.base.values import EventKind, Role, Validity
 from handlers import deadlines
 from handlers.access import require_department, require_owner, require_role
 from handlers.actors import Actor
@@ -70,7 +70,7 @@ async def record_action(uow: UnitOfWork, desk: Desk, actor: Actor, plan: i.Recor
         session,
         case,
         actor,
-        "corrective_action",
+        EventKind.CORRECTIVE_ACTION,
         now,
         visible=False,
         root_cause=plan.root_cause,
@@ -106,7 +106,7 @@ async def verify_action(
         session,
         case,
         actor,
-        "action_verified",
+        EventKind.ACTION_VERIFIED,
         now,
         visible=False,
         effective=result.value,
