@@ -12,7 +12,7 @@ from conversations import notices, replies
 from conversations.base.i18n import translation
 from conversations.base.messages import Media, Reply
 from conversations.base.policy import Step
-from conversations.base.values import ActorKind, CaseStatus
+from conversations.base.values import ActorKind, CaseStatus, EventKind
 from handlers import deadlines
 from handlers.access import require_customer_of
 from handlers.actors import Actor
@@ -51,7 +51,7 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     case = await _own_case(uow, actor, number)
     _offered(desk, case)
     advance(case, Action.ACCEPT)
-    record(session, case, actor, "solution_accepted", now, visible=True)
+    record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True)
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     return case
 
@@ -62,7 +62,15 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     case = await _own_case(uow, actor, number)
     _offered(desk, case)
     advance(case, Action.REFUSE)
-    record(session, case, actor, "solution_refused", now, visible=True, reason=clean_text(reason))
+    record(
+        session,
+        case,
+        actor,
+        EventKind.SOLUTION_REFUSED,
+        now,
+        visible=True,
+        reason=clean_text(reason),
+    )
     deadlines.start(session, desk, case, Step.PROPOSE, now)
     await _tell_department(uow, desk, case, reason)
     return case
@@ -78,7 +86,13 @@ async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
     if case.status is CaseStatus.CLOSED:
         raise Refusal("case.closed", number=case.number)
     record(
-        session, case, actor, "customer_added", now, visible=True, text=clean_text(text, MAX_ADDED)
+        session,
+        case,
+        actor,
+        EventKind.CUSTOMER_ADDED,
+        now,
+        visible=True,
+        text=clean_text(text, MAX_ADDED),
     )
     if case.waiting_on_customer:
         case.waiting_on_customer = False
