@@ -9,7 +9,7 @@ from conversations import notices, replies
 from conversations.base.i18n import translation
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
-from conversations.base.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, EventKind, Role
 from handlers import deadlines
 from handlers.access import require_customer_of, require_role
 from handlers.actors import Actor
@@ -43,7 +43,7 @@ async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.Ans
         session,
         case,
         actor,
-        "survey_answered",
+        EventKind.SURVEY_ANSWERED,
         now,
         visible=True,
         solved=answer.solved,
@@ -64,7 +64,9 @@ async def close_unanswered(uow: UnitOfWork, desk: Desk, actor: Actor, number: st
         raise Refusal(
             "access.department", number=case.number, department=desk.policy.service_department
         )
-    record(uow.session, case, actor, "closed_without_answer", desk.clock.now(), visible=False)
+    record(
+        uow.session, case, actor, EventKind.CLOSED_WITHOUT_ANSWER, desk.clock.now(), visible=False
+    )
     await _close(uow, desk, case, solved=True)
     return case
 
@@ -92,7 +94,7 @@ async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool) -> No
     now = desk.clock.now()
     advance(case, Action.CLOSE)
     case.closed_at, case.solved = now, solved
-    record(uow.session, case, Actor.system(), "closed", now, visible=True, solved=solved)
+    record(uow.session, case, Actor.system(), EventKind.CLOSED, now, visible=True, solved=solved)
     notifier = Notifier(uow.session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(case, notices.closed(language, case.number), template="closed")
@@ -105,7 +107,7 @@ async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason:
     case.reopen_count += 1
     case.is_repeat = True
     case.closed_at = case.resolved_at = case.solved = None
-    record(session, case, actor, "reopened", now, visible=True, reason=reason)
+    record(session, case, actor, EventKind.REOPENED, now, visible=True, reason=reason)
     grading = desk.policy.grading
     raise_grade(session, case, grading, grading.second_complaint_grade, "second_complaint", now)
     deadlines.start(session, desk, case, Step.PROPOSE, now)
