@@ -5,7 +5,7 @@ from __future__ import annotations
 from conversations import intents as i
 from conversations import notices
 from conversations.base.messages import Reply
-from conversations.base.values import CaseStatus
+from conversations.base.values import CaseStatus, EventKind
 from handlers import deadlines
 from handlers.access import require_department, require_owner
 from handlers.actors import Actor
@@ -25,7 +25,15 @@ async def add_note(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
     """An internal note: the customer never sees it (POLICY §4)."""
     case = await load_case(uow.session, number)
     require_department(actor, case, await CaseRepository(uow.session).supporting(case.id))
-    record(uow.session, case, actor, "note", desk.clock.now(), visible=False, text=clean_text(text))
+    record(
+        uow.session,
+        case,
+        actor,
+        EventKind.NOTE,
+        desk.clock.now(),
+        visible=False,
+        text=clean_text(text),
+    )
     return case
 
 
@@ -39,7 +47,7 @@ async def record_findings(uow: UnitOfWork, desk: Desk, actor: Actor, findings: i
         uow.session,
         case,
         actor,
-        "findings",
+        EventKind.FINDINGS,
         desk.clock.now(),
         visible=False,
         summary=clean_text(findings.summary),
@@ -60,7 +68,9 @@ async def ask_customer(
         raise Refusal("case.wrong_status", number=case.number, action="ask", status="closed")
     case.waiting_on_customer = True
     await deadlines.pause(session, case, now)
-    record(session, case, actor, "asked_customer", now, visible=True, text=clean_text(question))
+    record(
+        session, case, actor, EventKind.ASKED_CUSTOMER, now, visible=True, text=clean_text(question)
+    )
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(case, notices.question(language, case.number, question.strip()))
