@@ -6,7 +6,7 @@ from conversations import intents as i
 from conversations import notices
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
-from conversations.base.values import Role
+from conversations.base.values import EventKind, Role
 from handlers import deadlines
 from handlers.access import require_department, require_role
 from handlers.actors import Actor
@@ -43,7 +43,7 @@ async def reassign(
         session,
         case,
         actor,
-        "reassigned",
+        EventKind.REASSIGNED,
         now,
         visible=False,
         old=previous,
