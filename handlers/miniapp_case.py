@@ -18,7 +18,7 @@ from conversations.base.i18n import translation
 from conversations.base.policy import Language
 from conversations.base.privacy import mask_phone, mask_phones_in, redact_phones_in
 from conversations.base.steps import step_label
-from conversations.base.values import ActorKind, CaseStatus, Role
+from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from conversations.filing import wanted_labels
 from conversations.wording import event_label, status_label
 from handlers.access import require_department, require_owner, require_role
@@ -92,10 +92,10 @@ async def case_page(
     case = await load_case(session, number)
     require_department(actor, case, await CaseRepository(session).supporting(case.id))
     now = desk.clock.now()
-    record(session, case, actor, "viewed", now, visible=False)
+    record(session, case, actor, EventKind.VIEWED, now, visible=False)
     if reveal:
         require_role(actor, Role.MANAGER)
-        record(session, case, actor, "identity_revealed", now, visible=False)
+        record(session, case, actor, EventKind.IDENTITY_REVEALED, now, visible=False)
     t = translation(language)
     customer = await PeopleRepository(session).customer(case.customer_id)
     hidden = case.confidential and not reveal
