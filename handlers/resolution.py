@@ -6,7 +6,7 @@ from conversations import intents as i
 from conversations import notices
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
-from conversations.base.values import CaseKind, CaseStatus, Validity
+from conversations.base.values import CaseKind, CaseStatus, EventKind, Validity
 from handlers import deadlines
 from handlers.access import require_owner, require_staff
 from handlers.actors import Actor
@@ -26,7 +26,7 @@ async def start_work(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> 
     case = await load_case(uow.session, number)
     require_owner(actor, case)
     advance(case, Action.START)
-    record(uow.session, case, actor, "implementing", desk.clock.now(), visible=True)
+    record(uow.session, case, actor, EventKind.IMPLEMENTING, desk.clock.now(), visible=True)
     return case
 
 
@@ -44,7 +44,7 @@ async def resolve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, summar
     advance(case, Action.RESOLVE)
     case.resolved_at = now
     await deadlines.meet(session, case, now, Step.IMPLEMENT, Step.PROPOSE, Step.ANSWER)
-    record(session, case, actor, "resolved", now, visible=True, text=clean_text(summary))
+    record(session, case, actor, EventKind.RESOLVED, now, visible=True, text=clean_text(summary))
     deadlines.start(session, desk, case, Step.FOLLOW_UP, now)
     await session.flush()
     await post_card(session, desk, case)
@@ -59,11 +59,11 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     advance(case, Action.FOLLOW_UP)
     await deadlines.meet(session, case, now, Step.FOLLOW_UP)
     if case.kind is CaseKind.REVIEW:  # no survey: the follow-up result is recorded instead
-        record(session, case, actor, "follow_up_started", now, visible=False)
+        record(session, case, actor, EventKind.FOLLOW_UP_STARTED, now, visible=False)
         return case
     remind_at = desk.calendar.add(now, desk.policy.survey_reminder_after)
     session.add(Survey(case_id=case.id, sent_at=now, remind_at=remind_at))
-    record(session, case, actor, "survey_sent", now, visible=True)
+    record(session, case, actor, EventKind.SURVEY_SENT, now, visible=True)
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(
@@ -86,7 +86,13 @@ async def reject_resolution(
     case.resolved_at = None
     await deadlines.meet(session, case, now, Step.FOLLOW_UP)
     record(
-        session, case, actor, "resolution_rejected", now, visible=False, reason=clean_text(reason)
+        session,
+        case,
+        actor,
+        EventKind.RESOLUTION_REJECTED,
+        now,
+        visible=False,
+        reason=clean_text(reason),
     )
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     return case
