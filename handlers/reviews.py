@@ -10,7 +10,7 @@ from conversations import intents as i
 from conversations import replies
 from conversations.base.i18n import translation
 from conversations.base.messages import Reply
-from conversations.base.values import CaseKind, CaseStatus, ReviewOutcome
+from conversations.base.values import CaseKind, CaseStatus, EventKind, ReviewOutcome
 from handlers.access import require_department, require_staff
 from handlers.actors import Actor
 from handlers.common import clean_text, load_case
@@ -68,7 +68,7 @@ async def log_review(uow: UnitOfWork, desk: Desk, actor: Actor, review: i.LogRev
         session,
         case,
         actor,
-        "review_logged",
+        EventKind.REVIEW_LOGGED,
         desk.clock.now(),
         visible=False,
         platform=review.platform,
@@ -127,7 +127,7 @@ async def record_outcome(
         uow.session,
         case,
         actor,
-        "review_outcome",
+        EventKind.REVIEW_OUTCOME,
         now,
         visible=False,
         outcome=outcome.value,
