@@ -9,7 +9,7 @@ from conversations import notices
 from conversations.actions import CaseVerb, case_button
 from conversations.base.messages import Option, Reply
 from conversations.base.policy import Step
-from conversations.base.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, EventKind, Role
 from handlers import deadlines
 from handlers.access import require_owner, require_role
 from handlers.actors import Actor
@@ -35,7 +35,9 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
     require_owner(actor, case)
     advance(case, Action.PROPOSE)
     case.solution = clean_text(solution)
-    record(session, case, actor, "solution_proposed", now, visible=False, text=case.solution)
+    record(
+        session, case, actor, EventKind.SOLUTION_PROPOSED, now, visible=False, text=case.solution
+    )
     notifier = Notifier(session, desk.policy, now)
     if needs_approval(desk, case):
         language = notifier.staff_language
@@ -58,7 +60,7 @@ async def approve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Cas
     if not needs_approval(desk, case):
         raise Refusal("case.no_approval_needed", number=case.number)
     advance(case, Action.APPROVE)
-    record(uow.session, case, actor, "approved", desk.clock.now(), visible=False)
+    record(uow.session, case, actor, EventKind.APPROVED, desk.clock.now(), visible=False)
     await _offer(uow.session, desk, case, actor)
     return case
 
@@ -72,7 +74,7 @@ async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reas
         check(case, Action.APPROVE)  # names the status that makes it stale
         raise Refusal("case.no_approval_needed", number=case.number)
     advance(case, Action.SEND_BACK)
-    record(session, case, actor, "sent_back", now, visible=False, reason=clean_text(reason))
+    record(session, case, actor, EventKind.SENT_BACK, now, visible=False, reason=clean_text(reason))
     notifier = Notifier(session, desk.policy, now)
     await notifier.department(
         case,
@@ -87,7 +89,7 @@ async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) ->
     now = desk.clock.now()
     await deadlines.meet(session, case, now, Step.PROPOSE)
     assert case.solution is not None
-    record(session, case, actor, "solution_offered", now, visible=True, text=case.solution)
+    record(session, case, actor, EventKind.SOLUTION_OFFERED, now, visible=True, text=case.solution)
     notifier = Notifier(session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(
