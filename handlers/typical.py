@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations import intents as i
 from conversations.base.messages import Reply
 from conversations.base.privacy import anonymise
-from conversations.base.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, EventKind, Role
 from handlers.access import require_role
 from handlers.actors import Actor
 from handlers.common import clean_text, load_case
@@ -36,7 +36,7 @@ async def mark_typical(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, l
     await uow.session.merge(
         TypicalCase(case_id=case.id, lesson=clean_text(lesson), marked_by=actor.id, marked_at=now)
     )
-    record(uow.session, case, actor, "marked_typical", now, visible=False)
+    record(uow.session, case, actor, EventKind.MARKED_TYPICAL, now, visible=False)
     return case
 
 
