@@ -1,0 +1,131 @@
+"""Names the flows and use cases store are enum members (STYLE habit 7): the flows and
+steps in `conversations.flow/step`, the timeline's `case_events.kind`, the outbox's
+`purpose`. The enums' values are the strings already in databases, so no migration."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+from conversations import customer, filing, staff
+from conversations.base.values import EventKind, Purpose
+from conversations.customer import CustomerStep
+from conversations.filing import FilingStep
+from conversations.state import Flow, State
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITERS = ("handlers", "notifications", "storage", "bot")
+
+
+def test_every_flow_a_module_answers_is_a_flow_member() -> None:
+    answered = {*customer.FLOWS, filing.FLOW, staff.FLOW, staff.REVIEW_FLOW, State().flow}
+    assert answered == set(Flow)
+
+
+def test_every_filing_question_is_a_step_and_every_step_is_asked() -> None:
+    assert set(filing.BY_KEY) == set(FilingStep) - {FilingStep.CONFIRM}
+
+
+def test_stored_values_never_change() -> None:
+    """Rows already saved hold these strings; renaming one strands those rows."""
+    assert (Flow.FILING.value, Flow.IDLE.value, Flow.STAFF_INPUT.value) == (
+        "file",
+        "idle",
+        "staff_input",
+    )
+    assert {s.value for s in CustomerStep} == {"reason", "text", "score", "comment"}
+    assert (EventKind.PROGRESS_REPORTED.value, Purpose.CARD.value) == ("progress_reported", "card")
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for package in WRITERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _constants(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level `NAME = value`, so `record(..., REPORTED, ...)` can be followed."""
+    found: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                found[target.id] = node.value
+    return found
+
+
+def _stored(node: ast.expr, enum: type[StrEnum], constants: dict[str, ast.expr]) -> str | None:
+    """What is wrong with a stored name written as `node`, or None when it is a member
+    (a literal with a member's value, `Enum.MEMBER`, or a module constant of either).
+    Names that are not module constants (parameters, attributes of rows) are not ours
+    to judge here: their values were checked where they were written."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        return _stored(constants[node.id], enum, constants)
+    if isinstance(node, ast.Constant):
+        if node.value is None or node.value in {member.value for member in enum}:
+            return None
+        return f"{node.value!r} is not a {enum.__name__}"
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    if node.value.id == enum.__name__ and node.attr not in enum.__members__:
+        return f"{enum.__name__}.{node.attr} does not exist"
+    return None
+
+
+def _written(call: ast.Call) -> Iterator[tuple[ast.expr, type[StrEnum]]]:
+    """The stored names one call writes, with the enum each must belong to."""
+    name = call.func.id if isinstance(call.func, ast.Name) else None
+    if name == "record" and len(call.args) > 3:  # handlers.timeline.record(s, case, actor, KIND
+        yield call.args[3], EventKind
+    for keyword in call.keywords:
+        if keyword.arg == "purpose":
+            yield keyword.value, Purpose
+        if keyword.arg == "kind" and name == "CaseEvent":
+            yield keyword.value, EventKind
+
+
+def _problems() -> Iterator[str]:
+    for where, tree in _modules():
+        constants = _constants(tree)
+        calls = (node for node in ast.walk(tree) if isinstance(node, ast.Call))
+        for call in calls:
+            for value, enum in _written(call):
+                if problem := _stored(value, enum, constants):
+                    yield f"{where}:{call.lineno}: {problem}"
+
+
+def test_every_event_kind_and_purpose_written_is_a_member() -> None:
+    assert list(_problems()) == []
+
+
+def _member(node: ast.expr, enum: type[StrEnum], constants: dict[str, ast.expr]) -> str | None:
+    if isinstance(node, ast.Name) and node.id in constants:
+        return _member(constants[node.id], enum, constants)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        member = enum.__members__.get(node.attr) if node.value.id == enum.__name__ else None
+        return member.value if member is not None else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def test_every_event_kind_is_written_and_only_those() -> None:
+    """The scan reaches the writers (so a stray literal would be seen), and no member is
+    left that nothing stores."""
+    written = {
+        _member(node.args[3], EventKind, _constants(tree))
+        for _, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        if node.func.id == "record" and len(node.args) > 3
+    }
+    assert written == {kind.value for kind in EventKind}
+
+
+def test_a_stray_literal_is_named() -> None:
+    bad = ast.parse('record(s, c, a, "filed_twice", now)').body[0]
+    assert isinstance(bad, ast.Expr) and isinstance(bad.value, ast.Call)
+    assert _stored(bad.value.args[3], EventKind, {}) == "'filed_twice' is not a EventKind"
