@@ -215,3 +215,29 @@ async def test_a_link_for_one_person_cannot_be_altered_to_another(
     response = await client.get(f"/app/signin/{forged}", allow_redirects=False)
     assert response.status == 403
     assert "cd_session" not in response.cookies
+
+
+async def test_the_page_offers_a_sign_in_link_inside_telegram_only(
+    desk: MiniDesk, client: TestClient[web.Request, web.Application]
+) -> None:
+    page = await client.get(f"/app/api/case/{desk.number}", headers=signed(desk, STAFF))
+    assert 'id="do-signin"' in await page.text()
+    unsigned = await client.post("/app/api/signin-link")
+    assert unsigned.status == 401
+    assert [m for m in await desk.world.all(OutboxMessage) if m.chat_id == str(STAFF)] == []
+
+
+async def test_the_shell_pages_hold_no_data_and_no_inline_script(
+    desk: MiniDesk, client: TestClient[web.Request, web.Application]
+) -> None:
+    for path in (f"/app/case/{desk.number}", "/app/dashboard", "/app/start"):
+        response = await client.get(path)
+        html = await response.text()
+        assert response.status == 200
+        assert (
+            "script-src 'self' https://telegram.org;" in response.headers["Content-Security-Policy"]
+        )
+        assert html.count("<script") == html.count("<script src=") == 2
+        assert "138" not in html and "kettle" not in html
+    script = await client.get("/app/static/app.js")
+    assert script.status == 200

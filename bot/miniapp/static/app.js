@@ -124,6 +124,12 @@
       load();
     } else if (form.classList.contains("act")) {
       submit(form);
+    } else if (form.classList.contains("signin")) {
+      const number = root.dataset.number;
+      const url = "/app/api/signin-link" + (number ? "?case=" + encodeURIComponent(number) : "");
+      call(url, { method: "POST" }).then(function (response) {
+        return response.text().then(function (body) { say(message(body), !response.ok); });
+      }).catch(function () {});
     }
   });
 
