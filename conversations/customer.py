@@ -12,6 +12,16 @@ from dataclasses import replace
 from enum import StrEnum
 
 from conversations import filing
+from conversations.actions import (
+    CaseButton,
+    CaseVerb,
+    Choice,
+    Pick,
+    SolvedButton,
+    case_button,
+    choice,
+    decode,
+)
 from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
 from conversations.intents import (
@@ -142,21 +152,24 @@ def triage(state: State, text: str, ctx: Context) -> Outcome:
     number, t = ctx.open_cases[0], ctx.t
     question = t.gettext("Is your message about your open case {number}?").format(number=number)
     options = (
-        Option(t.gettext("Yes, add it to case {number}").format(number=number), f"append:{number}"),
-        Option(t.gettext("Show how it stands"), f"case:{number}"),
-        Option(t.gettext("No, it is something new"), "new:story"),
+        Option(
+            t.gettext("Yes, add it to case {number}").format(number=number),
+            case_button(CaseVerb.APPEND, number),
+        ),
+        Option(t.gettext("Show how it stands"), case_button(CaseVerb.CASE, number)),
+        Option(t.gettext("No, it is something new"), choice(Pick.NEW, "story")),
     )
     data = {"text": text, "source": state.data.get("source")}  # kept whole: it may be filed
     return say(State(TRIAGE, "", data), Reply(question, options))
 
 
 def triage_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
-    action, _, number = (inbound.button or "").partition(":")
+    action = decode(inbound.button)
     written = str(state.data.get("text", ""))
     idle = State(IDLE, "", {"source": state.data.get("source")})
-    if action == "append" and number:
-        return say(idle, intents=(AddInfo(number, text=written),))
-    if action == "new":
+    if isinstance(action, CaseButton) and action.verb is CaseVerb.APPEND:
+        return say(idle, intents=(AddInfo(action.number, text=written),))
+    if isinstance(action, Choice) and action.pick is Pick.NEW:
         return new_story(idle, replace(inbound, text=written, button=None), ctx)
     return on_idle_text(idle, inbound, ctx, clean(inbound.text))  # wrote again instead
 
@@ -236,26 +249,34 @@ COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
 
 def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
     """Buttons that act on their own, whatever flow the chat is in."""
-    action, _, value = (inbound.button or "").partition(":")
-    if action == "file" and value in {"complaint", "suggestion", "inquiry"}:
-        return filing.start(ctx, {"kind": value, "source": state.data.get("source")})
-    if action == "cases":
-        return say(state, intents=(ShowCases(),))
-    if action == "case" and value:
-        return say(state, intents=(ShowCase(value),))
-    chosen = language_chosen(inbound.button or "")
-    if chosen is not None:
-        return say(State(IDLE), intents=(chosen,))
-    if action == "accept" and value:
-        return say(State(IDLE), intents=(Accept(value),))
-    if action == "refuse" and value:
+    action = decode(inbound.button)
+    match action:
+        case Choice(pick=Pick.FILE, value=kind) if kind in {"complaint", "suggestion", "inquiry"}:
+            return filing.start(ctx, {"kind": kind, "source": state.data.get("source")})
+        case Choice(pick=Pick.CASES):
+            return say(state, intents=(ShowCases(),))
+        case Choice(pick=Pick.LANGUAGE):
+            chosen = language_chosen(inbound.button or "")
+            return None if chosen is None else say(State(IDLE), intents=(chosen,))
+        case SolvedButton(number=number, solved=solved):
+            return survey_start(number, solved, ctx)
+        case CaseButton(verb=verb, number=number):
+            return on_case_button(state, verb, number, ctx)
+    return None
+
+
+def on_case_button(state: State, verb: CaseVerb, number: str, ctx: Context) -> Outcome | None:
+    """The customer's buttons on one of their cases; staff verbs are not theirs (None)."""
+    if verb is CaseVerb.CASE:
+        return say(state, intents=(ShowCase(number),))
+    if verb is CaseVerb.ACCEPT:
+        return say(State(IDLE), intents=(Accept(number),))
+    if verb is CaseVerb.REFUSE:
         prompt = ctx.t.gettext("We are sorry it does not suit you. What would you prefer?")
-        return say(State(Flow.REFUSE, CustomerStep.REASON, {"number": value}), Reply(prompt))
-    if action == "add" and value:
+        return say(State(Flow.REFUSE, CustomerStep.REASON, {"number": number}), Reply(prompt))
+    if verb is CaseVerb.ADD:
         prompt = ctx.t.gettext("Send what you would like to add (text or photos).")
-        return say(State(Flow.ADD_INFO, CustomerStep.TEXT, {"number": value}), Reply(prompt))
-    if action == "solved" and value:
-        return survey_start(value, ctx)
+        return say(State(Flow.ADD_INFO, CustomerStep.TEXT, {"number": number}), Reply(prompt))
     return None
 
 
@@ -278,9 +299,8 @@ def add_info_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     return say(State(IDLE), intents=(AddInfo(state.data["number"], text, inbound.media),))
 
 
-def survey_start(value: str, ctx: Context) -> Outcome:
-    number, _, answer = value.partition(":")
-    data = {"number": number, "solved": answer == "yes"}
+def survey_start(number: str, solved: bool, ctx: Context) -> Outcome:
+    data = {"number": number, "solved": solved}
     return say(State(Flow.SURVEY, CustomerStep.SCORE, data), score_question(ctx))
 
 

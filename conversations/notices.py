@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from gettext import NullTranslations
 
+from conversations.actions import SolvedButton, encode
 from conversations.base.messages import Option
 
 
@@ -117,8 +118,8 @@ def reassigned(t: NullTranslations, number: str, reason: str) -> str:
 def solved_options(t: NullTranslations, number: str) -> list[Option]:
     """The survey's first question, asked again by its reminder."""
     return [
-        Option(t.gettext("Yes, solved"), f"solved:{number}:yes"),
-        Option(t.gettext("No, not solved"), f"solved:{number}:no"),
+        Option(t.gettext("Yes, solved"), encode(SolvedButton(number, True))),
+        Option(t.gettext("No, not solved"), encode(SolvedButton(number, False))),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
+from conversations.actions import CaseVerb, case_button
 from conversations.base.messages import Option
 from conversations.base.values import CaseStatus, Purpose
 from conversations.notices import CaseSummary
@@ -26,9 +27,11 @@ async def post_card(
     language = notifier.staff_language
     handler = await staff_name(session, case.handler_id)
     text = notices.case_card(language, shown or await summary(session, desk, case), handler)
-    choices = [Option(language.gettext("Details"), f"details:{case.number}")]
+    choices = [Option(language.gettext("Details"), case_button(CaseVerb.DETAILS, case.number))]
     if case.status is CaseStatus.ASSIGNED:
-        choices.insert(0, Option(language.gettext("Take"), f"take:{case.number}"))
+        choices.insert(0, Option(language.gettext("Take"), case_button(CaseVerb.TAKE, case.number)))
     if case.status in OPEN_WORK:  # leads and managers only; others are refused
-        choices.append(Option(language.gettext("Reassign"), f"reassign:{case.number}"))
+        choices.append(
+            Option(language.gettext("Reassign"), case_button(CaseVerb.REASSIGN, case.number))
+        )
     await notifier.department(case, case.department, text, choices, purpose=CARD)

@@ -15,6 +15,7 @@ from bot.wechat.api import OutsideWindow, PlatformAPI
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
 from bot.wechat.inert import inert_markdown, inert_text
 from bot.wechat.pages import byte_pages
+from conversations.actions import staff_command
 from conversations.base.clock import Clock
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
@@ -30,14 +31,6 @@ ROBOT_MAX_BYTES = 4096
 # (/cgi-bin/message/custom/send), so the same 2048 is used there as the safe limit.
 CUSTOM_TEXT_BYTES = 2048
 KEYWORD_CHARS = 20  # what a template message shows of each keyword since May 2023
-COMMANDS = {
-    "take": "/take",
-    "details": "/case",
-    "approve": "/approve",
-    "send_back": "/sendback",
-    "reassign": "/reassign",
-    "review": "/review",
-}
 
 
 def _hint(language: Language) -> str:
@@ -215,9 +208,8 @@ def markdown(message: Outgoing) -> str:
     formatted by us: a quote line with the command in `code`."""
     lines = [inert_markdown(message.text)]
     for choice in message.choices:
-        action, _, number = choice["action"].partition(":")
-        if action in COMMANDS:
-            command = f"{COMMANDS[action]} {number}".replace("`", "")
+        command = staff_command(choice["action"])
+        if command is not None:
             lines.append(f"> {inert_markdown(choice['label'])}: `{command}`")
     return "\n".join(lines)
 
