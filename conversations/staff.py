@@ -13,7 +13,8 @@ from conversations.actions import STAFF_COMMANDS, CaseButton, CaseVerb, Pick, ch
 from conversations.actions import decode as decode_action
 from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
-from conversations.commands import COMMANDS, Args, Command
+from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inputs.py reads it here
+from conversations.commands import Args, Command
 from conversations.intents import FindCases, LogReview, Register, ShowCases
 from conversations.languages import language_chosen, language_menu
 from conversations.state import IDLE, Context, Outcome, State, say
