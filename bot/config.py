@@ -31,7 +31,8 @@ EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
 DEFAULT_DATABASE = "sqlite+aiosqlite:///complaintdesk.db"
 M = TypeVar("M", bound=BaseModel)
 # Keys whose value an error message must not repeat: it would print a secret.
-UNECHOED = {"secret", "token", "webhook_secret", "app_secret", "corp_secret", "encoding_aes_key", "url"}
+UNECHOED = {"token", "webhook_secret", "app_secret", "corp_secret", "encoding_aes_key", "url"}
+UNECHOED |= {"secret"}  # [miniapp] secret
 
 
 class ConfigError(Exception):
@@ -264,10 +265,9 @@ class WebSettings(BaseModel):
 
 class MiniAppSettings(BaseModel):
     """The Telegram Mini App: case page and managers' dashboard served by the web server
-    (issue 16). `url` is the web server's public https address (BotFather's Web App URL is
-`url` + /app/start);
-    `link` the t.me direct link (https://t.me/<bot>/<app>) that group cards open, since
-    Telegram allows web_app buttons in private chats only."""
+    (issue 16). `url` is the web server's public https address (BotFather's Web App URL
+    is `url` + /app/start); `link` the t.me direct link (https://t.me/<bot>/<app>) for
+    group chats, where Telegram allows no web_app button."""
 
     model_config = ConfigDict(extra="forbid")
 
