@@ -67,7 +67,7 @@ async def customer_case(session: AsyncSession, desk: Desk, person: Person, numbe
 
 def _event_label(t: NullTranslations, kind: str) -> str:
     g = t.gettext
-    labels = {
+    labels: dict[str, str] = {
         EventKind.FILED: g("You filed the case"),
         EventKind.TAKEN: g("A specialist took it on"),
         EventKind.ASKED_CUSTOMER: g("We asked you for more information"),
