@@ -80,9 +80,12 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     senders: dict[str, Sender] = {}
     bot = _telegram_bot(config)
     if bot is not None:
+        from bot.telegram.format import Pages
         from bot.telegram.sender import TelegramSender
 
-        senders["telegram"] = TelegramSender(bot)
+        mini = config.miniapp
+        case_pages = Pages(mini.url, mini.link) if mini.enabled and mini.url else None
+        senders["telegram"] = TelegramSender(bot, case_pages)
     wechat = senders_for(config, db, clock)
     senders.update(wechat.senders)
     metrics = Metrics.build()  # one registry per app, counted by inbox and dispatcher

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from urllib.parse import quote
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+
+from conversations.actions import CaseButton, CaseVerb, decode
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -48,7 +52,17 @@ def _lines(text: str) -> list[str]:
     return pieces
 
 
-def keyboard(choices: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
+@dataclass(frozen=True)
+class Pages:
+    """Where the Mini App lives ([miniapp] url and link), for the Details button."""
+
+    url: str
+    link: str | None = None
+
+
+def keyboard(
+    choices: list[dict[str, str]], pages: Pages | None = None, *, private: bool = False
+) -> InlineKeyboardMarkup | None:
     """One button per row: labels in Chinese run long, and rows keep them readable."""
     if not choices:
         return None
@@ -58,8 +72,26 @@ def keyboard(choices: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             msg = f"button action over {MAX_CALLBACK_BYTES} bytes: {data!r}"
             raise ButtonTooLong(msg)
-        rows.append([InlineKeyboardButton(text=choice["label"][:64], callback_data=data)])
+        label = choice["label"][:64]
+        opened = _case_page(label, data, pages, private) if pages else None
+        rows.append([opened or InlineKeyboardButton(text=label, callback_data=data)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _case_page(label: str, data: str, pages: Pages, private: bool) -> InlineKeyboardButton | None:
+    """Details opens the case page (issue 16): a web_app button in a private chat; in a
+    group, where Telegram allows no web_app button, the Mini App's direct link."""
+    action = decode(data)
+    if not isinstance(action, CaseButton) or action.verb is not CaseVerb.DETAILS:
+        return None
+    number = quote(action.number, safe="")
+    if private:
+        return InlineKeyboardButton(
+            text=label, web_app=WebAppInfo(url=f"{pages.url}/app/case/{number}")
+        )
+    if pages.link:
+        return InlineKeyboardButton(text=label, url=f"{pages.link}?startapp={number}")
+    return None
 
 
 def address(chat: str) -> tuple[int, int | None]:

@@ -19,10 +19,10 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.telegram.convert import CHANNEL
-from bot.telegram.format import ButtonTooLong, address, keyboard, pages
+from bot.telegram.format import ButtonTooLong, Pages, address, keyboard, pages
 from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
 from notifications.supervisor import Unrecoverable
 
@@ -41,8 +41,13 @@ class TelegramSender:
     channel = CHANNEL
     limits = LIMITS
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, case_pages: Pages | None = None) -> None:
         self.bot = bot
+        self.case_pages = case_pages  # the Mini App, when enabled: Details opens it
+
+    def _keyboard(self, message: Outgoing) -> InlineKeyboardMarkup | None:
+        private = not self.is_group(message.chat_id)
+        return keyboard(message.choices, self.case_pages, private=private)
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")  # Telegram's group and channel ids are negative
@@ -64,7 +69,7 @@ class TelegramSender:
         dispatcher paces every part (1 a second per chat) and records it as it goes
         (issue 11); the keyboard goes with the last part, after all it answers."""
         chat, thread = address(message.chat_id)
-        markup = keyboard(message.choices)  # checked before any part goes
+        markup = self._keyboard(message)  # checked before any part goes
         parts: list[str | bytes] = [message.image] if message.image is not None else []
         parts += pages(message.text)
         part = parts[min(message.first_part, len(parts) - 1)]
@@ -89,7 +94,7 @@ class TelegramSender:
             chat_id=chat,
             message_id=int(message_id),
             parse_mode="HTML",
-            reply_markup=keyboard(message.choices),
+            reply_markup=self._keyboard(message),
         )
         return Delivered(message_id)
 
