@@ -1,29 +1,32 @@
-"""File a new case: number it, grade it, route it, start its clocks, tell everyone."""
+"""File a new case: number it, grade it, route it, start its clocks, tell everyone.
+
+A filing reads once (the customer, where to answer them, the repeat and collective
+checks), builds the whole case in memory, then takes the month's serial and only writes:
+the counter row stays locked until commit, so every concurrent filing waits on whatever
+follows it. The case is inserted complete, so it is stored at version 1 (issue 12)."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
-from conversations.base.i18n import translation
-from conversations.base.policy import Language, Step
+from conversations.base.i18n import language_of, translation
+from conversations.base.policy import Step
 from conversations.base.values import CaseKind, CaseStatus, EventKind, Urgency, Wanted
-from conversations.notices import CaseSummary
-from handlers import deadlines
 from handlers.actors import Actor
 from handlers.alerts import post_card
-from handlers.common import due_words, summary
+from handlers.common import due_words, local_time, summary_of
 from handlers.desk import Desk
-from handlers.grading import apply_collective_rule, danger_words_in
+from handlers.grading import collective_reason, danger_words_in, raise_on_subject, threshold_grade
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
-from handlers.timeline import record
 from notifications.notices import Notifier
-from storage.cases import CaseRepository
+from storage.cases import CaseRepository, FilingFacts, TimelineRepository
+from storage.deadlines import DeadlineRepository
 from storage.models import Case
 from storage.uow import UnitOfWork
 
@@ -55,61 +58,139 @@ def subject_key(new: NewCase) -> str | None:
 async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase) -> Case:
     _validate(desk, new)
     session, now = uow.session, desk.clock.now()
-    case = await _create(session, desk, customer_id, new)
-    actor = Actor.customer(customer_id)
-    record(session, case, actor, EventKind.FILED, now, visible=True, kind=new.kind.value)
-    words = danger_words_in(new.description, desk.policy.grading)
-    if words:
-        case.proposed_severity = desk.policy.grading.danger_grade
-        record(
-            session,
-            case,
-            Actor.system(),
-            EventKind.GRADE_PROPOSED,
-            now,
-            visible=False,
-            grade=case.proposed_severity,
-            words=words,
-        )
-    await apply_collective_rule(session, desk, case, now)
-    await _route(session, desk, case)
-    first = deadlines.start(session, desk, case, Step.ACKNOWLEDGE, now)
-    deadlines.start(session, desk, case, _answer_step(case), now)
-    announcement = await _gather(session, desk, case, first.due_at)
-    await _number(session, desk, case)
-    await _announce(session, desk, case, announcement, words)
+    since = now - timedelta(days=desk.policy.grading.collective_window_days)
+    facts = await CaseRepository(session).filing_facts(
+        customer_id, new.channel, new.category, subject_key(new), since
+    )
+    filing = _build(desk, customer_id, new, facts.repeat, now)
+    await _grade_collectively(session, desk, filing, facts.others_on_subject + 1)
+    _route(desk, filing)
+    case = filing.case
+    due = _deadline_rows(desk, case, now)
+    case.number = await _number(session, desk, case)
+    session.add(case)
+    await session.flush()  # the one INSERT of the case: its id, for what refers to it
+    supporting = desk.policy.category(case.category).supporting
+    await CaseRepository(session).add_supporting(case.id, supporting)
+    await TimelineRepository(session).append_many([e.row(case, now) for e in filing.events])
+    await DeadlineRepository(session).add_many([{**row, "case_id": case.id} for row in due])
+    await _announce(session, desk, filing, facts, min(row["due_at"] for row in due))
     return case
 
 
 @dataclass(frozen=True)
-class _Announcement:
-    """What the filing's messages need from the database, read before the serial is
-    taken: the counter row stays locked until commit, so after it the filing only writes."""
+class _Event:
+    """A timeline entry of the new case, written once the case has its id."""
 
-    language: Language
-    customer_chat: tuple[str, str] | None
-    summary: CaseSummary
-    due: datetime
+    actor: Actor
+    kind: EventKind
+    visible: bool
+    data: dict[str, Any]
+
+    def row(self, case: Case, at: datetime) -> dict[str, Any]:
+        return {
+            "case_id": case.id,
+            "at": at,
+            "actor_kind": self.actor.kind,
+            "actor_id": self.actor.id,
+            "kind": self.kind.value,
+            "customer_visible": self.visible,
+            "data": self.data,
+        }
 
 
-async def _gather(session: AsyncSession, desk: Desk, case: Case, due: datetime) -> _Announcement:
-    notifier = Notifier(session, desk.policy, desk.clock.now())
-    return _Announcement(
-        language=await notifier.customer_language_code(case),
-        customer_chat=await notifier.customer_address(case),
-        summary=await summary(session, desk, case),
-        due=due,
+@dataclass
+class _Filing:
+    """The case being filed, whole before its INSERT, with its timeline so far."""
+
+    case: Case
+    words: list[str]
+    events: list[_Event] = field(default_factory=list)
+
+
+def _build(desk: Desk, customer_id: int, new: NewCase, repeat: bool, now: datetime) -> _Filing:
+    """The case as filed, graded by its words and routed (POLICY §2, §3)."""
+    policy = desk.policy
+    category = policy.category(new.category)
+    case = Case(
+        kind=new.kind,
+        category=new.category,
+        severity=policy.grading.grades[0],
+        urgency=new.urgency,
+        status=CaseStatus.RECEIVED,
+        department=category.department,
+        customer_id=customer_id,
+        subject_key=subject_key(new),
+        description=new.description,
+        wanted=new.wanted,
+        order_ref=new.order_ref,
+        occurred_on=new.occurred_on,
+        channel=new.channel,
+        source=new.source,
+        is_repeat=repeat,
+        complainant_type=new.complainant_type or next(iter(policy.complainant_types)),
+        confidential=new.confidential,
+        created_at=now,
+        updated_at=now,
+        version=1,
     )
+    filing = _Filing(case, danger_words_in(new.description, policy.grading))
+    filing.events.append(
+        _Event(Actor.customer(customer_id), EventKind.FILED, True, {"kind": new.kind.value})
+    )
+    if filing.words:
+        case.proposed_severity = policy.grading.danger_grade
+        data = {"grade": case.proposed_severity, "words": filing.words}
+        filing.events.append(_Event(Actor.system(), EventKind.GRADE_PROPOSED, False, data))
+    return filing
 
 
-async def _number(session: AsyncSession, desk: Desk, case: Case) -> None:
+async def _grade_collectively(
+    session: AsyncSession, desk: Desk, filing: _Filing, customers: int
+) -> None:
+    """Same category and subject from `customers` different customers, this one included:
+    the new case and every open one of it rise together (POLICY §2)."""
+    case, grading = filing.case, desk.policy.grading
+    floor = threshold_grade(customers, grading.collective, grading)
+    if case.subject_key is not None and floor is not None:
+        reason = collective_reason(customers)
+        await raise_on_subject(session, desk, case.category, case.subject_key, floor, reason)
+        raised = grading.at_least(case.severity, floor)
+        if raised != case.severity:
+            data = {"old": case.severity, "new": raised, "reason": reason}
+            filing.events.append(_Event(Actor.system(), EventKind.REGRADED, False, data))
+            case.severity = raised
+
+
+def _route(desk: Desk, filing: _Filing) -> None:
+    """To the category's lead department, with its supporting ones (POLICY §3)."""
+    case = filing.case
+    advance(case, Action.ROUTE)
+    supporting = desk.policy.category(case.category).supporting
+    data: dict[str, Any] = {"department": case.department, "supporting": supporting}
+    filing.events.append(_Event(Actor.system(), EventKind.ROUTED, False, data))
+
+
+def _deadline_rows(desk: Desk, case: Case, now: datetime) -> list[dict[str, Any]]:
+    """The clocks a new case starts: acknowledge, and answer or propose (POLICY §5)."""
+    rows = []
+    for step in (Step.ACKNOWLEDGE, _answer_step(case)):
+        span = desk.policy.deadline(case.severity, step)
+        if span is None:
+            msg = f"no deadline configured for {case.severity}.{step}"
+            raise LookupError(msg)
+        due = desk.calendar.add(now, span)
+        rows.append({"step": step.value, "due_at": due, "working": span.working, "set_at": now})
+    return rows
+
+
+async def _number(session: AsyncSession, desk: Desk, case: Case) -> str:
     """Take the month's next serial as late as possible: its counter row stays locked
     until commit, so everything done after this waits for every concurrent filing."""
     prefix = desk.policy.case_prefix
     period = case.created_at.astimezone(desk.calendar.zone).strftime("%Y%m")
     serial = await CaseRepository(session).next_serial(prefix, period)
-    case.number = f"{prefix}{period}-{serial:04d}"
-    await session.flush()
+    return f"{prefix}{period}-{serial:04d}"
 
 
 def _validate(desk: Desk, new: NewCase) -> None:
@@ -125,70 +206,18 @@ def _validate(desk: Desk, new: NewCase) -> None:
         raise Refusal("file.unknown_category", category=new.complainant_type)
 
 
-async def _create(session: AsyncSession, desk: Desk, customer_id: int, new: NewCase) -> Case:
-    now, policy = desk.clock.now(), desk.policy
-    repository = CaseRepository(session)
-    subject = subject_key(new)
-    window = now - timedelta(days=policy.grading.collective_window_days)
-    repeat = await repository.customer_raised_before(customer_id, new.category, subject, window)
-    case = Case(
-        number=f"~{uuid.uuid4().hex[:24]}",  # provisional, never committed: see _number
-        kind=new.kind,
-        category=new.category,
-        severity=policy.grading.grades[0],
-        urgency=new.urgency,
-        status=CaseStatus.RECEIVED,
-        department=policy.category(new.category).department,
-        customer_id=customer_id,
-        subject_key=subject,
-        description=new.description,
-        wanted=new.wanted,
-        order_ref=new.order_ref,
-        occurred_on=new.occurred_on,
-        channel=new.channel,
-        source=new.source,
-        is_repeat=repeat,
-        complainant_type=new.complainant_type or next(iter(policy.complainant_types)),
-        confidential=new.confidential,
-        created_at=now,
-        updated_at=now,
-    )
-    return await repository.add(case)
-
-
-async def _route(session: AsyncSession, desk: Desk, case: Case) -> None:
-    """Route by category to the lead department, with its supporting ones (POLICY §3)."""
-    category = desk.policy.category(case.category)
-    advance(case, Action.ROUTE)
-    await CaseRepository(session).add_supporting(case.id, category.supporting)
-    record(
-        session,
-        case,
-        Actor.system(),
-        EventKind.ROUTED,
-        desk.clock.now(),
-        visible=False,
-        department=case.department,
-        supporting=category.supporting,
-    )
-
-
 def _answer_step(case: Case) -> Step:
     return Step.ANSWER if case.kind is CaseKind.INQUIRY else Step.PROPOSE
 
 
 async def _announce(
-    session: AsyncSession, desk: Desk, case: Case, prepared: _Announcement, words: list[str]
+    session: AsyncSession, desk: Desk, filing: _Filing, facts: FilingFacts, due: datetime
 ) -> None:
+    """The card to the department, the managers' alert for a serious grade or danger
+    words, and the receipt to the customer; all from what the filing read before."""
+    case, words = filing.case, filing.words
     notifier = Notifier(session, desk.policy, desk.clock.now())
-    code = prepared.language
-    receipt = notices.case_received(
-        translation(code), case.number, due_words(desk, code, prepared.due)
-    )
-    await notifier.customer_at(
-        prepared.customer_chat, case, receipt, template="received", language=code
-    )
-    shown = replace(prepared.summary, number=case.number)
+    shown = summary_of(desk, case, facts.phone, local_time(desk, due))
     await post_card(session, desk, case, shown)
     grading = desk.policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
@@ -196,3 +225,7 @@ async def _announce(
         reason = ", ".join(words) or grading.label(case.severity, desk.policy.default_language)
         text = notices.manager_alert(notifier.staff_language, shown, reason)
         await notifier.managers(case, text)
+    code = language_of(facts.language, desk.policy.default_language)
+    receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
+    address = (case.channel, facts.chat_id) if facts.chat_id is not None else None
+    await notifier.customer_at(address, case, receipt, template="received", language=code)

@@ -68,28 +68,24 @@ def raise_grade(
     return True
 
 
-async def apply_collective_rule(
-    session: AsyncSession, desk: Desk, case: Case, now: datetime
+def collective_reason(customers: int) -> str:
+    return f"collective:{customers}"
+
+
+async def raise_on_subject(
+    session: AsyncSession, desk: Desk, category: str, subject_key: str, floor: str, reason: str
 ) -> list[Case]:
-    """Same category and subject from several customers: raise every open case of it."""
-    if case.subject_key is None:
-        return []
-    grading = desk.policy.grading
-    repository = CaseRepository(session)
-    since = now - timedelta(days=grading.collective_window_days)
-    customers = await repository.customers_on_subject(case.category, case.subject_key, since)
-    floor = threshold_grade(customers, grading.collective, grading)
-    if floor is None:
-        return []
-    reason = f"collective:{customers}"
+    """Same category and subject from several customers: raise every open case of it to
+    `floor`, each raise announced (a new case being filed is not among them: its own card
+    and alerts show its grade)."""
+    now, grading = desk.clock.now(), desk.policy.grading
     raised = [
         other
-        for other in await repository.open_on_subject(case.category, case.subject_key)
+        for other in await CaseRepository(session).open_on_subject(category, subject_key)
         if raise_grade(session, other, grading, floor, reason, now)
     ]
     for other in raised:
-        if other.id != case.id:  # the new case's own card and alerts show its grade
-            await announce_raise(session, desk, other, reason)
+        await announce_raise(session, desk, other, reason)
     return raised
 
 

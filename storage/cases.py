@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, insert, literal, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.values import CaseStatus, Validity
@@ -17,6 +19,7 @@ from storage.models import (
     CaseEvent,
     Customer,
     Deadline,
+    Identity,
     SupportingDepartment,
     Survey,
 )
@@ -29,6 +32,19 @@ class CaseFilter:
     department: str | None = None
     overdue_at: datetime | None = None
     limit: int = 200
+
+
+@dataclass(frozen=True)
+class FilingFacts:
+    """What filing a case reads, in one query: the customer's language, phone and chat
+    on the case's channel; whether they raised this issue before (a repeat); how many
+    other customers raised the same category and subject (the collective rule)."""
+
+    language: str | None
+    phone: str | None
+    chat_id: str | None
+    repeat: bool
+    others_on_subject: int
 
 
 MIN_PHONE_DIGITS = 4  # fewer digits match too many phones to mean anything
@@ -59,27 +75,25 @@ class CaseRepository:
         return case
 
     async def next_serial(self, prefix: str, period: str) -> int:
-        """Take the next serial of the month; the counter row stays locked until commit,
-        so concurrent filings queue and a rolled-back filing leaves no gap."""
+        """Take the next serial of the month in one statement; the counter row stays
+        locked until commit, so concurrent filings queue and a rolled-back filing leaves
+        no gap."""
         insert = insert_for(self.session)
-        await self.session.execute(
-            insert(CaseCounter)
-            .values(prefix=prefix, period=period, last_serial=0)
-            .on_conflict_do_nothing()
-        )
+        statement = insert(CaseCounter).values(prefix=prefix, period=period, last_serial=1)
         serial = await self.session.scalar(
-            update(CaseCounter)
-            .where(CaseCounter.prefix == prefix, CaseCounter.period == period)
-            .values(last_serial=CaseCounter.last_serial + 1)
-            .returning(CaseCounter.last_serial)
+            statement.on_conflict_do_update(
+                index_elements=[CaseCounter.prefix, CaseCounter.period],
+                set_={"last_serial": CaseCounter.last_serial + 1},
+            ).returning(CaseCounter.last_serial)
         )
         assert serial is not None
         return int(serial)
 
     async def add_supporting(self, case_id: int, departments: Sequence[str]) -> None:
-        for department in departments:
-            self.session.add(SupportingDepartment(case_id=case_id, department=department))
-        await self.session.flush()
+        """The supporting departments of a new case, in one statement (none: nothing)."""
+        if departments:
+            rows = [{"case_id": case_id, "department": d} for d in departments]
+            await self.session.execute(insert(SupportingDepartment), rows)
 
     async def supporting(self, case_id: int) -> list[str]:
         rows = await self.session.scalars(
@@ -87,16 +101,47 @@ class CaseRepository:
         )
         return list(rows)
 
-    async def customers_on_subject(self, category: str, subject_key: str, since: datetime) -> int:
-        """How many different customers raised this category and subject since `since`."""
-        count = await self.session.scalar(
-            select(func.count(func.distinct(Case.customer_id))).where(
-                Case.category == category,
-                Case.subject_key == subject_key,
-                Case.created_at >= since,
-            )
+    async def filing_facts(
+        self,
+        customer_id: int,
+        channel: str,
+        category: str,
+        subject_key: str | None,
+        since: datetime,
+    ) -> FilingFacts:
+        """What a filing needs to know before it takes a serial (see `FilingFacts`);
+        the repeat and collective checks look back to `since`."""
+        chat = (
+            select(Identity.external_id)
+            .where(Identity.customer_id == customer_id, Identity.channel == channel)
+            .order_by(Identity.id)
+            .limit(1)
+            .scalar_subquery()
         )
-        return count or 0
+        recent = (Case.category == category) & (Case.created_at >= since)
+        mine = recent & (Case.customer_id == customer_id)
+        if subject_key is not None:
+            mine = mine & (Case.subject_key == subject_key)
+        others: ColumnElement[int] = literal(0)
+        if subject_key is not None:
+            other_customer = sql_case((Case.customer_id != customer_id, Case.customer_id))
+            others = (
+                select(func.count(func.distinct(other_customer)))
+                .where(recent, Case.subject_key == subject_key)
+                .scalar_subquery()
+            )
+        row = (
+            await self.session.execute(
+                select(
+                    Customer.language,
+                    Customer.phone,
+                    chat.label("chat"),
+                    exists().where(mine).label("repeat"),
+                    others.label("others"),
+                ).where(Customer.id == customer_id)
+            )
+        ).one()
+        return FilingFacts(row.language, row.phone, row.chat, bool(row.repeat), int(row.others))
 
     async def open_on_subject(self, category: str, subject_key: str) -> Sequence[Case]:
         rows = await self.session.scalars(
@@ -261,6 +306,13 @@ class TimelineRepository:
 
     def append(self, event: CaseEvent) -> None:
         self.session.add(event)
+
+    async def append_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """New events in one statement, no ids read back (see DeadlineRepository.add_many)."""
+        if rows:
+            await self.session.execute(
+                insert(CaseEvent).execution_options(render_nulls=True), list(rows)
+            )
 
     async def latest(self, case_ids: Sequence[int], kind: str) -> dict[int, datetime]:
         """When each of these cases last had an event of `kind` (cases without one left out)."""

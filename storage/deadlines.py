@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Deadline
@@ -17,6 +18,14 @@ class DeadlineRepository:
 
     def add(self, deadline: Deadline) -> None:
         self.session.add(deadline)
+
+    async def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """New deadlines in one statement: no ids are read back (the ORM reads each new
+        id, one statement a row on SQLite)."""
+        if rows:
+            await self.session.execute(
+                insert(Deadline).execution_options(render_nulls=True), list(rows)
+            )
 
     async def open_for_case(self, case_id: int) -> Sequence[Deadline]:
         rows = await self.session.scalars(
