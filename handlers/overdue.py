@@ -1,14 +1,19 @@
-"""What a missed deadline calls for (POLICY §5 'Overdue'): the watcher's handler.
+"""What a due deadline row calls for (POLICY §5 'Overdue'): the watcher's handler.
 
-Level 0 (the step itself): the handler and the department group are alerted, and the
-next rung of the ladder is set, `escalation.manager_after` later in working time.
-Level 1 (the escalation): the managers are alerted. Meeting the step meets both rows,
-so an escalation never fires for a step already done; a paused case pauses them too.
+Rows follow the configured ladder (`policy.escalation`, see `Escalation.rungs`): level 0 is
+the step itself; a level n row is rung n. A warning rung (`before`) fires before the breach
+and tells its audience the step is due soon. When the step itself falls due it is recorded
+overdue, the rungs `after` "0" are told at once, and each later rung gets a row of its own,
+due that long after the breach. Each row fires once; meeting the step meets them all, so no
+warning or escalation fires for a step already done, and a paused case pauses them too.
 """
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+
 from conversations import notices
+from conversations.base.policy import Audience, Rung
 from conversations.base.steps import step_label
 from conversations.base.values import EventKind
 from handlers.actors import Actor
@@ -20,6 +25,7 @@ from notifications.notices import Notifier
 from storage.cases import CaseRepository
 from storage.deadlines import DeadlineRepository
 from storage.models import Case, Deadline
+from storage.people import PeopleRepository
 from storage.uow import UnitOfWork
 
 
@@ -33,12 +39,42 @@ class FireDeadline:
         case = await CaseRepository(uow.session).get(deadline.case_id)
         if case is None or case.closed_at is not None:
             return
+        rungs = self.desk.policy.escalation.rungs()
         if deadline.escalation_level == 0:
-            await self._overdue(uow, case, deadline)
+            await self._overdue(uow, case, deadline, rungs)
+            return
+        rung = rungs[min(deadline.escalation_level, len(rungs)) - 1]
+        if rung.before is not None:
+            await self._warn(uow, case, deadline, rung)
         else:
-            await self._escalate(uow, case, deadline)
+            await self._escalate(uow, case, deadline, rung)
 
-    async def _overdue(self, uow: UnitOfWork, case: Case, deadline: Deadline) -> None:
+    async def _warn(self, uow: UnitOfWork, case: Case, deadline: Deadline, rung: Rung) -> None:
+        """Before the breach: the step is due soon (its own row says when)."""
+        now, desk = self.desk.clock.now(), self.desk
+        open_rows = await DeadlineRepository(uow.session).open_for_case(case.id)
+        steps = [r for r in open_rows if r.step == deadline.step and r.escalation_level == 0]
+        if not steps:
+            return
+        step = steps[0]
+        record(
+            uow.session,
+            case,
+            Actor.system(),
+            EventKind.DEADLINE_WARNED,
+            now,
+            visible=False,
+            step=deadline.step,
+            level=deadline.escalation_level,
+        )
+        notifier = Notifier(uow.session, desk.policy, now)
+        t = notifier.staff_language
+        text = warning(t, case.number, step_label(t, deadline.step), local_time(desk, step.due_at))
+        await self._tell(uow, notifier, case, rung.notify, text)
+
+    async def _overdue(
+        self, uow: UnitOfWork, case: Case, deadline: Deadline, rungs: list[Rung]
+    ) -> None:
         now, desk = self.desk.clock.now(), self.desk
         record(
             uow.session,
@@ -54,22 +90,24 @@ class FireDeadline:
         text = notices.overdue(
             t, case.number, step_label(t, deadline.step), local_time(desk, deadline.due_at)
         )
-        await notifier.department(case, case.department, text)
-        if case.handler_id is not None:
-            await notifier.staff(case, case.handler_id, text)
-        DeadlineRepository(uow.session).add(
-            Deadline(
-                case_id=case.id,
-                step=deadline.step,
-                escalation_level=1,
-                set_at=now,
-                working=desk.policy.escalation.manager_after.working,
-                due_at=desk.calendar.add(deadline.due_at, desk.policy.escalation.manager_after),
+        audience = [a for rung in rungs if rung.at_breach for a in rung.notify]
+        await self._tell(uow, notifier, case, audience, text)
+        for level, rung in enumerate(rungs, start=1):
+            if rung.after is None or rung.at_breach:
+                continue
+            DeadlineRepository(uow.session).add(
+                Deadline(
+                    case_id=case.id,
+                    step=deadline.step,
+                    escalation_level=level,
+                    set_at=now,
+                    working=rung.after.working,
+                    due_at=desk.calendar.add(deadline.due_at, rung.after),
+                )
             )
-        )
         await post_card(uow.session, desk, case)
 
-    async def _escalate(self, uow: UnitOfWork, case: Case, deadline: Deadline) -> None:
+    async def _escalate(self, uow: UnitOfWork, case: Case, deadline: Deadline, rung: Rung) -> None:
         now, desk = self.desk.clock.now(), self.desk
         record(
             uow.session,
@@ -86,4 +124,40 @@ class FireDeadline:
         handler = await staff_name(uow.session, case.handler_id) or t.gettext("not taken yet")
         since = local_time(desk, deadline.set_at)  # set when the step went overdue
         text = notices.escalated(t, case.number, step_label(t, deadline.step), since, handler)
-        await notifier.managers(case, text)
+        await self._tell(uow, notifier, case, rung.notify, text)
+
+    async def _tell(
+        self,
+        uow: UnitOfWork,
+        notifier: Notifier,
+        case: Case,
+        audience: list[Audience],
+        text: str,
+    ) -> None:
+        """Each audience once: the handler (the group while nobody took the case), the
+        department's leads (the group if it has none), the group, the managers."""
+        groups: set[str] = set()
+        people: set[int] = set()
+        for who in dict.fromkeys(audience):
+            if who is Audience.MANAGERS:
+                groups.add(self.desk.policy.manager_department)
+            elif who is Audience.DEPARTMENT:
+                groups.add(case.department)
+            elif who is Audience.HANDLER:
+                if case.handler_id is None:
+                    groups.add(case.department)
+                else:
+                    people.add(case.handler_id)
+            else:
+                leads = await PeopleRepository(uow.session).leads_of(case.department)
+                people.update(leads) if leads else groups.add(case.department)
+        for group in sorted(groups):
+            await notifier.department(case, group, text)
+        for person in sorted(people):
+            await notifier.staff(case, person, text)
+
+
+def warning(t: NullTranslations, number: str, step: str, due: str) -> str:
+    return t.gettext("Reminder: case {number}, step “{step}” is due {due}.").format(
+        number=number, step=step, due=due
+    )

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.base.values import Role
 from storage.models import Customer, Identity, Staff, StaffInvite
 
 
@@ -40,6 +41,15 @@ class PeopleRepository:
 
     async def staff_by_name(self, name: str) -> Staff | None:
         return await self.session.scalar(select(Staff).where(Staff.name == name))
+
+    async def leads_of(self, department: str) -> list[int]:
+        """The active leads of a department (an escalation rung tells them)."""
+        rows = await self.session.scalars(
+            select(Staff.id).where(
+                Staff.department == department, Staff.role == Role.LEAD, Staff.active
+            )
+        )
+        return list(rows)
 
     async def add(self, person: Customer | Staff) -> None:
         self.session.add(person)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +22,9 @@ from pydantic import (
     model_validator,
 )
 
+from conversations.base import phrase_list
+from conversations.base.phrases import Phrases
+
 
 class Step(StrEnum):
     """Service-level steps that carry a deadline (POLICY §5)."""
@@ -31,6 +35,19 @@ class Step(StrEnum):
     FOLLOW_UP = "follow_up"
     ANSWER = "answer"
     VERIFY = "verify"  # a corrective action's effectiveness is checked
+    INVESTIGATE = "investigate"  # investigation started (seed 002: within 1 working day)
+    ACCEPT = "accept"  # the customer decides on a proposed solution (hospital: 7 days)
+    RESOLVE = "resolve"  # the whole case resolved (seed 002: price 3 days, quality a week)
+
+
+# Steps every case of a kind starts, so each needs a deadline for every grade and category;
+# the others (investigate, accept, resolve) run only where a deadline is configured.
+REQUIRED_STEPS: dict[str, tuple[Step, ...]] = {
+    "complaint": (Step.ACKNOWLEDGE, Step.PROPOSE, Step.IMPLEMENT, Step.FOLLOW_UP),
+    "suggestion": (Step.ACKNOWLEDGE, Step.PROPOSE, Step.IMPLEMENT, Step.FOLLOW_UP),
+    "review": (Step.ACKNOWLEDGE, Step.PROPOSE, Step.IMPLEMENT, Step.FOLLOW_UP),
+    "inquiry": (Step.ACKNOWLEDGE, Step.ANSWER, Step.FOLLOW_UP),
+}
 
 
 class Language(StrEnum):
@@ -113,7 +130,9 @@ class Grading(Strict):
     grades: list[str] = Field(min_length=2, description="lowest first")
     approval_from: str
     managers_alerted_from: str
-    danger_words: list[str] = []
+    danger_words: list[str] = Field([], description="added to the maintained phrase list")
+    danger_near_misses: list[str] = Field([], description="texts in which a phrase does not count")
+    danger_defaults: bool = Field(True, description="false: the words listed here only")
     danger_grade: str
     collective_window_days: int = Field(30, gt=0)
     collective: list[Threshold] = []
@@ -135,6 +154,14 @@ class Grading(Strict):
                 msg = f"grade {grade!r} is not one of grading.grades {self.grades}"
                 raise ValueError(msg)
         return self
+
+    @cached_property
+    def danger_phrases(self) -> Phrases:
+        """The maintained list (conversations/base/phrase_list.py) with this config's words
+        and near-misses, compiled once (issue 14)."""
+        counting = [*(phrase_list.COUNTING if self.danger_defaults else ()), *self.danger_words]
+        near = [*(phrase_list.NEAR_MISSES if self.danger_defaults else ())]
+        return Phrases(counting, [*near, *self.danger_near_misses])
 
     @property
     def progress_from(self) -> str:
@@ -205,10 +232,91 @@ class Calendar(Strict):
         return ZoneInfo(self.timezone)
 
 
+class Audience(StrEnum):
+    """Who a rung of the escalation ladder tells."""
+
+    HANDLER = "handler"  # the case's handler; the department group while nobody took it
+    LEAD = "lead"  # the department's leads; the department group if it has none
+    DEPARTMENT = "department"  # the department's group chat
+    MANAGERS = "managers"
+
+
+class Rung(Strict):
+    """One rung: a warning at a share of the step's length before the breach (`before`),
+    or an alert `after` the breach ("0 minutes" = at the breach). Each fires once."""
+
+    before: float | None = Field(None, gt=0, lt=1, description="share of the step, e.g. 0.75")
+    after: SpanField | None = None
+    notify: list[Audience] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_time(self) -> Self:
+        if (self.before is None) == (self.after is None):
+            raise ValueError("a rung has either `before` (a share) or `after` (a span)")
+        if self.after is not None and self.after.amount < 0:
+            raise ValueError("`after` cannot be negative: use `before` for a warning")
+        return self
+
+    @property
+    def at_breach(self) -> bool:
+        return self.after is not None and self.after.amount == 0
+
+
 class Escalation(Strict):
-    """Overdue ladder (POLICY §5): who is told, how long after the deadline."""
+    """The ladder (POLICY §5): warnings before a breach, then who is told, how long after.
+    Without `ladder`: the handler and the group at the breach, managers `manager_after`."""
 
     manager_after: SpanField = Span(amount=2, unit="hour", working=True)
+    ladder: list[Rung] = []
+
+    def rungs(self) -> list[Rung]:
+        """Warnings first (earliest share first), then the breach rungs in the order given;
+        a rung's place in this list (from 1) is the escalation level of its rows."""
+        ladder = self.ladder or [
+            Rung(
+                after=Span(amount=0, unit="minute", working=False),
+                notify=[Audience.HANDLER, Audience.DEPARTMENT],
+            ),
+            Rung(after=self.manager_after, notify=[Audience.MANAGERS]),
+        ]
+        warnings = sorted((r for r in ladder if r.before is not None), key=_share)
+        return [*warnings, *(r for r in ladder if r.after is not None)]
+
+
+def _share(rung: Rung) -> float:
+    return rung.before or 0.0
+
+
+class DeadlineRule(Strict):
+    """A deadline for some cases only (POLICY §5, the seeds): the first rule whose every
+    given condition the case meets wins over the per-grade table."""
+
+    step: Step
+    span: SpanField
+    grades: list[str] = Field([], description="empty: every grade")
+    categories: list[str] = Field([], description="empty: every category")
+    kinds: list[str] = Field([], description="complaint, suggestion, inquiry, review")
+    cross_department: bool | None = Field(None, description="the category has supporting ones")
+
+    def matches(self, case: CaseFacts, step: Step) -> bool:
+        return (
+            step == self.step
+            and (not self.grades or case.grade in self.grades)
+            and (not self.categories or case.category in self.categories)
+            and (not self.kinds or case.kind in self.kinds)
+            and self.cross_department in (None, case.cross_department)
+        )
+
+
+class CaseFacts(BaseModel):
+    """What a case's deadlines depend on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    grade: str
+    category: str = ""
+    kind: str = "complaint"
+    cross_department: bool = False
 
 
 class Recipient(Strict):
@@ -261,6 +369,9 @@ class Policy(Strict):
     categories: list[Category] = Field(min_length=1)
     grading: Grading
     deadlines: dict[str, dict[Step, SpanField]]
+    deadline_rules: list[DeadlineRule] = Field(
+        [], description="per category, kind, cross-department; the first match wins"
+    )
     calendar: Calendar = Calendar()
     escalation: Escalation = Escalation()
     measures: Measures = Measures()
@@ -341,7 +452,21 @@ class Policy(Strict):
             if grade not in self.deadlines:
                 msg = f"deadlines.{grade} is missing: every grade needs its deadlines"
                 raise ValueError(msg)
+        self._rules_resolve()
         return self
+
+    def _rules_resolve(self) -> None:
+        categories = {c.key for c in self.categories}
+        for index, rule in enumerate(self.deadline_rules):
+            for name, given, known in (
+                ("grades", rule.grades, set(self.grading.grades)),
+                ("categories", rule.categories, categories),
+                ("kinds", rule.kinds, set(REQUIRED_STEPS)),
+            ):
+                unknown = sorted(set(given) - known)
+                if unknown:
+                    msg = f"deadline_rules.{index}.{name}: unknown {unknown}; known {sorted(known)}"
+                    raise ValueError(msg)
 
     def department(self, key: str) -> Department:
         for department in self.departments:
@@ -363,5 +488,33 @@ class Policy(Strict):
         msg = f"unknown category {key!r}"
         raise KeyError(msg)
 
-    def deadline(self, grade: str, step: Step) -> Span | None:
-        return self.deadlines.get(grade, {}).get(step)
+    def deadline(self, grade: str, step: Step, case: CaseFacts | None = None) -> Span | None:
+        """The span of `step` for a case: the first matching rule, else the grade's table."""
+        facts = case or CaseFacts(grade=grade)
+        for rule in self.deadline_rules:
+            if rule.matches(facts, step):
+                return rule.span
+        return self.deadlines.get(facts.grade, {}).get(step)
+
+    def facts(self, grade: str, category: str, kind: str) -> CaseFacts:
+        """The deadline-relevant facts of a case (cross-department: supporting departments)."""
+        try:
+            cross = bool(self.category(category).supporting)
+        except KeyError:
+            cross = False
+        return CaseFacts(grade=grade, category=category, kind=kind, cross_department=cross)
+
+    def missing_deadlines(self) -> dict[tuple[str, Step], list[str]]:
+        """(grade, step) -> the 'kind in category' combinations a case would start with no
+        deadline for (filing or the step would fail); empty when every one has one."""
+        missing: dict[tuple[str, Step], list[str]] = {}
+        for grade in self.grading.grades:
+            for category in self.categories:
+                for kind, steps in REQUIRED_STEPS.items():
+                    facts = self.facts(grade, category.key, kind)
+                    for step in steps:
+                        if self.deadline(grade, step, facts) is None:
+                            missing.setdefault((grade, step), []).append(
+                                f"{kind} in {category.key}"
+                            )
+        return missing

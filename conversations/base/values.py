@@ -90,6 +90,7 @@ class EventKind(StrEnum):
     CUSTOMER_UNREACHABLE = "customer_unreachable"
     OVERDUE = "overdue"
     ESCALATED = "escalated"
+    DEADLINE_WARNED = "deadline_warned"  # a ladder rung before the breach (issue 14)
     REGRADED = "regraded"
     REASSIGNED = "reassigned"
     PROGRESS_REPORTED = "progress_reported"
