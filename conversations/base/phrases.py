@@ -70,22 +70,21 @@ class Phrases:
                 covered.append((start, end + 1))
             else:
                 counting.append(Found(phrase, start, end + 1))
-        kept = [f for f in counting if not _touches(f, covered)]
-        longest = [f for f in kept if not _inside(f, [(o.start, o.end) for o in kept if o != f])]
-        return sorted(longest, key=lambda f: (f.start, -f.end))
+        chosen: list[Found] = []
+        for found in sorted(counting, key=lambda f: (f.start, -f.end)):
+            taken = [(c.start, c.end) for c in chosen]
+            if not _touches(found, covered) and not _touches(found, taken):
+                chosen.append(found)
+        return chosen
 
     def find(self, text: str) -> list[str]:
         """The counting phrases in `text`, each once, in the order they first appear."""
         return list(dict.fromkeys(found.phrase for found in self.occurrences(text)))
 
 
-def _inside(found: Found, spans: list[tuple[int, int]]) -> bool:
-    """Within one of `spans`: a longer phrase that says more ('食物中毒', not '中毒' too)."""
-    return any(start <= found.start and found.end <= end for start, end in spans)
-
-
 def _touches(found: Found, spans: list[tuple[int, int]]) -> bool:
-    """Overlapping a near-miss: 'the media' in 'the media room' is the room."""
+    """Overlapping a near-miss ('the media' in 'the media room' is the room) or a phrase
+    already taken (leftmost, then longest: 'will sue you' is one threat, not two)."""
     return any(start < found.end and found.start < end for start, end in spans)
 
 
