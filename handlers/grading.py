@@ -22,9 +22,8 @@ from storage.uow import UnitOfWork
 
 
 def danger_words_in(text: str, grading: Grading) -> list[str]:
-    """The configured danger words found in `text` (case-insensitive)."""
-    lowered = text.casefold()
-    return [word for word in grading.danger_words if word.casefold() in lowered]
+    """The danger phrases in `text`, each once, whole words only (conversations/base/phrases)."""
+    return grading.danger_phrases.find(text)
 
 
 def threshold_grade(count: int, thresholds: list[Threshold], grading: Grading) -> str | None:
