@@ -116,6 +116,8 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
     if "roles" in params:
         needed = g(" or ").join(role_label(t, role) for role in params["roles"])
         params = {**params, "needed": needed}
+    if params.get("status") in set(CaseStatus):
+        params = {**params, "status": status_label(t, CaseStatus(params["status"]))}
     try:
         return text.format(**params)
     except (KeyError, IndexError):
