@@ -14,7 +14,7 @@ from gettext import NullTranslations
 from typing import Any
 
 from conversations.base.messages import Inbound, Media, Option, Reply
-from conversations.base.parsing import clean, find_date, find_order, find_phone
+from conversations.base.parsing import clean, find_date, find_order, find_phone, plausible_name
 from conversations.base.values import CaseKind, Wanted
 from conversations.intents import FileCase
 from conversations.state import IDLE, Context, Flow, Outcome, State
@@ -229,7 +229,7 @@ def ask_name(ctx: Context, data: Data) -> Reply:
 
 def answer_name(inbound: Inbound, ctx: Context, data: Data) -> Answer:
     name = clean(inbound.text)
-    if not name or len(name) > 100:
+    if not plausible_name(name):
         return ctx.t.gettext("Please send your name (up to 100 characters).")
     return {"name": name}
 

@@ -24,29 +24,39 @@ _RELATIVE = {
     "前天": 2,
     "day before yesterday": 2,
 }
-# Format characters (RTL marks, zero-width joiners) are allowed; others are not.
+# Format characters such as zero-width joiners (emoji sequences) are allowed; controls are
+# not, and neither are bidirectional overrides, embeddings, isolates and marks: U+202E
+# turns 'txt.exe' around on screen and hides what a case says (issue 14).
 _ALLOWED_CONTROLS = {"\n", "\t"}
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    """Drop control characters (keeping newlines and tabs) and surrounding blanks."""
+    """Drop control characters (keeping newlines and tabs), bidi controls and surrounding
+    blanks."""
     kept = (
         ch
-        for ch in text
+        for ch in _BIDI.sub("", text)
         if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) not in {"Cc", "Cs", "Co"}
     )
     return "".join(kept).strip()
 
 
 def storable(text: str) -> str:
-    """Text as typed, minus what no database can store: NUL (PostgreSQL refuses it in text
-    and JSON) and lone surrogates (not encodable as UTF-8)."""
-    if "\x00" not in text and not _SURROGATE.search(text):
+    """Text as typed, minus what no database can store (NUL: PostgreSQL refuses it in text
+    and JSON; lone surrogates: not UTF-8) and what no one should store (bidi controls)."""
+    if "\x00" not in text and not _UNSTORABLE.search(text):
         return text
-    return _SURROGATE.sub("", text.replace("\x00", ""))
+    return _UNSTORABLE.sub("", text.replace("\x00", ""))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plausible_name(name: str) -> bool:
+    """A name to address someone by: up to 100 characters with at least one letter ('1',
+    '。。' and a phone number are not names)."""
+    return 0 < len(name) <= 100 and any(unicodedata.category(ch).startswith("L") for ch in name)
 
 
 def find_phone(text: str) -> str | None:

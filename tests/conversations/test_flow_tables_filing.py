@@ -191,6 +191,10 @@ ROWS = [
         (said("Please send your name (up to 100 characters)."), ASK_NAME)),
     Row("name-too-long", at(NAME, after(CAT, DESC, DET, WANT)), message("名" * 101), FILING,
         NAME, (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+    Row("name-a-digit", at(NAME, after(CAT, DESC, DET, WANT)), message("1"), FILING, NAME,
+        (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+    Row("name-bidi-stripped", at(NAME, after(CAT, DESC, DET, WANT)), message("\u202e王芳\u2069"),
+        FILING, CONF, (SUMMARY,), data={"name": "王芳"}, offers=CONFIRM_COMPLAINT),
     # -- phone (asked only when the customer edits it) ------------------------------------
     Row("phone", at(PHONE, DONE, editing_phone=True), message("138-1234-5678"), FILING,
         CONF, (SUMMARY,), data={"phone": "13812345678"}, gone=("editing_phone",)),
