@@ -15,6 +15,7 @@ from typing import Any
 
 from conversations.base.messages import Inbound, Media, Option, Reply
 from conversations.base.parsing import clean, find_date, find_order, find_phone, plausible_name
+from conversations.base.timewords import local_date
 from conversations.base.values import CaseKind, Wanted
 from conversations.intents import FileCase
 from conversations.state import IDLE, Context, Flow, Outcome, State
@@ -135,7 +136,7 @@ def answer_description(inbound: Inbound, ctx: Context, data: Data) -> Answer:
     return {
         "description": text,
         "media": data.get("media", []) + media,
-        **found_details(text, ctx.now.date()),
+        **found_details(text, local_date(ctx.now, ctx.policy.calendar.zone)),
     }
 
 
@@ -173,7 +174,7 @@ def answer_details(inbound: Inbound, ctx: Context, data: Data) -> Answer:
         return ctx.t.gettext("Please send the details, or tap Skip.")
     if len(text) > MAX_SHORT:
         return ctx.t.gettext("Please keep this under {limit} characters.").format(limit=MAX_SHORT)
-    found = found_details(text, ctx.now.date())
+    found = found_details(text, local_date(ctx.now, ctx.policy.calendar.zone))
     if "order_ref" not in found and "occurred_on" not in found:
         found["order_ref"] = text  # a product name or order number in free form
     return {**found, "details_done": True}

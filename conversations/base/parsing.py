@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import cache
+
+from conversations.base.phrases import Phrases
 
 CASE_NUMBER = re.compile(r"\b([A-Za-z]{1,6}\d{6}-\d{4,})\b")
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)")
@@ -71,13 +74,35 @@ def find_order(text: str) -> str | None:
 
 
 def find_date(text: str, today: date) -> date | None:
-    """'today', '昨天', '2026-11-20', '11月20日'; never a day in the future."""
-    lowered = text.casefold()
-    for word, days in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
-        if word in lowered:
-            return today - timedelta(days=days)
+    """'today', '昨天', '2026-11-20', '11月20日'; never a day in the future. `today` is the
+    business's date (timewords.local_date), not UTC's. A relative word in a demand or a
+    condition ('如果今天不给我解决', 'fix it by today') is not when it happened."""
+    for clause in _CLAUSE.split(text):
+        words = _relative_words().find(clause)
+        if words and not _demand_words().find(clause):
+            return today - timedelta(days=_RELATIVE[words[0]])
     found = _explicit_date(text, today)
     return found if found is not None and found <= today else None
+
+
+_CLAUSE = re.compile(r"[，。！？；,.!?;\n]+")
+# Words that make a clause a demand, a condition or a deadline rather than an account.
+_DEMAND = (
+    "如果", "要是", "假如", "若是", "不给", "不給", "必须", "必須", "之内", "之內", "以内",
+    "以內", "再不", "否则", "否則", "不然", "不解决", "不解決", "不处理", "不處理", "等到",
+    "if", "unless", "otherwise", "or else", "must", "until", "by today", "by tomorrow",
+    "by tonight", "before", "expect", "need it", "want it", "deadline",
+)  # fmt: skip
+
+
+@cache
+def _relative_words() -> Phrases:
+    return Phrases(_RELATIVE)
+
+
+@cache
+def _demand_words() -> Phrases:
+    return Phrases(_DEMAND)
 
 
 def _explicit_date(text: str, today: date) -> date | None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from gettext import NullTranslations
 from zoneinfo import ZoneInfo
 
@@ -26,3 +26,9 @@ def when(
         return t.gettext("tomorrow at {time}").format(time=clock)
     day = format_skeleton("MMMMEEEEd", local, locale=locale)
     return t.gettext("{date} at {time}").format(date=day, time=clock)
+
+
+def local_date(now: datetime, zone: ZoneInfo) -> date:
+    """The business's date at `now`: at 06:30 in Shanghai it is already today there while
+    UTC still says yesterday (issue 14), so '昨天' means the day before this one."""
+    return now.astimezone(zone).date()
