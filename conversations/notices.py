@@ -55,6 +55,24 @@ def manager_alert(t: NullTranslations, case: CaseSummary, reason: str) -> str:
     )
 
 
+def danger_proposed(
+    t: NullTranslations, number: str, phrases: list[str], grade: str, key: str
+) -> str:
+    """Danger phrases on a case below the danger grade: named once each, the grade proposed
+    for a person to confirm (issue 14: never 'case N is general' while asking to raise it)."""
+    return t.gettext(
+        "Attention: case {number} mentions {phrases}. Proposed grade: {grade}. "
+        "To confirm: /regrade {number} {key} <reason>"
+    ).format(number=number, phrases=t.gettext(", ").join(phrases), grade=grade, key=key)
+
+
+def danger_noted(t: NullTranslations, number: str, phrases: list[str], grade: str) -> str:
+    """Danger phrases on a case already at the danger grade or above."""
+    return t.gettext("Attention: case {number} ({grade}) mentions {phrases}.").format(
+        number=number, phrases=t.gettext(", ").join(phrases), grade=grade
+    )
+
+
 def status_changed(t: NullTranslations, number: str, status: str) -> str:
     return t.gettext("Update on your case {number}: {status}.").format(number=number, status=status)
 

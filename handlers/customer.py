@@ -13,7 +13,7 @@ from conversations.base.i18n import translation
 from conversations.base.messages import Media, Reply
 from conversations.base.policy import Step
 from conversations.base.values import ActorKind, CaseStatus, EventKind
-from handlers import deadlines
+from handlers import danger, deadlines
 from handlers.access import require_customer_of
 from handlers.actors import Actor
 from handlers.common import clean_text, due_words, load_case
@@ -52,7 +52,6 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     _offered(desk, case)
     advance(case, Action.ACCEPT)
     record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True)
-    await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     return case
 
@@ -72,9 +71,9 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
         visible=True,
         reason=clean_text(reason),
     )
-    await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.PROPOSE, now)
     await _tell_department(uow, desk, case, reason)
+    await danger.check_later(session, desk, case, reason)
     return case
 
 
@@ -100,6 +99,7 @@ async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
         case.waiting_on_customer = False
         await deadlines.resume(session, desk, case, now)
     await _tell_department(uow, desk, case, text)
+    await danger.check_later(session, desk, case, text)
     return case
 
 
@@ -136,6 +136,7 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
         source=intent.source,
         complainant_type=intent.complainant_type,
         confidential=intent.confidential,
+        urgency=danger.urgency_of(intent.description, call.desk.policy.grading),
     )
     case = await file_case(call.uow, call.desk, actor.id, new)
     attach(call.uow.session, case, call.channel, intent.media, call.desk)

@@ -17,10 +17,10 @@ from conversations import notices
 from conversations.base.i18n import language_of, translation
 from conversations.base.policy import Step
 from conversations.base.values import CaseKind, CaseStatus, EventKind, Urgency, Wanted
-from handlers import deadlines
 from handlers.actors import Actor
 from handlers.alerts import post_card
 from handlers.common import due_words, local_time, summary_of
+from handlers.danger import alert_text
 from handlers.desk import Desk
 from handlers.grading import collective_reason, danger_words_in, raise_on_subject, threshold_grade
 from handlers.lifecycle import Action, advance
@@ -75,8 +75,7 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     await CaseRepository(session).add_supporting(case.id, supporting)
     await TimelineRepository(session).append_many([e.row(case, now) for e in filing.events])
     await DeadlineRepository(session).add_many([{**row, "case_id": case.id} for row in due])
-    first = min(row["due_at"] for row in due if row["escalation_level"] == 0)
-    await _announce(session, desk, filing, facts, first)
+    await _announce(session, desk, filing, facts, min(row["due_at"] for row in due))
     return case
 
 
@@ -174,14 +173,15 @@ def _route(desk: Desk, filing: _Filing) -> None:
 
 
 def _deadline_rows(desk: Desk, case: Case, now: datetime) -> list[dict[str, Any]]:
-    """The clocks a new case starts: acknowledge, and answer or propose, with their
-    warnings; investigate and resolve where configured for the case (POLICY §5)."""
+    """The clocks a new case starts: acknowledge, and answer or propose (POLICY §5)."""
     rows = []
     for step in (Step.ACKNOWLEDGE, _answer_step(case)):
-        rows += deadlines.rows(desk, case, step, now)
-    for step in (Step.INVESTIGATE, Step.RESOLVE):
-        if deadlines.span_for(desk, case, step) is not None:
-            rows += deadlines.rows(desk, case, step, now)
+        span = desk.policy.deadline(case.severity, step)
+        if span is None:
+            msg = f"no deadline configured for {case.severity}.{step}"
+            raise LookupError(msg)
+        due = desk.calendar.add(now, span)
+        rows.append({"step": step.value, "due_at": due, "working": span.working, "set_at": now})
     return rows
 
 
@@ -220,11 +220,12 @@ async def _announce(
     notifier = Notifier(session, desk.policy, desk.clock.now())
     shown = summary_of(desk, case, facts.phone, local_time(desk, due))
     await post_card(session, desk, case, shown)
-    grading = desk.policy.grading
+    policy = desk.policy
+    grading = policy.grading
     serious = grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from)
     if serious or words:
-        reason = ", ".join(words) or grading.label(case.severity, desk.policy.default_language)
-        text = notices.manager_alert(notifier.staff_language, shown, reason)
+        t, label = notifier.staff_language, grading.label(case.severity, policy.default_language)
+        text = alert_text(desk, t, case, words) if words else notices.manager_alert(t, shown, label)
         await notifier.managers(case, text)
     code = language_of(facts.language, desk.policy.default_language)
     receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))

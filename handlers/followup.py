@@ -10,7 +10,7 @@ from conversations.base.i18n import translation
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseStatus, EventKind, Role
-from handlers import deadlines
+from handlers import danger, deadlines
 from handlers.access import require_customer_of, require_role
 from handlers.actors import Actor
 from handlers.common import load_case
@@ -49,6 +49,7 @@ async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.Ans
         solved=answer.solved,
         score=answer.score,
     )
+    await danger.check_later(session, desk, case, answer.comment)
     if answer.solved and answer.score >= desk.policy.measures.satisfied_from:
         await _close(uow, desk, case, solved=True)
     else:
@@ -76,6 +77,7 @@ async def reopen(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     case = await load_case(uow.session, number)
     require_customer_of(actor, case)
     await _reopen(uow, desk, case, actor, reason.strip()[:500] or "complained_again")
+    await danger.check_later(uow.session, desk, case, reason)
     return case
 
 
