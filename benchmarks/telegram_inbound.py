@@ -1,20 +1,21 @@
 """Inbound throughput of the Telegram adapter: raw update JSON in, committed rows out.
 
-    .venv/bin/python benchmarks/telegram_inbound.py [--customers 300] [--backend sqlite|postgresql]
+    .venv/bin/python benchmarks/telegram_inbound.py [--backend sqlite|postgresql] [--quick]
 
 Each simulated customer files one complaint in five updates (story, category, skip,
-wanted, confirm); customers run concurrently, each one's updates in order. Measured:
-  floor  aiogram parsing and dispatching the same updates to a no-op handler;
-  commit aiogram as above, plus the least a durable update costs: one transaction that
-         records the update id and commits (the same database, the same engine);
-  group  aiogram as above, the update id recorded by one writer that commits up to 64
-         updates per transaction (group commit, which DESIGN section 2 rules out because an
-         update must commit alone before it is acknowledged): the most any design built
-         on the storage layer could reach with one statement per update;
-  desk   the same updates through the real adapter, dispatch, one transaction each
-         (dedup, identity, conversation, case, timeline, deadlines, outbox).
-Prints updates/s and p50/p99 latency per update for both; asserts nothing. Button
-answers go to an in-process session, so no network is involved.
+wanted, confirm); customers run concurrently (BENCH_CONCURRENCY, default 32), each one's
+updates in order. Measured, in one run:
+  floor      aiogram parsing and dispatching the updates to a no-op handler;
+  reference  the same aiogram front end, then the essential statements written by hand
+             (benchmarks/inbound_turn.py) with the desk's own dialogue step and wording:
+             on SQLite the stdlib `sqlite3`, WAL, synchronous=FULL, micro-batched with a
+             savepoint per update and each update acknowledged after its commit; on
+             PostgreSQL raw `asyncpg`, one transaction per update;
+  desk       the same updates through the real adapter (`TelegramChannel` + dispatch);
+  filing-*   the filing alone: customers brought to the confirmation first, then every
+             confirmation pressed with BENCH_CONCURRENCY filers at once (p50/p99).
+Prints updates/s and p50/p99 per update, and the ratios desk/reference and desk/floor;
+asserts nothing. Button answers go to an in-process session, so no network is involved.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +38,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ and 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
-from aiogram.types import Update
-from sqlalchemy import func, select
+from aiogram.types import CallbackQuery, Update
+from sqlalchemy import func, select, text
 
-from benchmarks.backends import fresh_database
+from benchmarks.backends import PG_URL, fresh_database
+from benchmarks.inbound_references import AsyncpgReference, SqliteReference
 from bot.config import EXAMPLE_CONFIG, TelegramSettings, load_config
+from bot.telegram.convert import to_inbound
 from bot.telegram.runtime import TelegramChannel
 from conversations.base.clock import SystemClock
+from conversations.base.messages import Inbound, Reply
 from handlers.desk import Desk
 from handlers.dispatch import Inbox
-from storage.conversations import ConversationRepository
 from storage.engine import Database
 from storage.models import Case, OutboxMessage
 from storage.uow import unit_of_work
 from tests.fakes.telegram_api import button_update, message_update, user
 
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+Plan = list[dict[str, Any]]
+Feed = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    customers: int  # each files once in five updates
+    floor_updates: int
+    filers: int  # for the filing-only figures
+
+
+FULL = Sizes(customers=300, floor_updates=20_000, filers=320)
+QUICK = Sizes(customers=8, floor_updates=200, filers=8)
 
 
 class NullSession(BaseSession):
@@ -70,11 +89,11 @@ class NullSession(BaseSession):
         return None
 
 
-def updates_for(customers: int) -> list[list[dict[str, Any]]]:
+def plans_for(customers: int, first_id: int = 100_000) -> list[Plan]:
     """Per customer, the five raw updates that file one complaint."""
     plans = []
     for index in range(customers):
-        person = user(100_000 + index, f"客户{index}")
+        person = user(first_id + index, f"客户{index}")
         chat = person["id"]
         plans.append(
             [
@@ -88,14 +107,12 @@ def updates_for(customers: int) -> list[list[dict[str, Any]]]:
     return plans
 
 
-async def run(
-    plans: list[list[dict[str, Any]]], feed: Callable[[dict[str, Any]], Awaitable[None]]
-) -> tuple[float, list[float]]:
+async def run(plans: list[Plan], feed: Feed) -> tuple[float, list[float]]:
     """Customers concurrently, each customer's updates in order; wall time and latencies."""
     latencies: list[float] = []
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def customer(plan: list[dict[str, Any]]) -> None:
+    async def customer(plan: Plan) -> None:
         async with gate:
             for raw in plan:
                 began = time.perf_counter()
@@ -109,20 +126,27 @@ async def run(
 
 def report(label: str, elapsed: float, latencies: list[float]) -> float:
     rate = len(latencies) / elapsed
-    cuts = statistics.quantiles(latencies, n=100)
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
     print(
-        f"{label:6} updates={len(latencies)} updates_per_s={rate:,.0f} "
-        f"p50_ms={cuts[49] * 1000:.2f} p99_ms={cuts[98] * 1000:.2f}"
+        f"{label:12} updates={len(latencies)} updates_per_s={rate:,.0f} "
+        f"p50_ms={cuts[49] * 1000:.2f} p99_ms={cuts[98] * 1000:.2f}",
+        flush=True,
     )
     return rate
+
+
+async def filing(label: str, plans: list[Plan], feed: Feed) -> None:
+    """Everyone brought to the confirmation (not timed), then the confirmations timed."""
+    await run([plan[:-1] for plan in plans], feed)
+    report(label, *await run([plan[-1:] for plan in plans], feed))
 
 
 Handler = Callable[[Any, Update], Awaitable[None]]
 
 
-def aiogram_feed(handler: Handler) -> Callable[[dict[str, Any]], Awaitable[None]]:
+def aiogram_feed(handler: Handler) -> Feed:
     """Raw update JSON -> aiogram's parsing and dispatch -> `handler`, FSM off, as in the
-    adapter; the baselines differ only in the handler."""
+    adapter; the floor and the reference differ only in the handler."""
     bot = Bot("123:BENCH", session=NullSession())
     dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.message.register(handler)
@@ -134,87 +158,104 @@ def aiogram_feed(handler: Handler) -> Callable[[dict[str, Any]], Awaitable[None]
     return feed
 
 
-async def floor(plans: list[list[dict[str, Any]]]) -> float:
-    async def nothing(event: Any, event_update: Update) -> None:
-        return None
+def reference_feed(handle: Callable[[Inbound], Awaitable[list[Reply]]]) -> Feed:
+    """As TelegramChannel does: convert, handle (acknowledged after commit), answer a
+    pressed button."""
 
-    return report("floor", *await run(plans, aiogram_feed(nothing)))
+    async def on_update(event: Any, event_update: Update) -> None:
+        inbound = to_inbound(event_update, datetime.now(UTC))
+        replies = await handle(inbound) if inbound is not None else []
+        if isinstance(event, CallbackQuery):
+            shown = replies[0].text[:200] if replies and inbound and inbound.is_group else None
+            await event.answer(text=shown)
 
-
-async def commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float:
-    clock = SystemClock()
-
-    async def record(event: Any, event_update: Update) -> None:
-        async with unit_of_work(db) as uow:
-            repository = ConversationRepository(uow.session)
-            await repository.claim_update("bench", str(event_update.update_id), clock.now())
-
-    return report("commit", *await run(plans, aiogram_feed(record)))
+    return aiogram_feed(on_update)
 
 
-async def group_commit_floor(plans: list[list[dict[str, Any]]], db: Database) -> float:
-    clock = SystemClock()
-    waiting: asyncio.Queue[tuple[str, asyncio.Future[None]]] = asyncio.Queue()
-
-    async def writer() -> None:
-        while True:
-            batch = [await waiting.get()]
-            while len(batch) < 64 and not waiting.empty():
-                batch.append(waiting.get_nowait())
-            async with unit_of_work(db) as uow:
-                repository = ConversationRepository(uow.session)
-                for update_id, _ in batch:
-                    await repository.claim_update("group", update_id, clock.now())
-            for _, done in batch:
-                done.set_result(None)
-
-    async def record(event: Any, event_update: Update) -> None:
-        done = asyncio.get_running_loop().create_future()
-        await waiting.put((str(event_update.update_id), done))
-        await done
-
-    writing = asyncio.create_task(writer())
-    try:
-        return report("group", *await run(plans, aiogram_feed(record)))
-    finally:
-        writing.cancel()
-
-
-async def desk(plans: list[list[dict[str, Any]]], db: Database) -> float:
+def desk_feed(db: Database, desk: Desk) -> Feed:
     bot = Bot("123:BENCH", session=NullSession())
-    policy = load_config(EXAMPLE_CONFIG).policy
-    channel = TelegramChannel(
-        TelegramSettings(token="123:BENCH"), bot, Inbox(db, Desk.build(policy, SystemClock()))
-    )
+    channel = TelegramChannel(TelegramSettings(token="123:BENCH"), bot, Inbox(db, desk))
 
     async def feed(raw: dict[str, Any]) -> None:
         update = Update.model_validate(raw, context={"bot": bot})
         await channel.dispatcher.feed_update(bot, update)
 
-    rate = report("desk", *await run(plans, feed))
+    return feed
+
+
+async def floor(updates: int) -> float:
+    async def nothing(event: Any, event_update: Update) -> None:
+        return None
+
+    plans = plans_for(updates // 5 + 1, first_id=900_000)
+    return report("floor", *await run(plans, aiogram_feed(nothing)))
+
+
+@asynccontextmanager
+async def reference(
+    backend: str, desk: Desk
+) -> AsyncIterator[tuple[str, Feed, Callable[[], Awaitable[str]]]]:
+    async with fresh_database(backend) as db:
+        if backend == "sqlite":
+            path = str(db.engine.url.database)
+            await db.dispose()
+            sqlite = SqliteReference(path, desk)
+            try:
+                how = "sqlite3 WAL synchronous=FULL, micro-batched"
+                yield how, reference_feed(sqlite.feed), sqlite.counted
+            finally:
+                await sqlite.close()
+            return
+        async with db.engine.connect() as connection:
+            schema = str(await connection.scalar(text("SHOW search_path")))
+        dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+        pg = await AsyncpgReference.open(dsn, schema, CONCURRENCY, desk)
+        try:
+            yield "asyncpg, one transaction per update", reference_feed(pg.feed), pg.counted
+        finally:
+            await pg.close()
+
+
+async def described(db: Database) -> str:
+    if db.dialect != "sqlite":
+        return "SQLAlchemy asyncpg"
+    async with db.engine.connect() as connection:
+        level = await connection.scalar(text("PRAGMA synchronous"))
+    names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+    return f"SQLAlchemy aiosqlite synchronous={names.get(int(level or 0), level)}"
+
+
+async def counted(db: Database) -> str:
     async with unit_of_work(db, readonly=True) as uow:
         cases = await uow.session.scalar(select(func.count()).select_from(Case))
         queued = await uow.session.scalar(select(func.count()).select_from(OutboxMessage))
-    print(f"committed cases={cases} outbox_rows={queued}")
-    return rate
+    return f"cases={cases} outbox_rows={queued}"
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=300)
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    args = parser.parse_args()
-    plans = updates_for(args.customers)
-    print(f"backend={args.backend} customers={args.customers} concurrency={CONCURRENCY}")
-    base = await floor(plans)
+    parser.add_argument("--quick", action="store_true", help="a few updates: a smoke test")
+    parser.add_argument("--customers", type=int, help="customers filing (5 updates each)")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    customers = args.customers or sizes.customers
+    print(f"backend={args.backend} customers={customers} concurrency={CONCURRENCY}")
+    plans = plans_for(customers)
+    filers = plans_for(sizes.filers, first_id=500_000)
+    base = await floor(sizes.floor_updates)
+    desk = Desk.build(load_config(EXAMPLE_CONFIG).policy, SystemClock())
+    async with reference(args.backend, desk) as (how, feed, count):
+        print(f"reference: {how}")
+        ref = report("reference", *await run(plans, feed))
+        await filing("filing-ref", filers, feed)
+        print(f"reference committed {await count()}")
     async with fresh_database(args.backend, pool_size=CONCURRENCY) as db:
-        durable = await commit_floor(plans, db)
-        grouped = await group_commit_floor(plans, db)
-        ours = await desk(updates_for(args.customers), db)
-    print(
-        f"desk_to_floor_ratio={ours / base:.4f} desk_to_commit_ratio={ours / durable:.3f} "
-        f"group_to_floor_ratio={grouped / base:.3f}"
-    )
+        print(f"desk: {await described(db)}")
+        ours = report("desk", *await run(plans, desk_feed(db, desk)))
+        await filing("filing-desk", filers, desk_feed(db, desk))
+        print(f"desk committed {await counted(db)}")
+    print(f"desk_to_reference={ours / ref:.3f} desk_to_floor={ours / base:.4f}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gettext import NullTranslations
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
@@ -27,11 +29,16 @@ async def post_card(
     language = notifier.staff_language
     handler = await staff_name(session, case.handler_id)
     text = notices.case_card(language, shown or await summary(session, desk, case), handler)
-    choices = [Option(language.gettext("Details"), case_button(CaseVerb.DETAILS, case.number))]
-    if case.status is CaseStatus.ASSIGNED:
-        choices.insert(0, Option(language.gettext("Take"), case_button(CaseVerb.TAKE, case.number)))
-    if case.status in OPEN_WORK:  # leads and managers only; others are refused
-        choices.append(
-            Option(language.gettext("Reassign"), case_button(CaseVerb.REASSIGN, case.number))
-        )
+    choices = card_choices(language, case.status, case.number)
     await notifier.department(case, case.department, text, choices, purpose=CARD)
+
+
+def card_choices(language: NullTranslations, status: CaseStatus, number: str) -> list[Option]:
+    """The card's buttons for a case in `status`: Take while untaken, Details, Reassign
+    while work is open (leads and managers only; others are refused)."""
+    choices = [Option(language.gettext("Details"), case_button(CaseVerb.DETAILS, number))]
+    if status is CaseStatus.ASSIGNED:
+        choices.insert(0, Option(language.gettext("Take"), case_button(CaseVerb.TAKE, number)))
+    if status in OPEN_WORK:
+        choices.append(Option(language.gettext("Reassign"), case_button(CaseVerb.REASSIGN, number)))
+    return choices

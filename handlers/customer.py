@@ -52,6 +52,7 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     _offered(desk, case)
     advance(case, Action.ACCEPT)
     record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True)
+    await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     return case
 
@@ -71,6 +72,7 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
         visible=True,
         reason=clean_text(reason),
     )
+    await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.PROPOSE, now)
     await _tell_department(uow, desk, case, reason)
     await danger.check_later(session, desk, case, reason)

@@ -38,7 +38,13 @@ def rows(desk: Desk, case: Case, step: Step, now: datetime) -> list[dict[str, An
         msg = f"no deadline configured for {case.severity}.{step} ({case.kind} in {case.category})"
         raise LookupError(msg)
     due = desk.calendar.add(now, span)
-    row = {"step": step.value, "due_at": due, "working": span.working, "set_at": now}
+    row = {
+        "step": step.value,
+        "due_at": due,
+        "working": span.working,
+        "set_at": now,
+        "escalation_level": 0,
+    }
     return [row, *warning_rows(desk, step, now, due, working=span.working)]
 
 

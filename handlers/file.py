@@ -17,6 +17,7 @@ from conversations import notices
 from conversations.base.i18n import language_of, translation
 from conversations.base.policy import Step
 from conversations.base.values import CaseKind, CaseStatus, EventKind, Urgency, Wanted
+from handlers import deadlines
 from handlers.actors import Actor
 from handlers.alerts import post_card
 from handlers.common import due_words, local_time, summary_of
@@ -75,7 +76,8 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     await CaseRepository(session).add_supporting(case.id, supporting)
     await TimelineRepository(session).append_many([e.row(case, now) for e in filing.events])
     await DeadlineRepository(session).add_many([{**row, "case_id": case.id} for row in due])
-    await _announce(session, desk, filing, facts, min(row["due_at"] for row in due))
+    first = min(row["due_at"] for row in due if row["escalation_level"] == 0)
+    await _announce(session, desk, filing, facts, first)
     return case
 
 
@@ -173,15 +175,14 @@ def _route(desk: Desk, filing: _Filing) -> None:
 
 
 def _deadline_rows(desk: Desk, case: Case, now: datetime) -> list[dict[str, Any]]:
-    """The clocks a new case starts: acknowledge, and answer or propose (POLICY §5)."""
+    """The clocks a new case starts: acknowledge, and answer or propose, with their
+    warnings; investigate and resolve where configured for the case (POLICY §5)."""
     rows = []
     for step in (Step.ACKNOWLEDGE, _answer_step(case)):
-        span = desk.policy.deadline(case.severity, step)
-        if span is None:
-            msg = f"no deadline configured for {case.severity}.{step}"
-            raise LookupError(msg)
-        due = desk.calendar.add(now, span)
-        rows.append({"step": step.value, "due_at": due, "working": span.working, "set_at": now})
+        rows += deadlines.rows(desk, case, step, now)
+    for step in (Step.INVESTIGATE, Step.RESOLVE):
+        if deadlines.span_for(desk, case, step) is not None:
+            rows += deadlines.rows(desk, case, step, now)
     return rows
 
 

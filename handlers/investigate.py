@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversations import intents as i
 from conversations import notices
 from conversations.base.messages import Reply
+from conversations.base.policy import Step
 from conversations.base.values import CaseStatus, EventKind
 from handlers import deadlines
 from handlers.access import require_department, require_owner
@@ -42,6 +43,7 @@ async def record_findings(uow: UnitOfWork, desk: Desk, actor: Actor, findings: i
     case = await load_case(uow.session, findings.number)
     require_owner(actor, case)
     advance(case, Action.INVESTIGATE)
+    await deadlines.meet(uow.session, case, desk.clock.now(), Step.INVESTIGATE)
     case.validity = findings.validity
     record(
         uow.session,

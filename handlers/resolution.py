@@ -43,7 +43,16 @@ async def resolve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, summar
         raise Refusal("case.needs_agreement", number=case.number)
     advance(case, Action.RESOLVE)
     case.resolved_at = now
-    await deadlines.meet(session, case, now, Step.IMPLEMENT, Step.PROPOSE, Step.ANSWER)
+    await deadlines.meet(
+        session,
+        case,
+        now,
+        Step.IMPLEMENT,
+        Step.PROPOSE,
+        Step.ANSWER,
+        Step.INVESTIGATE,
+        Step.RESOLVE,
+    )
     record(session, case, actor, EventKind.RESOLVED, now, visible=True, text=clean_text(summary))
     deadlines.start(session, desk, case, Step.FOLLOW_UP, now)
     await session.flush()

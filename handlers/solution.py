@@ -87,7 +87,8 @@ async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reas
 async def _offer(session: AsyncSession, desk: Desk, case: Case, actor: Actor) -> None:
     """Show the customer the solution with accept / refuse; the propose clock is met."""
     now = desk.clock.now()
-    await deadlines.meet(session, case, now, Step.PROPOSE)
+    await deadlines.meet(session, case, now, Step.PROPOSE, Step.INVESTIGATE)
+    deadlines.start_if_configured(session, desk, case, Step.ACCEPT, now)
     assert case.solution is not None
     record(session, case, actor, EventKind.SOLUTION_OFFERED, now, visible=True, text=case.solution)
     notifier = Notifier(session, desk.policy, now)

@@ -23,9 +23,8 @@ class DeadlineRepository:
         """New deadlines in one statement: no ids are read back (the ORM reads each new
         id, one statement a row on SQLite)."""
         if rows:
-            await self.session.execute(
-                insert(Deadline).execution_options(render_nulls=True), list(rows)
-            )
+            full = [{"escalation_level": 0, **row} for row in rows]  # one shape: one batch
+            await self.session.execute(insert(Deadline).execution_options(render_nulls=True), full)
 
     async def open_for_case(self, case_id: int) -> Sequence[Deadline]:
         rows = await self.session.scalars(
