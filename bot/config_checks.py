@@ -49,6 +49,7 @@ def refusals(config: Config, now: datetime) -> list[Problem]:
         *_accounts(config),
         *_calendar(config, now),
         *_spans(config),
+        *_missing_deadlines(config),
     ]
 
 
@@ -124,6 +125,18 @@ def _calendar(config: Config, now: datetime) -> Iterator[Problem]:
         )
 
 
+def _missing_deadlines(config: Config) -> Iterator[Problem]:
+    """A grade, category and kind with no deadline for a step it must run: such a filing
+    (or that step) would fail (issue 14)."""
+    for (grade, step), where in config.policy.missing_deadlines().items():
+        shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        yield Problem(
+            f"policy.deadlines.{grade}.{step}",
+            f"no deadline for {step} of a {grade} case ({shown}): add it to "
+            f"[policy.deadlines.{grade}] or a [[policy.deadline_rules]] entry that covers these",
+        )
+
+
 def _spans(config: Config) -> Iterator[Problem]:
     policy = config.policy
     for grade, steps in policy.deadlines.items():
@@ -134,6 +147,12 @@ def _spans(config: Config) -> Iterator[Problem]:
                     f"{span} is no time at all: every case would be overdue at once; "
                     "give a length such as '4 working hours'",
                 )
+    for index, rule in enumerate(policy.deadline_rules):
+        if rule.span.amount <= 0:
+            yield Problem(
+                f"policy.deadline_rules.{index}.span",
+                f"{rule.span} is no time at all: give a length such as '3 working days'",
+            )
     for name in NONZERO_SPANS:
         if getattr(policy, name).amount <= 0:
             yield Problem(f"policy.{name}", "must be longer than zero, e.g. '1 working day'")

@@ -4,11 +4,13 @@ what will not happen and what to change. `check-config` prints them; `run` logs 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.config_checks import STAFF_CHANNELS, Problem, configured_channels
 from bot.config_rules import TELEGRAM_SECRET_LENGTH
+from conversations.base.worktime import uncovered_years
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -16,8 +18,9 @@ if TYPE_CHECKING:
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def warnings(config: Config) -> list[Problem]:
+def warnings(config: Config, now: datetime | None = None) -> list[Problem]:
     return [
+        *_calendar_coverage(config, (now or datetime.now(UTC)).date()),
         *_roster(config),
         *_department_chats(config),
         *_unreachable_staff(config),
@@ -25,6 +28,22 @@ def warnings(config: Config) -> list[Problem]:
         *_clear(config),
         *_token(config),
     ]
+
+
+def _calendar_coverage(config: Config, today: date) -> Iterator[Problem]:
+    """A year ahead with no official data and no configured holidays: its public holidays
+    would count as working days, and every deadline in them would be early."""
+    for year in uncovered_years(config.policy.calendar, today):
+        yield Problem("policy.calendar.holidays", coverage_message(year))
+
+
+def coverage_message(year: int) -> str:
+    return (
+        f"{year} is within the next 12 months, but the holiday package has no data for it "
+        f"and no {year} day is listed, so its public holidays count as working days: list "
+        f"{year}'s days off in calendar.holidays and make-up days in calendar.workdays "
+        "(README: The yearly holiday update)"
+    )
 
 
 def _roster(config: Config) -> Iterator[Problem]:

@@ -127,3 +127,14 @@ class WorkingCalendar:
 def _length(begin: time, end: time) -> timedelta:
     anchor = date(2000, 1, 1)
     return datetime.combine(anchor, end) - datetime.combine(anchor, begin)
+
+
+def uncovered_years(calendar: Calendar, today: date, days: int = 365) -> list[int]:
+    """Years within the next `days` that have neither the region's official data nor any
+    configured holiday: their holidays would count as working days (issue 14)."""
+    region = REGIONS[calendar.region]
+    if region is no_region:
+        return []
+    configured = {day.year for day in calendar.holidays}
+    years = range(today.year, (today + timedelta(days=days)).year + 1)
+    return [y for y in years if y not in configured and region(date(y, 7, 1)) is None]
