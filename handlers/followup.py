@@ -58,7 +58,9 @@ async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.Ans
 
 
 async def close_unanswered(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
-    """Customer service closes a case whose survey got no answer after the reminder."""
+    """Customer service closes a case whose survey got no answer after the reminder: its
+    outcome is 'no answer' (solved unknown), never 'solved' (issue 14: the resolution rate
+    counted these as solved)."""
     require_role(actor, Role.STAFF, Role.LEAD, Role.MANAGER)
     case = await load_case(uow.session, number)
     if actor.department != desk.policy.service_department and not actor.is_manager:
@@ -68,7 +70,7 @@ async def close_unanswered(uow: UnitOfWork, desk: Desk, actor: Actor, number: st
     record(
         uow.session, case, actor, EventKind.CLOSED_WITHOUT_ANSWER, desk.clock.now(), visible=False
     )
-    await _close(uow, desk, case, solved=True)
+    await _close(uow, desk, case, solved=None)
     return case
 
 
@@ -92,7 +94,7 @@ async def _open_survey(uow: UnitOfWork, case: Case) -> Survey:
     return survey
 
 
-async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool) -> None:
+async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool | None) -> None:
     now = desk.clock.now()
     advance(case, Action.CLOSE)
     case.closed_at, case.solved = now, solved

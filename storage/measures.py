@@ -46,6 +46,7 @@ class Measures:
     overdue: int = 0
     closed: int = 0
     closed_solved: int = 0
+    closed_no_answer: int = 0  # closed after an unanswered survey: neither solved nor not
     repeats: int = 0
     due: int = 0
     on_time: int = 0
@@ -146,6 +147,7 @@ def _counts(key: ColumnElement[Any], period: Period) -> Select[Any]:
             _count_if(still_open).label("open"),
             _count_if(closed).label("closed"),
             _count_if(and_(closed, Case.solved.is_(True))).label("closed_solved"),
+            _count_if(and_(closed, Case.solved.is_(None))).label("closed_no_answer"),
         )
         .where(or_(still_open, created, closed))
         .group_by(key)
