@@ -96,8 +96,14 @@ async def test_meeting_the_step_cancels_its_escalation(world: World) -> None:
     assert await sla.tick() == 1
     await world.act(take, handler, case.number)  # meets the step and its escalation
     world.clock.advance(days=1)
-    assert await sla.tick() == 1  # only the investigate step (1 working day) falls due
-    assert "escalated" not in await kinds(world)
+    await sla.tick()  # the investigate step (1 working day) may fall due meanwhile
+
+    async def acknowledge_rungs(uow: UnitOfWork) -> list[Deadline]:
+        rows = await DeadlineRepository(uow.session).all_for_case(case.id)
+        return [r for r in rows if r.step == "acknowledge" and r.escalation_level > 0]
+
+    [rung] = await world.read(acknowledge_rungs)
+    assert rung.met_at is not None and rung.fired_at is None
 
 
 async def test_a_case_waiting_on_the_customer_does_not_go_overdue(world: World) -> None:
