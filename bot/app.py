@@ -75,7 +75,7 @@ class App:
 
 def build_app(config: Config, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
-    db = open_database(config.database.url)
+    db = open_database(config.database.url, sqlite_synchronous=config.database.sqlite_synchronous)
     desk = Desk.build(config.policy, clock)
     senders: dict[str, Sender] = {}
     bot = _telegram_bot(config)

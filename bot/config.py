@@ -43,6 +43,9 @@ class DatabaseSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str = DEFAULT_DATABASE
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        "full", description="full: commits survive power loss; normal: a process crash only"
+    )
 
     @field_validator("url")
     @classmethod

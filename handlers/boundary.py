@@ -29,13 +29,15 @@ async def perform(
     db: Database,
     work: Callable[[UnitOfWork], Awaitable[T]],
     after_commit: AfterCommit | None = None,
+    *,
+    join: bool = False,
 ) -> T:
+    """`work` in one transaction, run again on a conflict. `join`: it may share its
+    transaction (a savepoint of its own) and its commit with the other writers waiting
+    (SQLite's group commit, storage/group.py); its result still comes after the commit."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            async with unit_of_work(db) as uow:
-                if after_commit is not None:
-                    uow.after_commit.append(after_commit)
-                return await work(uow)
+            return await _once(db, work, after_commit, join)
         except StaleDataError:
             log.info("optimistic_conflict attempt=%s", attempt)
         except DBAPIError as error:
@@ -44,3 +46,20 @@ async def perform(
                 raise
             log.info("transaction_conflict attempt=%s sqlstate=%s", attempt, state)
     raise Refusal("case.busy")
+
+
+async def _once(
+    db: Database,
+    work: Callable[[UnitOfWork], Awaitable[T]],
+    after_commit: AfterCommit | None,
+    join: bool,
+) -> T:
+    async def hooked(uow: UnitOfWork) -> T:
+        if after_commit is not None:
+            uow.after_commit.append(after_commit)
+        return await work(uow)
+
+    if join and db.group is not None:
+        return await db.group.run(db, hooked)
+    async with unit_of_work(db) as uow:
+        return await hooked(uow)

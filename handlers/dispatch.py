@@ -1,11 +1,17 @@
-"""`dispatch(inbound)`: one update, one transaction (DESIGN §2).
+"""`dispatch(inbound)`: one update, one turn, atomic (DESIGN §2).
 
 Order inside the transaction, and why:
 1. claim the update id first, so a retried or resent update ends here with no effect;
-2. identify the sender before any state is read (a stranger in a group is refused);
-3. step the chat's conversation, then carry out its intents, each in a savepoint so a
-   refusal undoes only its own partial change and still gets a polite answer;
-4. save the conversation and queue every reply in the outbox; commit; wake the outbox.
+2. one joined read of the chat's conversation row (locked until commit) and the sender's
+   identity, customer and staff rows; a new chat's row and a new customer are written
+   only when missing; a stranger in a group is refused before anything is written;
+3. the `Turn` (inbound, person, row as read, state, now) is handed down: the flow steps,
+   its intents are carried out, each in a savepoint so a refusal undoes only its own
+   partial change and still gets a polite answer;
+4. dispatch saves the state with the choices last offered, and queues every reply in one
+   insert; commit; wake the outbox.
+On SQLite, updates arriving together share a transaction and its commit, each in its own
+savepoint (storage/group.py); each caller gets its replies only after that commit.
 A bug is logged with the update id, rolled back, answered with a short apology, and the
 update is still marked processed, so it cannot loop.
 """
@@ -63,13 +69,13 @@ async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
     inbound = at_the_edge(inbound)
     try:
         outcome, replies = await perform(
-            inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake
+            inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake, join=True
         )
     except Exception:
         log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
         outcome = UpdateOutcome.FAILED
         replies = await perform(
-            inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake
+            inbox.db, lambda uow: apologise(uow, inbox.desk, inbound), inbox.wake, join=True
         )
     if inbox.metrics is not None:
         inbox.metrics.updated(inbound.channel, outcome, time.perf_counter() - started)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,9 +15,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_driver import OneTripConnection, one_trip_connect
+from storage.group import GroupCommit
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# FULL: a commit survives power loss and an OS crash, not only a process crash (NORMAL, in
+# WAL mode, may lose the last commits then). An acknowledged update must not be lost.
+Synchronous = Literal["full", "normal"]
+_SYNCHRONOUS: dict[str, str] = {"full": "FULL", "normal": "NORMAL"}  # never raw text in SQL
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,13 @@ class Database:
     `writer` queues this process's SQLite write transactions in order. SQLite allows one
     writer at a time; without the queue, waiting writers poll with the busy handler's
     growing sleeps, which is what made the slowest updates take seconds under load.
-    (Other processes on the same file still wait through the busy timeout.)"""
+    (Other processes on the same file still wait through the busy timeout.)
+    `group` lets the inbound updates waiting for the writer share a commit."""
 
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     writer: asyncio.Lock | None = None
+    group: GroupCommit | None = None
 
     @property
     def dialect(self) -> str:
@@ -44,32 +47,21 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(url: str, **engine_options: Any) -> Database:
-    address = make_url(url)
-    if address.get_backend_name() == "sqlite" and address.get_driver_name() == "aiosqlite":
-        engine_options.setdefault("async_creator", _one_trip_creator(address))
-    engine = create_async_engine(address, **engine_options)
+def open_database(
+    url: str, *, sqlite_synchronous: Synchronous = "full", **engine_options: Any
+) -> Database:
+    """The database at `url` (SQLite through stock aiosqlite, or PostgreSQL)."""
+    engine = create_async_engine(make_url(url), **engine_options)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
-        return Database(engine, sessions, asyncio.Lock())
+        _configure_sqlite(engine, sqlite_synchronous)
+        return Database(engine, sessions, asyncio.Lock(), GroupCommit())
     return Database(engine, sessions)
 
 
-def _one_trip_creator(address: URL) -> Callable[[], Awaitable[OneTripConnection]]:
-    """Connections made as aiosqlite would (same arguments), one trip per statement."""
-    args, options = create_async_engine(address).dialect.create_connect_args(address)
-
-    async def create() -> OneTripConnection:
-        connection = one_trip_connect(partial(sqlite3.connect, *args, **options))
-        await connection  # starts its thread and opens the file
-        return connection
-
-    return create
-
-
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, foreign keys, a busy timeout, and write transactions that lock at BEGIN.
+def _configure_sqlite(engine: AsyncEngine, synchronous: Synchronous) -> None:
+    """WAL, foreign keys, a busy timeout, the durability asked for (FULL by default), and
+    write transactions that lock at BEGIN.
 
     A deferred transaction that reads and then writes can fail at once with
     SQLITE_BUSY under WAL when another writer committed in between, instead of waiting;
@@ -86,7 +78,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={_SYNCHRONOUS[synchronous]}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -6,10 +6,12 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.engine import Database
+if TYPE_CHECKING:
+    from storage.engine import Database
 
 AfterCommit = Callable[[], None]
 
