@@ -40,6 +40,7 @@ def event_label(t: NullTranslations, kind: str) -> str:
         "customer_added": g("customer added information"),
         "overdue": g("overdue"),
         "escalated": g("escalated to managers"),
+        "deadline_warned": g("deadline reminder sent"),
         "regraded": g("grade changed"),
         "reassigned": g("reassigned"),
         "solution_proposed": g("solution proposed"),

@@ -16,5 +16,8 @@ def step_label(t: NullTranslations, step: str) -> str:
         Step.FOLLOW_UP: g("follow up"),
         Step.ANSWER: g("answer the inquiry"),
         Step.VERIFY: g("verify the corrective action"),
+        Step.INVESTIGATE: g("start the investigation"),
+        Step.ACCEPT: g("customer decides on the solution"),
+        Step.RESOLVE: g("resolve the case"),
     }
     return labels.get(Step(step), step) if step in set(Step) else step
