@@ -194,7 +194,8 @@ def supervise(app: App) -> Supervisor:
 
 def web_app(app: App) -> web.Application:
     server = web.Application()
-    server.add_routes([health_route(app.db, app.desk.clock, app.supervisor.health)])
+    calendar = app.desk.policy.calendar
+    server.add_routes([health_route(app.db, app.desk.clock, app.supervisor.health, calendar)])
     zone = app.desk.policy.calendar.zone
     loops = app.supervisor.health
     server.add_routes([metrics_route(app.metrics, app.db, app.desk.clock, zone, loops)])

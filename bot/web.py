@@ -10,7 +10,9 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from conversations.base.clock import Clock
+from conversations.base.policy import Calendar
 from conversations.base.values import OutboxStatus
+from conversations.base.worktime import uncovered_years
 from notifications.metrics import Metrics
 from notifications.scrape import scrape
 from notifications.supervisor import LoopHealth
@@ -22,26 +24,29 @@ from storage.uow import unit_of_work
 Loops = Callable[[], Sequence[LoopHealth]]
 
 
-def health_route(db: Database, clock: Clock, loops: Loops = list) -> web.RouteDef:
+def health_route(
+    db: Database, clock: Clock, loops: Loops = list, calendar: Calendar | None = None
+) -> web.RouteDef:
     async def health(_request: web.Request) -> web.Response:
         """Liveness plus the numbers an operator watches: backlog, parked, overdue, and
-        each background loop's last good round; 503 when a loop is stuck."""
+        each background loop's last good round; 503 when a loop is stuck. A year ahead
+        with no holiday data is a warning, not a fault (issue 14)."""
         async with unit_of_work(db, readonly=True) as uow:
             backlog = await OutboxRepository(uow.session).backlog()
             overdue = await CaseRepository(uow.session).count_overdue(clock.now())
         now = clock.now()
         report = {loop.name: _loop_report(loop, now) for loop in loops()}
         stuck = any(entry["stuck"] for entry in report.values())
-        return web.json_response(
-            {
-                "status": "unhealthy" if stuck else "ok",
-                "outbox_pending": backlog.get(OutboxStatus.PENDING, 0),
-                "outbox_parked": backlog.get(OutboxStatus.PARKED, 0),
-                "overdue_cases": overdue,
-                "loops": report,
-            },
-            status=503 if stuck else 200,
-        )
+        body: dict[str, object] = {
+            "status": "unhealthy" if stuck else "ok",
+            "outbox_pending": backlog.get(OutboxStatus.PENDING, 0),
+            "outbox_parked": backlog.get(OutboxStatus.PARKED, 0),
+            "overdue_cases": overdue,
+            "loops": report,
+        }
+        if calendar is not None:
+            body["warnings"] = calendar_warnings(calendar, now)
+        return web.json_response(body, status=503 if stuck else 200)
 
     return web.get("/health", health)
 
@@ -55,6 +60,11 @@ def metrics_route(
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     return web.get("/metrics", exposition)
+
+
+def calendar_warnings(calendar: Calendar, now: datetime) -> list[str]:
+    today = now.astimezone(calendar.zone).date()
+    return [f"calendar: no holiday data for {year}" for year in uncovered_years(calendar, today)]
 
 
 def _loop_report(loop: LoopHealth, now: datetime) -> dict[str, object]:
