@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.base.i18n import translation
 from conversations.base.policy import Policy
 from conversations.base.steps import step_label
+from conversations.base.worktime import uncovered_years
 from notifications.charts import trend_png
 from notifications.reports import ranking
 from storage.measures import Dimension, Measures, Period, compute
@@ -46,6 +47,7 @@ async def build_digest(session: AsyncSession, policy: Policy, now: datetime) -> 
     lines += await _categories(session, policy, t, month, now)
     lines += await _departments(session, policy, t, month, now)
     lines += await _actions(session, policy, t)
+    lines += _calendar(policy, t, today)
     days = policy.digest.trend_days
     chart = await trend_chart(session, policy, today - timedelta(days=days), days)
     return DigestContent(today, "\n".join(lines), chart)
@@ -127,6 +129,19 @@ async def _actions(session: AsyncSession, policy: Policy, t: NullTranslations) -
     lines = [t.gettext("Corrective actions awaiting verification: {count}").format(count=total)]
     lines += [f"  {a.number} · {a.owner} · {a.due_on.isoformat()}" for a in soonest]
     return lines
+
+
+def _calendar(policy: Policy, t: NullTranslations, today: date) -> list[str]:
+    """Once a week (Mondays): a year ahead with no holiday data or configured holidays."""
+    if today.weekday() != 0:
+        return []
+    return [
+        t.gettext(
+            "Calendar: {year} has no holiday data yet, so its public holidays count as "
+            "working days; list them in calendar.holidays (README: the yearly holiday update)."
+        ).format(year=year)
+        for year in uncovered_years(policy.calendar, today)
+    ]
 
 
 async def trend_chart(session: AsyncSession, policy: Policy, first: date, count: int) -> bytes:
