@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations import notices
 from conversations.base.policy import Grading, Threshold
 from conversations.base.values import EventKind
+from handlers import deadlines
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained
@@ -78,11 +79,12 @@ async def raise_on_subject(
     `floor`, each raise announced (a new case being filed is not among them: its own card
     and alerts show its grade)."""
     now, grading = desk.clock.now(), desk.policy.grading
-    raised = [
-        other
-        for other in await CaseRepository(session).open_on_subject(category, subject_key)
-        if raise_grade(session, other, grading, floor, reason, now)
-    ]
+    raised = []
+    for other in await CaseRepository(session).open_on_subject(category, subject_key):
+        old = other.severity
+        if raise_grade(session, other, grading, floor, reason, now):
+            await deadlines.recompute(session, desk, other, old)
+            raised.append(other)
     for other in raised:
         await announce_raise(session, desk, other, reason)
     return raised
@@ -107,6 +109,8 @@ async def announce_raise(session: AsyncSession, desk: Desk, case: Case, reason: 
     grade = grading.label(case.severity, desk.policy.default_language)
     text = notices.grade_raised(t, case.number, grade, reason_words(t, reason))
     await notifier.department(case, case.department, text)
+    if case.handler_id is not None:
+        await notifier.staff(case, case.handler_id, text)
     if grading.rank(case.severity) >= grading.rank(grading.managers_alerted_from):
         await notifier.managers(case, text)
 
@@ -132,7 +136,9 @@ async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:
 async def _raise_one(
     session: AsyncSession, desk: Desk, case: Case, grade: str, reason: str
 ) -> bool:
+    old = case.severity
     if not raise_grade(session, case, desk.policy.grading, grade, reason, desk.clock.now()):
         return False
+    await deadlines.recompute(session, desk, case, old)  # the new grade's steps (issue 14)
     await announce_raise(session, desk, case, reason)
     return True

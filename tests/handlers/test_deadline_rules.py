@@ -92,3 +92,12 @@ async def test_regrade_keeps_the_time_spent_waiting_on_the_customer(world: World
     await world.act(regrade, manager, case.number, "important", "several parts broken")
     # important: propose in 2 working days from filing, plus the 3 hours waited.
     assert (await steps(world, case))["propose"].due_at == local("2026-11-26 13:00")
+
+
+async def test_a_collective_raise_moves_the_earlier_cases_deadlines(world: World) -> None:
+    buyers = [await world.customer(f"c{i}", f"1370000000{i}") for i in range(3)]
+    first = await world.file(buyers[0], order_ref="lift 2")
+    assert (await steps(world, first))["propose"].due_at == local("2026-11-27 10:00")
+    for buyer in buyers[1:]:
+        await world.file(buyer, order_ref="lift 2")  # the third makes it important
+    assert (await steps(world, first))["propose"].due_at == local("2026-11-26 10:00")
