@@ -143,6 +143,7 @@ COMMANDS = {
         Command(
             "regrade", lambda a, ctx: i.Regrade(a.number, a.words[0], a.text), ("grade",), _reason
         ),
+        Command("link", lambda a, ctx: i.Link(a.number, a.words[0]), ("other",)),
         Command(
             "typical",
             lambda a, ctx: i.MarkTypical(a.number, a.text),

@@ -188,6 +188,13 @@ class Regrade(CaseIntent):
 
 
 @dataclass(frozen=True)
+class Link(CaseIntent):
+    """`/link N M`: case M is the same subject as case N (issue 14)."""
+
+    other: str = ""
+
+
+@dataclass(frozen=True)
 class MarkTypical(CaseIntent):
     lesson: str = ""
 
@@ -234,6 +241,7 @@ StaffIntent = (
     | CloseUnanswered
     | Reassign
     | Regrade
+    | Link
     | MarkTypical
     | RecordCapa
     | Verify

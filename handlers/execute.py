@@ -12,6 +12,7 @@ from handlers import (  # noqa: F401
     followup,
     investigate,
     language,
+    link,
     manage,
     resolution,
     reviews,

@@ -17,7 +17,7 @@ from handlers.desk import Desk
 from handlers.rows import Row, contained
 from handlers.timeline import record
 from notifications.notices import Notifier
-from storage.cases import CaseRepository
+from storage.cases import CaseRepository, TimelineRepository
 from storage.models import Case
 from storage.uow import UnitOfWork
 
@@ -99,6 +99,8 @@ def reason_words(t: NullTranslations, reason: str) -> str:
         return t.gettext("still open after {days} days").format(days=count)
     if kind == "second_complaint":
         return t.gettext("a second complaint")
+    if kind == "repeat":
+        return t.gettext("the same customer again on the same subject")
     return reason
 
 
@@ -128,9 +130,32 @@ async def raise_long_open(uow: UnitOfWork, desk: Desk) -> int:
         reason = f"unresolved:{threshold.count}"
         for case in await CaseRepository(uow.session).open_since(cutoff, below):
             row = Row("raise_long_open", str(case.id), f"case={case.number}")
-            work = partial(_raise_one, uow.session, desk, case, threshold.grade, reason)
+            work = partial(_raise_old, uow.session, desk, case, threshold, reason)
             raised += await contained(uow, desk.reported, row, work)
     return raised
+
+
+async def _raise_old(
+    session: AsyncSession, desk: Desk, case: Case, threshold: Threshold, reason: str
+) -> bool:
+    """Only if open that long *through our fault*: time spent waiting on the customer
+    does not count toward the age (issue 14)."""
+    now = desk.clock.now()
+    if case.created_at + timedelta(days=threshold.count) + await waited(session, case, now) > now:
+        return False
+    return await _raise_one(session, desk, case, threshold.grade, reason)
+
+
+async def waited(session: AsyncSession, case: Case, now: datetime) -> timedelta:
+    """How long the case waited on the customer: from each question put to them to their
+    next message (up to now while still waiting)."""
+    total, since = timedelta(), None
+    for event in await TimelineRepository(session).of_case(case.id):
+        if event.kind == EventKind.ASKED_CUSTOMER and since is None:
+            since = event.at
+        elif event.kind == EventKind.CUSTOMER_ADDED and since is not None:
+            total, since = total + (event.at - since), None
+    return total + (now - since if since is not None else timedelta())
 
 
 async def _raise_one(

@@ -91,6 +91,7 @@ class EventKind(StrEnum):
     OVERDUE = "overdue"
     ESCALATED = "escalated"
     DEADLINE_WARNED = "deadline_warned"  # a ladder rung before the breach (issue 14)
+    LINKED = "linked"  # staff marked two cases as one subject (issue 14)
     REGRADED = "regraded"
     REASSIGNED = "reassigned"
     PROGRESS_REPORTED = "progress_reported"
