@@ -132,6 +132,7 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("mine", "/mine", i.ShowCases()),
     ("cases", "/cases", i.ShowCases()),
     ("find", "/find 5678", i.FindCases("5678")),
+    ("link", f"/link {N} {N2}", i.Link(N, N2)),
     ("find-squeezes-blanks", "/find  王   芳 ", i.FindCases("王 芳")),
     ("register", "/register ABC123", i.Register("ABC123")),
 ]
