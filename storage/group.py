@@ -36,7 +36,7 @@ class _Member:
     hooks: list[AfterCommit] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)  # one per database, compared and hashed by identity
 class GroupCommit:
     """The queue of one process's write units of work on one SQLite database."""
 
