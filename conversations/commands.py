@@ -30,7 +30,16 @@ class Args:
     text: str
 
 
-Builder = Callable[[Args, Context], "i.Intent | str"]
+@dataclass(frozen=True)
+class AskNext:
+    """A question the command still needs answered; the text so far is kept and the next
+    message is added to it (e.g. /valid's root cause, issue 14)."""
+
+    question: str
+    so_far: str
+
+
+Builder = Callable[[Args, Context], "i.Intent | str | AskNext"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,14 @@ def _result_note(t: NullTranslations) -> str:
     return t.gettext("Send a note on the result.")
 
 
-def _findings(a: Args, validity: Validity) -> i.Findings:
-    return i.Findings(a.number, validity, a.text)
+def _findings(a: Args, ctx: Context, validity: Validity) -> i.Intent | AskNext:
+    """'what was found | root cause'; a valid finding without its cause asks for it next
+    (seed 000 §6: the root cause is recorded with the findings)."""
+    found, _, cause = (part.strip() for part in a.text.partition("|"))
+    if validity is Validity.VALID and not cause:
+        question = ctx.t.gettext("What was the root cause? Send it in a few words.")
+        return AskNext(question, f"{found} | ")
+    return i.Findings(a.number, validity, found, cause)
 
 
 def _verify(a: Args, ctx: Context) -> i.Intent | str:
@@ -109,12 +124,12 @@ COMMANDS = {
         ),
         Command(
             "valid",
-            lambda a, ctx: _findings(a, Validity.VALID),
+            lambda a, ctx: _findings(a, ctx, Validity.VALID),
             ask_text=lambda t: t.gettext("Send what you found."),
         ),
         Command(
             "invalid",
-            lambda a, ctx: _findings(a, Validity.INVALID),
+            lambda a, ctx: _findings(a, ctx, Validity.INVALID),
             ask_text=lambda t: t.gettext("Send what you found."),
         ),
         Command(

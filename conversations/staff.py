@@ -14,7 +14,7 @@ from conversations.actions import decode as decode_action
 from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
 from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inputs.py reads it here
-from conversations.commands import Args, Command
+from conversations.commands import Args, AskNext, Command
 from conversations.intents import FindCases, LogReview, Register, ShowCases
 from conversations.languages import language_chosen, language_menu
 from conversations.state import IDLE, Context, Outcome, State, say
@@ -135,6 +135,9 @@ def run(command: Command, number: str, words: list[str], text: str, ctx: Context
     built = command.build(Args(number, tuple(words), text), ctx)
     if isinstance(built, str):  # the arguments do not parse: say why
         return say(State(IDLE), Reply(built))
+    if isinstance(built, AskNext):  # one more answer needed (/valid's root cause)
+        pending = {"command": command.name, "number": number, "words": words}
+        return say(State(FLOW, "text", {**pending, "so_far": built.so_far}), Reply(built.question))
     return say(State(IDLE), intents=(built,))
 
 
@@ -159,7 +162,7 @@ def fill_text(state: State, text: str, ctx: Context) -> Outcome:
         words, text = words + parts[:missing], " ".join(parts[missing:])
     if not text or len(words) < len(command.words):
         return say(state, Reply(_ask_for(command, words, ctx)))
-    return run(command, state.data["number"], words, text, ctx)
+    return run(command, state.data["number"], words, state.data.get("so_far", "") + text, ctx)
 
 
 # -- logging a bad review: platform, category, then the details in one message ---------

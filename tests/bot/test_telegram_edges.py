@@ -92,7 +92,7 @@ async def test_a_blocked_customer_is_marked_unreachable_and_the_case_goes_on(
         parked = [m for m in await world.all(OutboxMessage) if m.status is OutboxStatus.PARKED]
         assert len(parked) == 1 and "blocked" in (parked[0].error or "")
         assert any("无法通过 telegram 联系" in t for t in tg.api.texts_to(GROUPS["product"]))
-        await tg.send(message_update(LI, f"/valid {n} 属实"))  # the case goes on
+        await tg.send(message_update(LI, f"/valid {n} 属实 | 来料不良"))  # the case goes on
         assert "已完成" in tg.api.texts_to(2001)[-1]
         await tg.send(message_update(LI, f"/case {n}"))
         assert "无法通过 telegram 联系该客户" in tg.api.texts_to(2001)[-1]

@@ -57,7 +57,7 @@ async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
         await tg.send(message_update(LI, f"/regrade {case.number} important 有损失"))
         assert "角色" in api.texts_to(2001)[-1]  # staff may not regrade
         await tg.send(message_update(ZHANG, f"/regrade {case.number} important 有实际损失"))
-        await tg.send(message_update(LI, f"/valid {case.number} 密封圈缺陷"))
+        await tg.send(message_update(LI, f"/valid {case.number} 密封圈缺陷 | 来料不良"))
         await tg.send(message_update(LI, f"/propose {case.number} 今天上门换新"))
         approval = api.sent("sendMessage", GROUPS["management"])[-1]
         assert f"approve:{case.number}" in buttons(approval)

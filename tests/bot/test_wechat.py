@@ -118,7 +118,7 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
 
         await wx.staff_says("lilei", f"/take {case.number}")
         assert "已完成" in wx.api.texts_to("lilei")[-1]
-        await wx.staff_says("lilei", f"/valid {case.number} 密封圈缺陷")
+        await wx.staff_says("lilei", f"/valid {case.number} 密封圈缺陷 | 来料不良")
         await wx.staff_says("lilei", f"/propose {case.number} 送您一张优惠券")
         first_offer = wx.api.sent("/cgi-bin/message/custom/send", CUSTOMER)[-1]
         assert "送您一张优惠券" in first_offer["text"]["content"]  # within the window

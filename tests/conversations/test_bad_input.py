@@ -16,7 +16,7 @@ EMPTY = ""
 HUGE = "投诉" * 50_000  # 100 KB of text
 WEIRD = "😡 \u202eevil\u202c\x00\x07 水壶 \u200d"
 HTML = '<b>bold</b> *md* [x](http://e.com) <script>alert("x")</script> &amp;'
-WEIRD_CLEANED = "😡 \u202eevil\u202c 水壶 \u200d"
+WEIRD_CLEANED = "😡 evil 水壶 \u200d"  # bidi controls go too (issue 14); the joiner stays
 
 # How to reach each step, starting from a fresh chat.
 PATHS: dict[str, list[dict[str, str]]] = {

@@ -116,7 +116,7 @@ async def test_my_cases_lists_them_and_one_case_shows_its_visible_timeline(world
     handler = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
     await handler.press(f"take:{number}")
     await handler.send(f"/note {number} 内部：客户语气激动")
-    await handler.send(f"/valid {number} 属实")
+    await handler.send(f"/valid {number} 属实 | 来料不良")
     await handler.send(f"/propose {number} 上门维修")
     shown = await customer.press(f"case:{number}")
     text = shown[0].text

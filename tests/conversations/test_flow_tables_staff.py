@@ -72,6 +72,9 @@ def number_only(command: str) -> Said:
     )
 
 
+ROOT_CAUSE = said("What was the root cause? Send it in a few words.")
+
+
 def waiting(command: str, *words: str) -> State:
     return State(INPUT, "text", {"command": command, "number": N, "words": list(words)})
 
@@ -89,7 +92,8 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("implement", f"/implement {N}", i.StartWork(N)),
     ("case", f"/case {N}", i.ShowCase(N)),
     ("note", f"/note {N} 已电话联系顾客", i.AddNote(N, "已电话联系顾客")),
-    ("valid", f"/valid {N} 壶底焊点开裂", i.Findings(N, Validity.VALID, "壶底焊点开裂")),
+    ("valid", f"/valid {N} 壶底焊点开裂 | 焊接温度不够",
+        i.Findings(N, Validity.VALID, "壶底焊点开裂", "焊接温度不够")),
     ("invalid", f"/invalid {N} 使用不当", i.Findings(N, Validity.INVALID, "使用不当")),
     ("propose", f"/propose {N} 换一个新壶", i.Propose(N, "换一个新壶")),
     ("sendback", f"/sendback {N} 补偿太少", i.SendBack(N, "补偿太少")),
@@ -154,7 +158,7 @@ ASKS_TEXT: list[tuple[str, Said]] = [
 # The text sent next, after the question: (command, words so far, text, intent).
 TEXT_NEXT: list[tuple[str, tuple[str, ...], str, i.Intent]] = [
     ("note", (), "已联系", i.AddNote(N, "已联系")),
-    ("valid", (), "焊点开裂", i.Findings(N, Validity.VALID, "焊点开裂")),
+    ("valid", (), "焊点开裂 | 温度不够", i.Findings(N, Validity.VALID, "焊点开裂", "温度不够")),
     ("invalid", (), "人为损坏", i.Findings(N, Validity.INVALID, "人为损坏")),
     ("propose", (), "退款", i.Propose(N, "退款")),
     ("sendback", (), "再谈谈", i.SendBack(N, "再谈谈")),
@@ -209,6 +213,16 @@ ROWS = [
     Row("waiting-grade-only", waiting("regrade"), message("important"), INPUT, "text",
         (said("Send: {words} and the reason, e.g. {example}", words="grade",
               example="important ..."),)),
+    # -- /valid needs the root cause (issue 14): asked next when missing -----------------
+    Row("valid-asks-root-cause", FRESH, message(f"/valid {N} 焊点开裂"), INPUT, "text",
+        (ROOT_CAUSE,), data={"command": "valid", "number": N, "so_far": "焊点开裂 | "}),
+    Row("valid-waiting-asks-root-cause", waiting("valid"), message("焊点开裂"), INPUT, "text",
+        (ROOT_CAUSE,), data={"so_far": "焊点开裂 | "}),
+    Row("valid-root-cause-next", State(INPUT, "text", {"command": "valid", "number": N,
+        "words": [], "so_far": "焊点开裂 | "}), message("焊接温度不够"), IDLE,
+        intents=(i.Findings(N, Validity.VALID, "焊点开裂", "焊接温度不够"),)),
+    Row("invalid-needs-no-root-cause", FRESH, message(f"/invalid {N} 人为损坏"), IDLE,
+        intents=(i.Findings(N, Validity.INVALID, "人为损坏"),)),
     # -- parsed arguments the flow refuses itself ----------------------------------------
     Row("capa-bad-format", FRESH, message(f"/capa {N} 只有原因"), IDLE, "",
         (refused("capa.format"),)),

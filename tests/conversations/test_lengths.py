@@ -58,7 +58,7 @@ async def test_a_corrective_action_owner_over_200_characters_is_refused(
     number = await file_complaint(world, customer)
     handler = Chat(world, await enrol(world, "李雷", "product"), language="en")
     await handler.send(f"/take {number}")
-    await handler.send(f"/valid {number} 批次缺陷")
+    await handler.send(f"/valid {number} 批次缺陷 | 来料不良")
     with caplog.at_level(logging.ERROR):
         (reply,) = await handler.send(
             f"/capa {number} 原因 | 纠正 | 预防 | {'张' * 201} | 2099-01-01"

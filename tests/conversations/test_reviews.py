@@ -77,7 +77,7 @@ async def test_a_review_logged_in_chat_goes_through_to_closed(world: World) -> N
     assert case.number in duplicate[0].text and len(await cases(world)) == 1
 
     await handler.press(f"take:{case.number}")
-    await handler.send(f"/valid {case.number} 裱花间卫生问题")
+    await handler.send(f"/valid {case.number} 裱花间卫生问题 | 来料不良")
     await handler.send(f"/resolve {case.number} 已整改裱花间并联系顾客致歉")
     await service.send(f"/review {case.number}")
     assert (await cases(world))[0].status is CaseStatus.FOLLOW_UP  # no survey for a review

@@ -87,7 +87,7 @@ async def test_manager_sends_back_with_a_reason_through_the_button(world: World)
     )
     await manager.send(f"/regrade {number} important 实际损失")
     await handler.press(f"take:{number}")
-    await handler.send(f"/valid {number} 属实")
+    await handler.send(f"/valid {number} 属实 | 来料不良")
     await handler.send(f"/propose {number} 送优惠券")
     asked = await manager.press(f"send_back:{number}")
     assert "原因" in asked[0].text

@@ -41,8 +41,15 @@ def send(text: str = "", button: str | None = None, state: State | None = None) 
         (f"/implement {N}", i.StartWork(N)),
         (f"/case {N}", i.ShowCase(N)),
         (f"/note {N} called the store", i.AddNote(N, "called the store")),
-        (f"/valid {N} seal defect", i.Findings(N, Validity.VALID, "seal defect")),
+        (
+            f"/valid {N} seal defect | supplier batch",
+            i.Findings(N, Validity.VALID, "seal defect", "supplier batch"),
+        ),
         (f"/invalid {N} wrong voltage", i.Findings(N, Validity.INVALID, "wrong voltage")),
+        (
+            f"/invalid {N} wrong voltage | unclear manual",
+            i.Findings(N, Validity.INVALID, "wrong voltage", "unclear manual"),
+        ),
         (f"/propose {N} a new kettle", i.Propose(N, "a new kettle")),
         (f"/sendback {N} too costly", i.SendBack(N, "too costly")),
         (f"/reject {N} not fixed", i.RejectResolution(N, "not fixed")),

@@ -163,7 +163,7 @@ async def at_survey(world: World) -> tuple[Chat, str]:
     service = Chat(world, await enrol(world, "韩梅梅", "service"), sender=shared)
     number = await file_complaint(world, customer)
     await handler.press(f"take:{number}")
-    await handler.send(f"/valid {number} 屏幕批次缺陷")
+    await handler.send(f"/valid {number} 屏幕批次缺陷 | 来料不良")
     await handler.send(f"/propose {number} 上门维修")
     await customer.press(f"accept:{number}")
     await handler.send(f"/resolve {number} 已修好")

@@ -47,7 +47,7 @@ async def test_general_complaint_filed_to_closed_through_chat(world: World) -> N
     assert "已完成" in taken[0].text
     edited = [m for m in shared.sent if m.chat_id == "product"][-1]
     assert edited.edit_of is not None and "李雷" in edited.text
-    await handler.send(f"/valid {case.number} 密封圈批次缺陷")
+    await handler.send(f"/valid {case.number} 密封圈批次缺陷 | 来料不良")
     await handler.send(f"/propose {case.number}")
     await handler.send("今天为您更换新水壶")
     offer = customer.said()[-1]
@@ -87,7 +87,7 @@ async def test_important_case_waits_for_the_manager_then_reopens_when_unsolved(
     case = await world.only(Case)
     await manager.send(f"/regrade {case.number} important 顾客有实际损失")
     await handler.press(f"take:{case.number}")
-    await handler.send(f"/valid {case.number} 确认质量问题")
+    await handler.send(f"/valid {case.number} 确认质量问题 | 来料不良")
     await handler.send(f"/propose {case.number} 全额退款并赔偿50元")
     approval = [m for m in shared.sent if m.chat_id == "management"][-1]
     assert f"approve:{case.number}" in actions([approval])
@@ -110,7 +110,7 @@ async def test_customer_refuses_and_gives_a_reason(world: World) -> None:
     await file_kettle(customer)
     case = await world.only(Case)
     await handler.press(f"take:{case.number}")
-    await handler.send(f"/valid {case.number} 确认")
+    await handler.send(f"/valid {case.number} 确认 | 来料不良")
     await handler.send(f"/propose {case.number} 送您一张优惠券")
     await customer.press(f"refuse:{case.number}")
     await customer.send("我要退款")

@@ -151,7 +151,7 @@ class Inputs:
             line = self.pick(
                 [
                     f"/take {number}",
-                    f"/valid {number} 批次缺陷",
+                    f"/valid {number} 批次缺陷 | 来料不良",
                     f"/propose {number} 上门更换",
                     f"/approve {number}",
                     f"/implement {number}",
