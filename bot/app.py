@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # aiogram takes seconds to import; commands without Telegram 
     from aiogram import Bot
 
     from bot.telegram.runtime import TelegramChannel
+    from handlers.miniapp_signin import MiniAppLinks
 
 log = logging.getLogger(__name__)
 SWEEPS = (remind_surveys, expire_conversations, raise_long_open, report_progress, send_due_digests)
@@ -76,7 +77,7 @@ class App:
 def build_app(config: Config, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = open_database(config.database.url, sqlite_synchronous=config.database.sqlite_synchronous)
-    desk = Desk.build(config.policy, clock)
+    desk = Desk.build(config.policy, clock, _miniapp_links(config, clock))
     senders: dict[str, Sender] = {}
     bot = _telegram_bot(config)
     if bot is not None:
@@ -108,6 +109,15 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
     add_callbacks(wechat, config, inbox)
     supervisor = Supervisor(clock)
     return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor, metrics)
+
+
+def _miniapp_links(config: Config, clock: Clock) -> MiniAppLinks | None:
+    """The Mini App's sign-in links and /case's page button when it is on (issue 16)."""
+    if not config.miniapp.enabled:
+        return None
+    from bot.miniapp.links import links
+
+    return links(config, clock)
 
 
 def _telegram_bot(config: Config) -> Bot | None:

@@ -27,6 +27,7 @@ def warnings(config: Config, now: datetime | None = None) -> list[Problem]:
         *_idle_chats(config),
         *_clear(config),
         *_token(config),
+        *_miniapp(config),
     ]
 
 
@@ -147,4 +148,32 @@ def _token(config: Config) -> Iterator[Problem]:
             "telegram.token",
             f"the part after the colon has {len(secret)} characters where @BotFather gives 35: "
             "if Telegram refuses it, copy the whole token again",
+        )
+
+
+def _miniapp(config: Config) -> Iterator[Problem]:
+    """[miniapp] enabled without what its pages need (issue 16)."""
+    mini = config.miniapp
+    if not mini.enabled:
+        return
+    if mini.url is None:
+        yield Problem(
+            "miniapp.url",
+            "the Mini App is enabled without url, so no button opens its pages and no "
+            "sign-in link can be sent: set url to the web server's public https address",
+        )
+    if config.telegram.token is not None:
+        return
+    yield Problem(
+        "miniapp.enabled",
+        "the Mini App is enabled without [telegram] token, so pages opened inside Telegram "
+        "are refused (Telegram signs them with the token): configure [telegram], or staff "
+        "sign in only with /signin links",
+    )
+    if mini.secret is None:
+        yield Problem(
+            "miniapp.secret",
+            "no secret and no Telegram token, so cookies and sign-in links are signed with a "
+            "key made at start: each restart signs everyone out and voids the links sent; "
+            "set secret (or COMPLAINTDESK_MINIAPP__SECRET) to a long random string",
         )

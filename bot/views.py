@@ -293,6 +293,8 @@ async def _names(
         return {d.key: d.names.get(language, d.key) for d in policy.departments}
     if dimension is Dimension.CATEGORY:
         return {c.key: c.names.get(language, c.key) for c in policy.categories}
+    if dimension is Dimension.GRADE:
+        return {g: policy.grading.label(g, language) for g in policy.grading.grades}
     if dimension is Dimension.HANDLER:
         ids = [int(row.key) for row in rows if row.key.isdigit()]
         named = await staff_names(session, ids)

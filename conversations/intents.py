@@ -85,6 +85,11 @@ class Register:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """Staff ask for a one-time sign-in link to the desk's pages (issue 16: /signin)."""
+
+
+@dataclass(frozen=True)
 class Findings(CaseIntent):
     """What was found, whose fault it is (validity) and why (POLICY §4, investigating)."""
 
@@ -261,5 +266,6 @@ Intent = (
     | AnswerSurvey
     | SetLanguage
     | Register
+    | SignIn
     | StaffIntent
 )

@@ -15,7 +15,7 @@ from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
 from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inputs.py reads it here
 from conversations.commands import Args, AskNext, Command
-from conversations.intents import FindCases, LogReview, Register, ShowCases
+from conversations.intents import FindCases, LogReview, Register, ShowCases, SignIn
 from conversations.languages import language_chosen, language_menu
 from conversations.state import IDLE, Context, Outcome, State, say
 from conversations.wording import cannot_read
@@ -37,7 +37,7 @@ def help_text(t: NullTranslations) -> str:
         "/close N, /reassign N department reason, /regrade N grade reason, "
         "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
         "/verify N effective|ineffective note, /badreview, "
-        "/outcome N contacted|updated|no_response note, /language, /cancel."
+        "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
     )
 
 
@@ -85,6 +85,8 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return say(State(IDLE), intents=(Register(rest.strip()),))
     if name == "badreview":
         return review_platform(ctx)
+    if name == "signin":  # a link for a browser outside Telegram (issue 16)
+        return say(State(IDLE), intents=(SignIn(),))
     command = COMMANDS.get(name)
     if command is None:
         return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))

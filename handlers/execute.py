@@ -14,6 +14,7 @@ from handlers import (  # noqa: F401
     language,
     link,
     manage,
+    miniapp_signin,
     resolution,
     reviews,
     solution,

@@ -1,5 +1,5 @@
-"""The managers' dashboard as data: a period's measures per department, category and
-handler (the report's queries), the overdue list and the cases waiting for approval
+"""The managers' dashboard as data: a period's measures per department, category, grade
+and handler (the report's queries), the overdue list and the cases waiting for approval
 (issue 16). Managers only."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from storage.measures import Dimension, Measures, Period, compute
 from storage.people import staff_names
 from storage.trends import overdue_cases
 
-DIMENSIONS = (Dimension.DEPARTMENT, Dimension.CATEGORY, Dimension.HANDLER)
+DIMENSIONS = (Dimension.DEPARTMENT, Dimension.CATEGORY, Dimension.GRADE, Dimension.HANDLER)
 OVERDUE_SHOWN = 20
 
 
@@ -68,7 +68,7 @@ async def dashboard(
     overall = await compute(session, period, Dimension.OVERALL, now, satisfied)
     sections: dict[Dimension, Sequence[Row]] = {}
     for dimension in DIMENSIONS:
-        rows = ranking(await compute(session, period, dimension, now, satisfied))
+        rows = _ordered(desk, dimension, await compute(session, period, dimension, now, satisfied))
         names = await _names(session, desk, language, dimension, rows)
         sections[dimension] = [Row(names.get(m.key, m.key), m) for m in rows]
     return Dashboard(
@@ -77,6 +77,14 @@ async def dashboard(
         overdue=await _overdue(session, desk, language),
         waiting=await _waiting(session, desk, language),
     )
+
+
+def _ordered(desk: Desk, dimension: Dimension, rows: Sequence[Measures]) -> list[Measures]:
+    """Best first (POLICY §7 ranking); grades from the most serious down instead."""
+    if dimension is not Dimension.GRADE:
+        return ranking(rows)
+    grades = desk.policy.grading.grades
+    return sorted(rows, key=lambda m: -grades.index(m.key) if m.key in grades else 1)
 
 
 async def _names(
@@ -91,6 +99,8 @@ async def _names(
         return {d.key: d.names.get(language, d.key) for d in policy.departments}
     if dimension is Dimension.CATEGORY:
         return {c.key: c.names.get(language, c.key) for c in policy.categories}
+    if dimension is Dimension.GRADE:
+        return {m.key: policy.grading.label(m.key, language) for m in rows}
     named = await staff_names(session, [int(m.key) for m in rows if m.key.isdigit()])
     not_taken = translation(language).gettext("(not taken)")
     return {str(key): name for key, name in named.items()} | {"-": not_taken}

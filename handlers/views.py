@@ -19,6 +19,7 @@ from handlers.access import require_customer_of, require_department, require_sta
 from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
+from handlers.miniapp_signin import case_page_option
 from handlers.registry import Call, handles
 from handlers.solution import needs_approval
 from handlers.timeline import record
@@ -205,7 +206,8 @@ async def on_show_cases(call: Call, intent: i.ShowCases) -> list[Reply]:
 @handles(i.ShowCase)
 async def on_show_case(call: Call, intent: i.ShowCase) -> list[Reply]:
     one = staff_case if call.person.is_staff else customer_case
-    return [await one(call.uow.session, call.desk, call.person, intent.number)]
+    reply = await one(call.uow.session, call.desk, call.person, intent.number)
+    return [Reply(reply.text, reply.options + case_page_option(call, intent.number))]
 
 
 @handles(i.FindCases)

@@ -1,4 +1,5 @@
-"""The measures of POLICY §7 for a period, overall or per department, category, handler.
+"""The measures of POLICY §7 for a period, overall or per department, category, grade,
+handler.
 
 Every figure is aggregated in SQL, grouped by the chosen dimension; Python only joins the
 few grouped rows into one record per group.
@@ -27,6 +28,7 @@ class Dimension(StrEnum):
     OVERALL = "overall"
     DEPARTMENT = "department"
     CATEGORY = "category"
+    GRADE = "grade"  # the case's severity as it stands (issue 16: the dashboard per grade)
     HANDLER = "handler"
 
 
@@ -84,6 +86,7 @@ def _key(dimension: Dimension) -> ColumnElement[Any]:
         Dimension.OVERALL: literal("all"),
         Dimension.DEPARTMENT: Case.department,
         Dimension.CATEGORY: Case.category,
+        Dimension.GRADE: Case.severity,
         Dimension.HANDLER: func.coalesce(cast(Case.handler_id, SqlString), literal("-")),
     }
     labelled: ColumnElement[Any] = columns[dimension].label("key")

@@ -5,11 +5,10 @@ outbox is woken for the card edits and notices they queued (issue 16)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from aiohttp import web
 
-from bot.miniapp.auth import signin_token
+from bot.miniapp.links import Links
 from bot.miniapp.readers import MiniApp, reader
 from bot.miniapp.words import page_words
 from conversations.base.i18n import translation
@@ -18,7 +17,7 @@ from handlers import investigate, resolution, solution
 from handlers.actors import Actor
 from handlers.boundary import perform
 from handlers.desk import Desk
-from handlers.miniapp_signin import send_link
+from handlers.miniapp_signin import link_text, send_link
 from handlers.take import take
 from storage.models import Case
 from storage.uow import UnitOfWork
@@ -59,12 +58,9 @@ async def send_signin_link(mini: MiniApp, request: web.Request) -> web.StreamRes
     if not mini.settings.url:
         raise web.HTTPNotFound(text="set [miniapp] url to send sign-in links")
     assert who.actor.id is not None
-    minutes = mini.settings.link_minutes
-    expires = mini.desk.clock.now() + timedelta(minutes=minutes)
-    token = signin_token(mini.signer, who.actor.id, expires)
-    case = request.query.get("case", "")
-    link = f"{mini.settings.url}/app/signin/{token}" + (f"?case={case}" if case else "")
-    words = page_words(translation(who.language))
-    text = words["signin_text"].format(minutes=minutes, link=link)
+    links = Links(mini.settings.url, mini.signer, mini.settings.link_minutes, mini.desk.clock)
+    link = links.signin_link(who.actor.id, request.query.get("case", ""))
+    t = translation(who.language)
+    text = link_text(t, links.minutes, link)
     await perform(mini.db, lambda uow: send_link(uow, mini.desk, who.actor, text), mini.wake)
-    return web.json_response({"message": words["signin_sent"]})
+    return web.json_response({"message": page_words(t)["signin_sent"]})

@@ -42,10 +42,12 @@ class MiniApp:
     wake: Callable[[], None] = lambda: None
     files: FileSource | None = None
     report: Callable[[Period], Awaitable[bytes]] | None = None
+    shared_signer: Signer | None = None  # the desk's, so /signin's links open here too
     signer: Signer = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "signer", Signer(signing_key(self.settings, self.bot_token)))
+        signer = self.shared_signer or Signer(signing_key(self.settings, self.bot_token))
+        object.__setattr__(self, "signer", signer)
 
 
 def signing_key(settings: MiniAppSettings, bot_token: str | None) -> bytes:

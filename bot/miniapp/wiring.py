@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.miniapp.files import TelegramFiles
+from bot.miniapp.links import Links
 from bot.miniapp.readers import MiniApp
 from storage.measures import Period
 
@@ -26,6 +27,7 @@ def mini_app(app: App) -> MiniApp:
         wake=app.dispatcher.wake,
         files=TelegramFiles(app.telegram.bot) if app.telegram is not None else None,
         report=lambda period: excel_report(app, period),
+        shared_signer=links.signer if isinstance(links := app.desk.miniapp, Links) else None,
     )
 
 

@@ -60,6 +60,7 @@ def page_words(t: NullTranslations) -> dict[str, str]:
         "score": g("Mean score"),
         "by_department": g("By department"),
         "by_category": g("By category"),
+        "by_grade": g("By grade"),
         "by_handler": g("By handler"),
         "trend": g("Trend"),
         "overdue_list": g("Overdue cases"),
@@ -71,7 +72,4 @@ def page_words(t: NullTranslations) -> dict[str, str]:
         "excel": g("Download the Excel report"),
         "signin_link": g("Send me a sign-in link for a computer"),
         "signin_sent": g("A sign-in link is on its way to your private chat with the bot."),
-        "signin_text": g(
-            "Your sign-in link for the desk, valid for {minutes} minutes, once: {link}"
-        ),
     }

@@ -75,7 +75,16 @@ def test_cases_list_show_and_report(workdir: Path) -> None:
     assert listed[0].startswith("number,kind,category") and len(listed) == 3
     assert listed[1].startswith(f"{number},complaint,product_quality,general,assigned")
     book = load_workbook(workdir / "r.xlsx")
-    assert book.sheetnames == ["overall", "department", "category", "handler", "cases", "chart"]
+    assert book.sheetnames == [
+        "overall",
+        "department",
+        "category",
+        "grade",
+        "handler",
+        "cases",
+        "chart",
+    ]
+    assert [row[2] for row in book["grade"].iter_rows(min_row=2, values_only=True)] == ["一般"]
     assert book["department"].max_row == 3  # header + product + logistics
     assert book["cases"].max_row == 3
     assert len(book["chart"]._images) == 1  # the month's trend chart

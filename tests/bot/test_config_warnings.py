@@ -129,3 +129,32 @@ def test_wechat_customers_without_a_staff_channel_are_warned(here: Path) -> None
     keys = f'app_id = "wx1"\napp_secret = "s"\ntoken = "t"\nencoding_aes_key = "{AES_KEY}"'
     warned = warnings_for(variant(here, before_policy(f"[wechat]\n{keys}")))
     assert warned[0].startswith("wecom: no staff channel is configured")
+
+
+MINIAPP_URL = 'url = "https://desk.example.com"'
+
+
+def miniapp_warnings(here: Path, *keys: str, telegram: bool = False) -> list[str]:
+    section = ("# [miniapp]\n", "[miniapp]\nenabled = true\n" + "".join(f"{k}\n" for k in keys))
+    edits = [section, with_telegram(f'token = "{TOKEN}"')] if telegram else [section]
+    return [w for w in warnings_for(variant(here, *edits)) if w.startswith("miniapp.")]
+
+
+def test_a_mini_app_without_its_url_is_warned(here: Path) -> None:
+    (warning,) = miniapp_warnings(here, telegram=True)
+    assert warning.startswith("miniapp.url: the Mini App is enabled without url")
+
+
+def test_a_mini_app_without_a_telegram_token_or_secret_is_warned(here: Path) -> None:
+    warned = miniapp_warnings(here, MINIAPP_URL)
+    assert [w.split(":")[0] for w in warned] == ["miniapp.enabled", "miniapp.secret"]
+    assert "without [telegram] token" in warned[0]
+    assert "each restart signs everyone out" in warned[1]
+    (only,) = miniapp_warnings(here, MINIAPP_URL, 'secret = "long-random-string"')
+    assert only.startswith("miniapp.enabled:")
+
+
+def test_a_complete_mini_app_or_a_disabled_one_is_not_warned(here: Path) -> None:
+    assert miniapp_warnings(here, MINIAPP_URL, telegram=True) == []
+    disabled = ("# [miniapp]\n", f"[miniapp]\nenabled = false\n{MINIAPP_URL}\n")
+    assert not [w for w in warnings_for(variant(here, disabled)) if w.startswith("miniapp.")]

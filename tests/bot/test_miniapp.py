@@ -241,3 +241,22 @@ async def test_the_shell_pages_hold_no_data_and_no_inline_script(
         assert "138" not in html and "kettle" not in html
     script = await client.get("/app/static/app.js")
     assert script.status == 200
+
+
+async def test_the_dashboard_shows_each_grade_in_the_readers_language_most_serious_first(
+    desk: MiniDesk, client: TestClient[web.Request, web.Application]
+) -> None:
+    world = desk.world
+    serious = await world.file(await world.customer("陳先生", "13900001111"))
+    async with unit_of_work(world.db) as uow:
+        stored = await uow.session.get(Case, serious.id)
+        assert stored is not None
+        stored.severity = "major"
+    board = await client.get(
+        "/app/api/dashboard", headers=signed(desk, MANAGER, language="zh-hant")
+    )
+    page = await board.text()
+    section = page.split("<h2>按等級</h2>")[1].split("<h2>")[0]
+    rows = [row.split("</th>")[0] for row in section.split("<tr><th>")[2:]]
+    assert rows == ["重大", "一般"]
+    assert section.count("<td>1</td><td>1</td>") == 2  # each: received 1, open 1

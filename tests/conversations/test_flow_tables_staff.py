@@ -37,7 +37,7 @@ HELP = said(
     "/close N, /reassign N department reason, /regrade N grade reason, "
     "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
     "/verify N effective|ineffective note, /badreview, "
-    "/outcome N contacted|updated|no_response note, /language, /cancel."
+    "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
 )
 STALE = said("That button is not available here (any more).")
 CHOOSE = said("Please choose one of the options below.")
@@ -139,6 +139,8 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("link", f"/link {N} {N2}", i.Link(N, N2)),
     ("find-squeezes-blanks", "/find  王   芳 ", i.FindCases("王 芳")),
     ("register", "/register ABC123", i.Register("ABC123")),
+    ("signin", "/signin", i.SignIn()),
+    ("signin-bot-name-suffix", "/signin@ComplaintDeskBot", i.SignIn()),
 ]
 
 # A command that needs text, given only the number: (command, what it asks for).

@@ -7,6 +7,7 @@ November 2026 (UTC), computed on 5 December:
   C logistics h2 filed 10 Nov, ack +3h, propose due 20 Nov unmet: late and overdue
   D logistics -  filed 20 Oct, ack due 21 Oct unmet: overdue, not received in November
   E product  h1  filed 25 Nov, ack +4h, closed 2 Dec: open at the end of November
+B and C are graded important, the others general.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ async def build(db: Database) -> tuple[int, int]:
                 number=f"TS-{label}",
                 kind=CaseKind.COMPLAINT,
                 category=department,
-                severity="general",
+                severity=extra.pop("severity", "general"),
                 status=extra.pop("status", CaseStatus.INVESTIGATING),
                 department=department,
                 handler_id=handler.id if handler else None,
@@ -81,8 +82,16 @@ async def build(db: Database) -> tuple[int, int]:
             solved=False,
             is_repeat=True,
             status=CaseStatus.CLOSED,
+            severity="important",
         )
-        c = make("C", "logistics", h2, day(11, 10), acknowledged_at=day(11, 10) + 3 * H)
+        c = make(
+            "C",
+            "logistics",
+            h2,
+            day(11, 10),
+            acknowledged_at=day(11, 10) + 3 * H,
+            severity="important",
+        )
         d = make("D", "logistics", None, day(10, 20), status=CaseStatus.ASSIGNED)
         e = make(
             "E",
@@ -168,6 +177,22 @@ async def test_measures_per_handler_and_category(db: Database) -> None:
     assert handlers["-"].overdue == 1
     categories = await measures(db, Dimension.CATEGORY)
     assert categories["product"].repeat_rate == pytest.approx(1 / 3)
+
+
+async def test_measures_per_grade(db: Database) -> None:
+    await build(db)
+    grades = await measures(db, Dimension.GRADE)
+    assert set(grades) == {"general", "important"}
+    general, important = grades["general"], grades["important"]
+    assert (general.received, general.overdue, general.closed, general.closed_solved) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    assert (important.received, important.overdue, important.closed) == (2, 1, 1)
+    assert (important.repeat_rate, important.resolution_rate) == (0.5, 0.0)
+    assert (important.due, important.on_time) == (2, 0)
 
 
 async def test_an_empty_period_has_no_rows(db: Database) -> None:
