@@ -92,8 +92,11 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("implement", f"/implement {N}", i.StartWork(N)),
     ("case", f"/case {N}", i.ShowCase(N)),
     ("note", f"/note {N} 已电话联系顾客", i.AddNote(N, "已电话联系顾客")),
-    ("valid", f"/valid {N} 壶底焊点开裂 | 焊接温度不够",
-        i.Findings(N, Validity.VALID, "壶底焊点开裂", "焊接温度不够")),
+    (
+        "valid",
+        f"/valid {N} 壶底焊点开裂 | 焊接温度不够",
+        i.Findings(N, Validity.VALID, "壶底焊点开裂", "焊接温度不够"),
+    ),
     ("invalid", f"/invalid {N} 使用不当", i.Findings(N, Validity.INVALID, "使用不当")),
     ("propose", f"/propose {N} 换一个新壶", i.Propose(N, "换一个新壶")),
     ("sendback", f"/sendback {N} 补偿太少", i.SendBack(N, "补偿太少")),
