@@ -25,6 +25,7 @@ class CaseSummary:
     description: str
     masked_phone: str
     due: str
+    urgent: bool = False  # from the customer's words or a danger phrase (issue 14)
 
 
 def case_received(t: NullTranslations, number: str, due: str) -> str:
@@ -38,6 +39,8 @@ def case_card(t: NullTranslations, case: CaseSummary, handler: str | None) -> st
     header = t.gettext("New case {number} · {severity} · {category}").format(
         number=case.number, severity=case.severity, category=case.category
     )
+    if case.urgent:
+        header = t.gettext("{header} · urgent").format(header=header)
     body = t.gettext("Contact: {phone}\nDue: {due}\n{description}").format(
         phone=case.masked_phone or "-", due=case.due, description=_short(case.description)
     )

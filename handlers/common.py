@@ -10,6 +10,7 @@ from conversations.base.i18n import translation
 from conversations.base.policy import Language
 from conversations.base.privacy import mask_phone, redact_phones_in
 from conversations.base.timewords import when
+from conversations.base.values import Urgency
 from conversations.notices import CaseSummary
 from handlers.desk import Desk
 from handlers.refusals import Refusal
@@ -79,4 +80,5 @@ def summary_of(desk: Desk, case: Case, phone: str | None, due: str) -> CaseSumma
         # A confidential filer is not even hinted at in group chats (seed 002, 举报人保密).
         masked_phone="" if case.confidential else mask_phone(phone),
         due=due,
+        urgent=case.urgency is Urgency.URGENT,
     )

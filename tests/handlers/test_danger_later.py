@@ -86,3 +86,12 @@ def test_urgency_comes_from_the_customer_s_words_and_danger_phrases() -> None:
     assert danger.urgency_of("Please fix it ASAP", grading) is Urgency.URGENT
     assert danger.urgency_of("我要投诉到消协", grading) is Urgency.URGENT
     assert danger.urgency_of("颜色不对，不着急", grading) is Urgency.NORMAL
+
+
+async def test_the_department_card_shows_an_urgent_case(world: World) -> None:
+    buyer = await world.customer()
+    await world.file(buyer, description="颜色不对")
+    await world.file(buyer, description="很急，孩子明天要用", urgency=Urgency.URGENT)
+    plain, urgent = await world.queued_texts("product")
+    assert "紧急" not in plain
+    assert "紧急" in urgent.splitlines()[0]
