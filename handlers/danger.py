@@ -15,6 +15,7 @@ from conversations.base.phrases import Phrases
 from conversations.base.policy import Grading
 from conversations.base.values import CaseStatus, EventKind, Urgency
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.desk import Desk
 from handlers.timeline import record
 from notifications.notices import Notifier
@@ -65,6 +66,7 @@ async def check_later(session: AsyncSession, desk: Desk, case: Case, text: str) 
     text = alert_text(desk, notifier.staff_language, case, new)
     await notifier.department(case, case.department, text)
     await notifier.managers(case, text)
+    await post_card(session, desk, case)  # the card now says urgent
     return new
 
 

@@ -43,6 +43,7 @@ async def test_a_later_message_alerts_once_per_phrase(world: World) -> None:
     await world.act(customer.add_info, buyer, case.number, "我要投诉到市场监管局")
     stored = await reload(world, case)
     assert (stored.proposed_severity, stored.urgency) == ("major", Urgency.URGENT)
+    assert "紧急" in (await world.queued_texts("product"))[-1].splitlines()[0]  # card redrawn
     assert len(await world.queued_texts(MANAGERS)) == 1
     await world.act(customer.add_info, buyer, case.number, "我说了，投诉到市场监管局")
     assert len(await world.queued_texts(MANAGERS)) == 1
