@@ -71,6 +71,7 @@ NEAR_MISSES = (
     # 火, 爆炸 and places in names
     "火灾报警", "火災報警", "防火", "灭火器", "滅火器", "起火点", "着火点",
     "explosion-proof", "explosion proof", "防爆", "爆炸头", "爆炸頭", "爆炸盐", "爆炸鹽",
+    "一起火锅", "住院部", "中毒太深",
     "法院路", "法院街", "律师楼下", "警察局对面", "派出所旁边", "派出所旁邊",
     # Latin near-misses that are whole words
     "food court", "tennis court", "basketball court", "badminton court", "court shoes",
