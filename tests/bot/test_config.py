@@ -100,7 +100,8 @@ def test_four_grade_scheme_is_selectable(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace(
         "[policy.deadlines.major]",
         '[policy.deadlines.hot]\nacknowledge = "1 working hour"\npropose = "2 working days"\n'
-        'implement = "3 working days"\nfollow_up = "1 working day"\n\n[policy.deadlines.major]',
+        'implement = "3 working days"\nfollow_up = "1 working day"\nanswer = "24 hours"\n\n'
+        "[policy.deadlines.major]",
     )
     text = text.replace(
         'collective = [{ count = 3, grade = "important" }',
