@@ -5,7 +5,7 @@ from __future__ import annotations
 from gettext import NullTranslations
 from typing import Any
 
-from conversations.base.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, EventKind, Role
 
 
 def status_label(t: NullTranslations, status: CaseStatus) -> str:
@@ -27,35 +27,49 @@ def status_label(t: NullTranslations, status: CaseStatus) -> str:
 
 
 def event_label(t: NullTranslations, kind: str) -> str:
-    """A timeline event as staff read it (the customer's view has its own wording)."""
+    """A timeline event as staff read it (the customer's view has its own wording); every
+    EventKind has one (tests/conversations/test_labels.py), a kind unknown here shows as is."""
     g = t.gettext
-    labels = {
-        "filed": g("filed"),
-        "grade_proposed": g("grade proposed"),
-        "routed": g("routed"),
-        "taken": g("taken on"),
-        "note": g("note"),
-        "findings": g("findings recorded"),
-        "asked_customer": g("customer asked for information"),
-        "customer_added": g("customer added information"),
-        "overdue": g("overdue"),
-        "escalated": g("escalated to managers"),
-        "deadline_warned": g("deadline reminder sent"),
-        "linked": g("linked as one subject"),
-        "regraded": g("grade changed"),
-        "reassigned": g("reassigned"),
-        "solution_proposed": g("solution proposed"),
-        "approved": g("solution approved"),
-        "sent_back": g("solution sent back"),
-        "solution_offered": g("solution offered to the customer"),
-        "solution_accepted": g("customer accepted the solution"),
-        "solution_refused": g("customer refused the solution"),
-        "implementing": g("solution being carried out"),
-        "resolved": g("resolved"),
-        "resolution_rejected": g("resolution rejected on review"),
-        "customer_unreachable": g("customer cannot be messaged"),
-        "corrective_action": g("corrective action recorded"),
-        "action_verified": g("corrective action verified"),
+    labels: dict[str, str] = {
+        EventKind.FILED: g("filed"),
+        EventKind.GRADE_PROPOSED: g("grade proposed"),
+        EventKind.ROUTED: g("routed"),
+        EventKind.TAKEN: g("taken on"),
+        EventKind.NOTE: g("note"),
+        EventKind.FINDINGS: g("findings recorded"),
+        EventKind.ASKED_CUSTOMER: g("customer asked for information"),
+        EventKind.CUSTOMER_ADDED: g("customer added information"),
+        EventKind.CUSTOMER_UNREACHABLE: g("customer cannot be messaged"),
+        EventKind.OVERDUE: g("overdue"),
+        EventKind.ESCALATED: g("escalated to managers"),
+        EventKind.DEADLINE_WARNED: g("deadline reminder sent"),
+        EventKind.LINKED: g("linked as one subject"),
+        EventKind.REGRADED: g("grade changed"),
+        EventKind.REASSIGNED: g("reassigned"),
+        EventKind.PROGRESS_REPORTED: g("progress reported to customer service"),
+        EventKind.SOLUTION_PROPOSED: g("solution proposed"),
+        EventKind.APPROVED: g("solution approved"),
+        EventKind.SENT_BACK: g("solution sent back"),
+        EventKind.SOLUTION_OFFERED: g("solution offered to the customer"),
+        EventKind.SOLUTION_ACCEPTED: g("customer accepted the solution"),
+        EventKind.SOLUTION_REFUSED: g("customer refused the solution"),
+        EventKind.IMPLEMENTING: g("solution being carried out"),
+        EventKind.RESOLVED: g("resolved"),
+        EventKind.RESOLUTION_REJECTED: g("resolution rejected on review"),
+        EventKind.FOLLOW_UP_STARTED: g("follow-up started"),
+        EventKind.SURVEY_SENT: g("satisfaction survey sent"),
+        EventKind.SURVEY_REMINDED: g("survey reminder sent"),
+        EventKind.SURVEY_ANSWERED: g("customer answered the survey"),
+        EventKind.CLOSED: g("closed"),
+        EventKind.CLOSED_WITHOUT_ANSWER: g("closed without the customer's answer"),
+        EventKind.REOPENED: g("reopened"),
+        EventKind.CORRECTIVE_ACTION: g("corrective action recorded"),
+        EventKind.ACTION_VERIFIED: g("corrective action verified"),
+        EventKind.MARKED_TYPICAL: g("marked as a typical case"),
+        EventKind.REVIEW_LOGGED: g("bad review logged"),
+        EventKind.REVIEW_OUTCOME: g("review outcome recorded"),
+        EventKind.VIEWED: g("full case opened"),
+        EventKind.IDENTITY_REVEALED: g("customer's identity shown"),
     }
     return labels.get(kind, kind)
 
