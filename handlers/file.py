@@ -30,6 +30,7 @@ from notifications.notices import Notifier
 from storage.cases import CaseRepository, FilingFacts, TimelineRepository
 from storage.deadlines import DeadlineRepository
 from storage.models import Case
+from storage.timeline_chain import seal_rows
 from storage.uow import UnitOfWork
 
 MAX_DESCRIPTION = 20_000
@@ -70,11 +71,13 @@ async def file_case(uow: UnitOfWork, desk: Desk, customer_id: int, new: NewCase)
     case = filing.case
     due = _deadline_rows(desk, case, now)
     case.number = await _number(session, desk, case)
+    # Chained before the INSERT, so the case row is written once with its head (issue 15).
+    events = seal_rows(case, [e.row(case, now) for e in filing.events])
     session.add(case)
     await session.flush()  # the one INSERT of the case: its id, for what refers to it
     supporting = desk.policy.category(case.category).supporting
     await CaseRepository(session).add_supporting(case.id, supporting)
-    await TimelineRepository(session).append_many([e.row(case, now) for e in filing.events])
+    await TimelineRepository(session).append_many([{**e, "case_id": case.id} for e in events])
     await DeadlineRepository(session).add_many([{**row, "case_id": case.id} for row in due])
     first = min(row["due_at"] for row in due if row["escalation_level"] == 0)
     await _announce(session, desk, filing, facts, first)

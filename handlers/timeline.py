@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.actors import Actor
 from storage.models import Case, CaseEvent
+from storage.timeline_chain import seal
 
 
 def record(
@@ -23,14 +24,14 @@ def record(
 ) -> None:
     """Stamp the case as changed and append the event (append-only: never updated)."""
     case.updated_at = at
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=at,
-            actor_kind=actor.kind,
-            actor_id=actor.id,
-            kind=what,
-            customer_visible=visible,
-            data=data,
-        )
+    event = CaseEvent(
+        case_id=case.id,
+        at=at,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        kind=what,
+        customer_visible=visible,
+        data=data,
     )
+    seal(case, event)  # chained to the case's last event; the case row keeps the head
+    session.add(event)

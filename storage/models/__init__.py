@@ -24,9 +24,11 @@ from storage.models.messaging import (
     ServiceWindow,
 )
 from storage.models.people import Customer, Identity, Staff, StaffInvite
+from storage.models.privacy import AuditEntry, TimelineUnlock
 
 __all__ = [
     "Attachment",
+    "AuditEntry",
     "Case",
     "CaseCounter",
     "CaseEvent",
@@ -48,5 +50,6 @@ __all__ = [
     "StaffInvite",
     "SupportingDepartment",
     "Survey",
+    "TimelineUnlock",
     "TypicalCase",
 ]

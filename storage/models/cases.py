@@ -60,6 +60,10 @@ class Case(Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # The hash of the newest timeline event (storage/timeline_chain.py, issue 15).
+    timeline_head: Mapped[str | None] = mapped_column(String(64))
+    # Names, contacts and the customer's words replaced by the retention sweep (issue 15).
+    anonymised_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own form)
 
@@ -74,7 +78,8 @@ class SupportingDepartment(Base):
 
 
 class CaseEvent(Base):
-    """Append-only timeline entry: who did what, when, and whether the customer sees it."""
+    """Append-only timeline entry: who did what, when, and whether the customer sees it.
+    Database triggers refuse UPDATE and DELETE (migration 0009, issue 15)."""
 
     __tablename__ = "case_events"
 
@@ -86,6 +91,9 @@ class CaseEvent(Base):
     kind: Mapped[str] = mapped_column(String(48))
     customer_visible: Mapped[bool]
     data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # The chain (issue 15): the previous event's hash ('' for the first) and this one's.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Deadline(Base):

@@ -21,6 +21,9 @@ class Customer(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # /forgetme with cases still open: finished by the retention sweep once they close.
+    forget_requested_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
 
 class Staff(Base):
