@@ -24,6 +24,7 @@ from pydantic import (
 
 from conversations.base import phrase_list
 from conversations.base.phrases import Phrases
+from conversations.base.retention import Retention
 
 
 class Step(StrEnum):
@@ -377,6 +378,7 @@ class Policy(Strict):
     measures: Measures = Measures()
     digest: Digest = Digest()
     corrective: Corrective = Corrective()
+    retention: Retention = Retention()  # issue 15
     complainant_types: dict[str, Names] = Field(
         {
             "customer": {
