@@ -102,7 +102,7 @@ def _relative_words() -> Phrases:
 
 @cache
 def _demand_words() -> Phrases:
-    return Phrases(_DEMAND)
+    return Phrases(_DEMAND, near_misses=("day before yesterday",))  # 'before' in a date
 
 
 def _explicit_date(text: str, today: date) -> date | None:

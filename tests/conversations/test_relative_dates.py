@@ -58,6 +58,7 @@ def test_a_day_word_in_a_demand_is_not_when_it_happened(text: str) -> None:
         ("如果今天不退款我就起诉。前天收到的", date(2026, 11, 22)),
         ("Yesterday the kettle leaked; fix it by today", date(2026, 11, 23)),
         ("I bought it today", TODAY),
+        ("I bought it the day before yesterday", date(2026, 11, 22)),
     ],
 )
 def test_the_day_told_as_an_account_is_found_beside_a_demand(text: str, day: date) -> None:
