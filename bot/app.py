@@ -33,6 +33,7 @@ from handlers.housekeeping import expire_conversations, remind_surveys
 from handlers.overdue import FireDeadline
 from handlers.progress import report_progress
 from handlers.reachability import MarkUnreachable
+from handlers.retention import sweep_retention
 from handlers.staffing import sync_roster
 from notifications.dispatcher import Dispatcher
 from notifications.metrics import Metrics
@@ -50,7 +51,14 @@ if TYPE_CHECKING:  # aiogram takes seconds to import; commands without Telegram 
     from handlers.miniapp_signin import MiniAppLinks
 
 log = logging.getLogger(__name__)
-SWEEPS = (remind_surveys, expire_conversations, raise_long_open, report_progress, send_due_digests)
+SWEEPS = (
+    remind_surveys,
+    expire_conversations,
+    raise_long_open,
+    report_progress,
+    send_due_digests,
+    sweep_retention,  # issue 15
+)
 Sweep = Callable[..., Coroutine[Any, Any, object]]
 SWEEP_SECONDS = 60.0
 OUTBOX_POLL_SECONDS = 2.0

@@ -28,6 +28,8 @@ from conversations.intents import (
     Accept,
     AddInfo,
     AnswerSurvey,
+    ForgetMe,
+    MyData,
     Refuse,
     Register,
     ShowCase,
@@ -46,7 +48,11 @@ COMMAND_WORDS = {
     "help": {"/help", "帮助", "幫助", "help", "?", "？"},
     "cases": {"/cases", "我的投诉", "我的投訴", "my cases"},
     "language": {"/language", "语言", "語言", "language"},
+    "mydata": {"/mydata"},
+    "forgetme": {"/forgetme"},
 }
+# What confirms /forgetme (issue 15): "/forgetme yes", "/forgetme 确认".
+FORGET_CONFIRM = {"yes", "确认", "確認", "confirm", "是"}
 
 
 class CustomerStep(StrEnum):
@@ -233,6 +239,15 @@ def do_language(state: State, argument: str, ctx: Context) -> Outcome:
     return say(state, language_menu(ctx.t))
 
 
+def do_mydata(state: State, argument: str, ctx: Context) -> Outcome:
+    return say(state, intents=(MyData(),))
+
+
+def do_forgetme(state: State, argument: str, ctx: Context) -> Outcome:
+    confirmed = clean(argument).casefold() in FORGET_CONFIRM
+    return say(state, intents=(ForgetMe(confirmed=confirmed),))
+
+
 COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
     "cancel": do_cancel,
     "back": do_back,
@@ -241,6 +256,8 @@ COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
     "cases": do_cases,
     "language": do_language,
     "register": do_register,
+    "mydata": do_mydata,
+    "forgetme": do_forgetme,
 }
 
 

@@ -90,6 +90,18 @@ class SignIn:
 
 
 @dataclass(frozen=True)
+class MyData:
+    """/mydata: the customer asks what the desk holds about them (issue 15)."""
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    """/forgetme: asked first, carried out when `confirmed` (issue 15)."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Findings(CaseIntent):
     """What was found, whose fault it is (validity) and why (POLICY §4, investigating)."""
 
@@ -267,5 +279,7 @@ Intent = (
     | SetLanguage
     | Register
     | SignIn
+    | MyData
+    | ForgetMe
     | StaffIntent
 )

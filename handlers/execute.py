@@ -15,6 +15,7 @@ from handlers import (  # noqa: F401
     link,
     manage,
     miniapp_signin,
+    personal_data,
     resolution,
     reviews,
     solution,

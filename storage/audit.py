@@ -3,7 +3,7 @@ and how many rows; never a name, a contact or a message (issue 15)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,11 +17,15 @@ class AuditLog:
         self.session = session
 
     def add(
-        self, at: datetime, action: str, actor: str, subject: str | None = None, **counts: int
+        self,
+        at: datetime,
+        action: str,
+        actor: str,
+        subject: str | None = None,
+        counts: Mapping[str, int] | None = None,
     ) -> None:
-        self.session.add(
-            AuditEntry(at=at, action=action, actor=actor, subject=subject, counts=counts)
-        )
+        entry = AuditEntry(at=at, action=action, actor=actor, subject=subject, counts=counts or {})
+        self.session.add(entry)
 
     async def recent(self, limit: int = 100) -> Sequence[AuditEntry]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

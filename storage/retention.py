@@ -132,10 +132,17 @@ class RetentionRepository:
         ).all()
         if chats:
             pairs = [tuple(chat) for chat in chats]
-            for model in (Conversation, ServiceWindow):
-                await self.session.execute(
-                    delete(model).where(tuple_(model.channel, model.chat_id).in_(pairs))
+            # The chat's state is blanked, not deleted: the turn that asked is saving it.
+            await self.session.execute(
+                update(Conversation)
+                .where(tuple_(Conversation.channel, Conversation.chat_id).in_(pairs))
+                .values(data={}, last_options=None)
+            )
+            await self.session.execute(
+                delete(ServiceWindow).where(
+                    tuple_(ServiceWindow.channel, ServiceWindow.chat_id).in_(pairs)
                 )
+            )
         await self.session.execute(delete(Identity).where(Identity.customer_id == customer.id))
         return len(chats)
 
