@@ -1,0 +1,80 @@
+"""/mydata and /forgetme through handlers.dispatch, on SQLite and PostgreSQL (issue 15)."""
+
+from __future__ import annotations
+
+from conversations.base.values import Validity
+from conversations.intents import AnswerSurvey, Findings
+from handlers import customer, followup, investigate, resolution, solution
+from handlers.actors import Actor
+from handlers.retention import sweep_retention
+from handlers.take import take
+from storage.models import AuditEntry, Case, Customer, Identity
+from tests.fakes.chat import Chat, file_complaint
+from tests.fakes.world import World
+
+STORY = "电视机屏幕有坏点, 请打 13812345678 找王芳"
+
+
+async def close(world: World, number: str, buyer: Actor) -> None:
+    handler = await world.staff("李雷", "product")
+    service = await world.staff("韩梅梅", "service")
+    await world.act(take, handler, number)
+    findings = Findings(number, Validity.VALID, "dead pixels", "panel batch")
+    await world.act(investigate.record_findings, handler, findings)
+    await world.act(solution.propose, handler, number, "Replace the screen")
+    await world.act(customer.accept, buyer, number)
+    await world.act(resolution.start_work, handler, number)
+    await world.act(resolution.resolve, handler, number, "Replaced")
+    await world.act(resolution.review, service, number)
+    await world.act(followup.answer_survey, buyer, AnswerSurvey(number, True, 5, "谢谢"))
+
+
+async def test_mydata_sends_what_is_held_about_the_customer(world: World) -> None:
+    chat = Chat(world, "u1", name="王芳", language="en")
+    number = await file_complaint(world, chat, STORY)
+    (reply,) = await chat.send("/mydata")
+    assert number in reply.text and STORY in reply.text
+    assert "王芳" in reply.text and "console" in reply.text
+    (entry,) = await world.all(AuditEntry)
+    assert (entry.action, entry.actor) == ("customer_export", "customer")
+    assert "王芳" not in str(entry.subject) and entry.counts == {}
+
+
+async def test_forgetme_asks_first_then_erases_a_customer_with_only_closed_cases(
+    world: World,
+) -> None:
+    chat = Chat(world, "u1", name="王芳", language="en")
+    number = await file_complaint(world, chat, STORY)
+    (case,) = await world.all(Case)
+    await close(world, number, Actor.customer(case.customer_id))
+    asked = (await chat.send("/forgetme"))[-1]  # after the closing notices
+    assert "/forgetme yes" in asked.text
+    assert (await world.only(Customer)).name == "王芳"  # nothing done before confirming
+    (done,) = await chat.send("/forgetme yes")
+    assert "will not know you" in done.text
+    person = await world.only(Customer)
+    assert (person.name, person.phone, person.erased_at is not None) == (None, None, True)
+    assert await world.all(Identity) == []
+    (case,) = await world.all(Case)
+    assert STORY not in case.description and case.number == number
+    (entry,) = await world.all(AuditEntry)
+    assert entry.action == "customer_erased" and entry.counts["cases_anonymised"] == 1
+
+
+async def test_forgetme_with_an_open_case_finishes_when_it_closes(world: World) -> None:
+    chat = Chat(world, "u1", name="王芳", language="en")
+    number = await file_complaint(world, chat, STORY)
+    (done,) = await chat.send("/forgetme yes")
+    assert "anonymised when they close" in done.text
+    assert (await world.only(Customer)).name == "王芳"  # kept to reach her meanwhile
+    assert len(await world.all(Identity)) == 1
+    (case,) = await world.all(Case)
+    await close(world, number, Actor.customer(case.customer_id))
+    await world.act(sweep_retention)
+    person = await world.only(Customer)
+    assert (person.name, person.phone) == (None, None)
+    assert await world.all(Identity) == []
+    (case,) = await world.all(Case)
+    assert case.anonymised_at is not None and STORY not in case.description
+    actions = [entry.action for entry in await world.all(AuditEntry)]
+    assert actions[:2] == ["customer_erasure_pending", "customer_erased"]
