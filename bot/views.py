@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from conversations.base.policy import Policy
-from conversations.base.values import OutboxStatus
+from conversations.base.values import EventKind, OutboxStatus
 from handlers.actors import Actor
 from handlers.common import local_time
 from handlers.timeline import record
@@ -108,7 +108,7 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
                 uow.session,
                 found,
                 Actor.system(),
-                "identity_revealed",
+                EventKind.IDENTITY_REVEALED,
                 app.desk.clock.now(),
                 visible=False,
                 by="operator",

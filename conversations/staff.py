@@ -7,6 +7,7 @@ the roster for every action, whatever the button or command said.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from gettext import NullTranslations
 
 from conversations.actions import STAFF_COMMANDS, CaseButton, CaseVerb, Pick, choice, picked
@@ -17,12 +18,18 @@ from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inpu
 from conversations.commands import Args, AskNext, Command
 from conversations.intents import FindCases, LogReview, Register, ShowCases, SignIn
 from conversations.languages import language_chosen, language_menu
-from conversations.state import IDLE, Context, Outcome, State, say
+from conversations.state import IDLE, Context, Flow, Outcome, State, say
 from conversations.wording import cannot_read
 
 MAX_TEXT = 4000
 MIN_SEARCH, MAX_SEARCH = 2, 100
-FLOW = "staff_input"
+FLOW = Flow.STAFF_INPUT
+
+
+class StaffStep(StrEnum):
+    """The step of a staff command waiting for more (conversations.step); stored, never renamed."""
+
+    TEXT = "text"  # the words and text a command still needs
 
 
 BUTTONS = {verb: COMMANDS[name] for verb, name in STAFF_COMMANDS.items()}
@@ -130,7 +137,7 @@ def number_only(command: Command, number: str, ctx: Context) -> str:
 def run(command: Command, number: str, words: list[str], text: str, ctx: Context) -> Outcome:
     if command.ask_text is not None and (not text or len(words) < len(command.words)):
         pending = {"command": command.name, "number": number, "words": words}
-        return say(State(FLOW, "text", pending), Reply(_ask_for(command, words, ctx)))
+        return say(State(FLOW, StaffStep.TEXT, pending), Reply(_ask_for(command, words, ctx)))
     if len(text) > MAX_TEXT:
         limit = ctx.t.gettext("Please keep it under {limit} characters.")
         return say(State(IDLE), Reply(limit.format(limit=MAX_TEXT)))
@@ -139,7 +146,9 @@ def run(command: Command, number: str, words: list[str], text: str, ctx: Context
         return say(State(IDLE), Reply(built))
     if isinstance(built, AskNext):  # one more answer needed (/valid's root cause)
         pending = {"command": command.name, "number": number, "words": words}
-        return say(State(FLOW, "text", {**pending, "so_far": built.so_far}), Reply(built.question))
+        return say(
+            State(FLOW, StaffStep.TEXT, {**pending, "so_far": built.so_far}), Reply(built.question)
+        )
     return say(State(IDLE), intents=(built,))
 
 
@@ -169,7 +178,15 @@ def fill_text(state: State, text: str, ctx: Context) -> Outcome:
 
 # -- logging a bad review: platform, category, then the details in one message ---------
 
-REVIEW_FLOW = "review_log"
+REVIEW_FLOW = Flow.REVIEW_LOG
+
+
+class ReviewStep(StrEnum):
+    """The question a bad-review log waits on (conversations.step); stored, never renamed."""
+
+    PLATFORM = "platform"
+    CATEGORY = "category"
+    DETAILS = "details"  # reviewer, rating, link and text, one message
 
 
 def review_platform(ctx: Context) -> Outcome:
@@ -178,12 +195,12 @@ def review_platform(ctx: Context) -> Outcome:
         for key, names in ctx.policy.review_platforms.items()
     )
     ask = Reply(ctx.t.gettext("Which platform is the review on?"), options)
-    return say(State(REVIEW_FLOW, "platform"), ask)
+    return say(State(REVIEW_FLOW, ReviewStep.PLATFORM), ask)
 
 
 def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     t = ctx.t.gettext
-    if state.step == "platform":
+    if state.step == ReviewStep.PLATFORM:
         chosen = picked(inbound.button, Pick.PLATFORM)
         if chosen not in ctx.policy.review_platforms:
             return review_platform(ctx)
@@ -192,15 +209,15 @@ def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             for c in ctx.policy.categories
         )
         return say(
-            State(REVIEW_FLOW, "category", {"platform": chosen}),
+            State(REVIEW_FLOW, ReviewStep.CATEGORY, {"platform": chosen}),
             Reply(t("What is the review about?"), options),
         )
-    if state.step == "category":
+    if state.step == ReviewStep.CATEGORY:
         chosen = picked(inbound.button, Pick.CATEGORY)
         if chosen not in {c.key for c in ctx.policy.categories}:
             return say(state, Reply(t("Please choose one of the options below.")))
         return say(
-            State(REVIEW_FLOW, "details", {**state.data, "category": chosen}),
+            State(REVIEW_FLOW, ReviewStep.DETAILS, {**state.data, "category": chosen}),
             Reply(details_prompt(ctx)),
         )
     return review_details(state, clean(inbound.text), ctx)

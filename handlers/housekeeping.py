@@ -14,6 +14,7 @@ from conversations.base.i18n import language_of, translation
 from conversations.base.messages import Reply
 from conversations.base.policy import Language
 from conversations.base.values import EventKind
+from conversations.state import Flow
 from handlers.actors import Actor
 from handlers.desk import Desk
 from handlers.rows import Row, contained
@@ -82,13 +83,13 @@ async def expire_conversations(uow: UnitOfWork, desk: Desk) -> int:
 
 
 async def _expire(uow: UnitOfWork, desk: Desk, row: Conversation, now: datetime) -> bool:
-    told = row.flow != "idle"
+    told = row.flow != Flow.IDLE
     if told:
         t = translation(await _language(uow, desk, row.channel, row.chat_id))
         await queue_reply(
             uow.session, row.channel, row.chat_id, Reply(notices.conversation_expired(t)), now
         )
-    row.flow, row.step, row.expires_at, row.updated_at = "idle", "", None, now
+    row.flow, row.step, row.expires_at, row.updated_at = Flow.IDLE, "", None, now
     row.data = {k: v for k, v in row.data.items() if k == "source"}
     return told
 
@@ -96,7 +97,7 @@ async def _expire(uow: UnitOfWork, desk: Desk, row: Conversation, now: datetime)
 async def _reset_quietly(uow: UnitOfWork, row: Conversation, now: datetime) -> None:
     """Idle, with nothing of the failed row's answers kept (they may be what failed)."""
     await uow.session.refresh(row)  # the savepoint's rollback may have expired it
-    row.flow, row.step, row.expires_at, row.updated_at, row.data = "idle", "", None, now, {}
+    row.flow, row.step, row.expires_at, row.updated_at, row.data = Flow.IDLE, "", None, now, {}
 
 
 async def _language(uow: UnitOfWork, desk: Desk, channel: str, chat_id: str) -> Language:

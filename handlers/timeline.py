@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.base.values import EventKind
 from handlers.actors import Actor
 from storage.models import Case, CaseEvent
 from storage.timeline_chain import seal
@@ -16,7 +17,7 @@ def record(
     session: AsyncSession,
     case: Case,
     actor: Actor,
-    what: str,
+    what: EventKind,
     at: datetime,
     *,
     visible: bool,

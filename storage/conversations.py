@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.values import Role
+from conversations.state import Flow
 from storage.models import Conversation, Customer, Identity, ProcessedUpdate, Staff
 
 
@@ -56,7 +57,7 @@ _NEW_CONVERSATION = _by_dialect(
         .values(
             channel=bindparam("channel"),
             chat_id=bindparam("chat"),
-            flow="idle",
+            flow=Flow.IDLE,
             step="",
             data={},
             updated_at=bindparam("now"),
@@ -74,7 +75,7 @@ _OPTIONS = _by_dialect(
         insert(_conversations).values(
             channel=bindparam("channel"),
             chat_id=bindparam("chat"),
-            flow="idle",
+            flow=Flow.IDLE,
             step="",
             data={},
             last_options=bindparam("options", type_=_conversations.c.last_options.type),

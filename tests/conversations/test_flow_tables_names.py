@@ -139,3 +139,53 @@ def test_a_stray_literal_is_named() -> None:
     bad = ast.parse('record(s, c, a, "filed_twice", now)').body[0]
     assert isinstance(bad, ast.Expr) and isinstance(bad.value, ast.Call)
     assert _stored(bad.value.args[3], EventKind, {}) == "'filed_twice' is not a EventKind"
+
+
+def _bare_names(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Flows and steps written as bare strings: `State("review_log", "platform")`,
+    `row.flow = "idle"`, `flow="idle"`, `state.step == "category"` ("" is no step)."""
+    for node in ast.walk(tree):
+        found: list[ast.expr] = []
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "State":
+                found += node.args[:2]
+        if isinstance(node, ast.Call):
+            found += [k.value for k in node.keywords if k.arg in {"flow", "step"}]
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                pairs = _pairs(target, node.value)
+                found += [value for name, value in pairs if name in {"flow", "step"}]
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Attribute) and s.attr in {"flow", "step"} for s in sides):
+                found += sides
+        for value in found:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                yield node.lineno, value.value
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[str, ast.expr]]:
+    if isinstance(target, ast.Attribute):
+        return [(target.attr, value)]
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+        return [p for t, v in zip(target.elts, value.elts, strict=False) for p in _pairs(t, v)]
+    return []
+
+
+def test_flows_and_steps_are_never_bare_strings() -> None:
+    """Issue 12: staff.py stored "staff_input", "review_log", "platform"; housekeeping and
+    the conversation statements wrote "idle"."""
+    bare = [
+        f"{path.relative_to(ROOT)}:{line}: {value!r}"
+        for package in (*WRITERS, "conversations")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for line, value in _bare_names(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert bare == []
+
+
+def test_staff_steps_keep_their_stored_values() -> None:
+    assert {s.value for s in staff.StaffStep} == {"text"}
+    assert [s.value for s in staff.ReviewStep] == ["platform", "category", "details"]
+    assert (staff.FLOW, staff.REVIEW_FLOW) == (Flow.STAFF_INPUT, Flow.REVIEW_LOG)
