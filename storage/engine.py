@@ -51,7 +51,8 @@ def open_database(
     url: str, *, sqlite_synchronous: Synchronous = "full", **engine_options: Any
 ) -> Database:
     """The database at `url` (SQLite through stock aiosqlite, or PostgreSQL)."""
-    engine = create_async_engine(make_url(url), **engine_options)
+    # A logged SQL error never prints bound values: they are names and phones (issue 15).
+    engine = create_async_engine(make_url(url), hide_parameters=True, **engine_options)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, sqlite_synchronous)

@@ -24,7 +24,10 @@ def run(connection: Connection) -> None:
 
 
 async def run_standalone() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_async_engine(
+        config.get_main_option("sqlalchemy.url") or "",
+        hide_parameters=True,  # issue 15
+    )
     async with engine.begin() as connection:
         await connection.run_sync(run)
     await engine.dispose()
