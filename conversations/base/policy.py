@@ -24,6 +24,7 @@ from pydantic import (
 
 from conversations.base import phrase_list
 from conversations.base.phrases import Phrases
+from conversations.base.privacy import Privacy
 from conversations.base.retention import Retention
 
 
@@ -379,6 +380,7 @@ class Policy(Strict):
     digest: Digest = Digest()
     corrective: Corrective = Corrective()
     retention: Retention = Retention()  # issue 15
+    privacy: Privacy = Privacy()  # issue 15: phone regions recognised in free text
     complainant_types: dict[str, Names] = Field(
         {
             "customer": {
