@@ -52,6 +52,8 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
+    if state.flow == REVIEW_FLOW and acts(inbound.button, text):
+        return leave_review(step(State(IDLE), inbound, ctx), ctx)
     if state.flow == REVIEW_FLOW and not text.startswith("/"):
         return review_step(state, inbound, ctx)
     if inbound.button:
@@ -221,6 +223,24 @@ def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             Reply(details_prompt(ctx)),
         )
     return review_details(state, clean(inbound.text), ctx)
+
+
+def acts(button: str | None, text: str) -> bool:
+    """A card's case button, a language choice or a command other than cancel: sent
+    mid-review, it does what it says rather than being taken for an answer and lost,
+    and the review is left (issue 12)."""
+    if button is None:
+        name = text[1:].partition(" ")[0].split("@")[0].casefold()
+        return text.startswith("/") and name not in {"cancel", "start", "help", "badreview"}
+    action = decode_action(button)
+    chosen = isinstance(action, CaseButton) and action.verb in BUTTONS
+    return chosen or language_chosen(button) is not None
+
+
+def leave_review(outcome: Outcome, ctx: Context) -> Outcome:
+    """The button's outcome, told first that the review was not logged."""
+    left = ctx.t.gettext("The bad review was not logged; send /badreview to start again.")
+    return Outcome(outcome.state, (Reply(left), *outcome.replies), outcome.intents)
 
 
 def details_prompt(ctx: Context) -> str:

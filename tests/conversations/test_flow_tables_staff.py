@@ -40,6 +40,7 @@ HELP = said(
     "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
 )
 STALE = said("That button is not available here (any more).")
+REVIEW_LEFT = said("The bad review was not logged; send /badreview to start again.")
 CHOOSE = said("Please choose one of the options below.")
 CANNOT_READ = said("I can read text, photos and files only. Please write it down, or send a photo.")
 REASON = said("Send the reason.")
@@ -346,7 +347,22 @@ ROWS = [
     Row("review-cancel", reviewing("details", platform="jd", category="other"),
         message("/cancel"), IDLE, "", (HELP,)),
     Row("review-command-leaves-it", reviewing("category", platform="jd"),
-        message(f"/take {N}"), IDLE, intents=(i.Take(N),)),
+        message(f"/take {N}"), IDLE, "", (REVIEW_LEFT,), intents=(i.Take(N),)),
+    # issue 12: a card button pressed mid-review acts, and the staff member is told the
+    # review was not logged (it was taken for an answer and lost)
+    Row("review-take-button-acts", reviewing("details", platform="jd", category="other"),
+        press(f"take:{N}"), IDLE, "", (REVIEW_LEFT,), intents=(i.Take(N),)),
+    Row("review-details-button-acts", reviewing("platform"), press(f"details:{N}"), IDLE, "",
+        (REVIEW_LEFT,), intents=(i.ShowCase(N),)),
+    Row("review-language-button-acts", reviewing("category", platform="jd"), press("lang:en"),
+        IDLE, "", (REVIEW_LEFT,), intents=(i.SetLanguage("en"),)),
+    Row("review-reassign-button-staff", reviewing("details", platform="jd", category="other"),
+        press(f"reassign:{N}"), IDLE, "",
+        (REVIEW_LEFT, said("Only leads and managers can reassign a case.")), role="staff"),
+    Row("review-forged-button-stays", reviewing("details", platform="jd", category="other"),
+        press(f"take:{N}x"), REVIEW, "details", (DETAILS_ASK,)),
+    Row("review-badreview-again-restarts", reviewing("details", platform="jd", category="x"),
+        message("/badreview"), REVIEW, "platform", (said("Which platform is the review on?"),)),
     Row("review-unreadable", reviewing("platform"), message(unreadable="voice"), REVIEW,
         "platform", (CANNOT_READ,)),
 ]
