@@ -5,14 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, exists, func, insert, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.values import CaseStatus, Validity
-from storage.dialects import insert_for
 from storage.models import (
     Case,
     CaseCounter,
@@ -78,14 +92,8 @@ class CaseRepository:
         """Take the next serial of the month in one statement; the counter row stays
         locked until commit, so concurrent filings queue and a rolled-back filing leaves
         no gap."""
-        insert = insert_for(self.session)
-        statement = insert(CaseCounter).values(prefix=prefix, period=period, last_serial=1)
-        serial = await self.session.scalar(
-            statement.on_conflict_do_update(
-                index_elements=[CaseCounter.prefix, CaseCounter.period],
-                set_={"last_serial": CaseCounter.last_serial + 1},
-            ).returning(CaseCounter.last_serial)
-        )
+        statement = _COUNTER[self.session.get_bind().dialect.name]
+        serial = await self.session.scalar(statement, {"prefix": prefix, "period": period})
         assert serial is not None
         return int(serial)
 
@@ -93,7 +101,7 @@ class CaseRepository:
         """The supporting departments of a new case, in one statement (none: nothing)."""
         if departments:
             rows = [{"case_id": case_id, "department": d} for d in departments]
-            await self.session.execute(insert(SupportingDepartment), rows)
+            await self.session.execute(_ADD_SUPPORTING, rows)
 
     async def supporting(self, case_id: int) -> list[str]:
         rows = await self.session.scalars(
@@ -110,46 +118,28 @@ class CaseRepository:
         since: datetime,
     ) -> FilingFacts:
         """What a filing needs to know before it takes a serial (see `FilingFacts`);
-        the repeat and collective checks look back to `since`."""
-        chat = (
-            select(Identity.external_id)
-            .where(Identity.customer_id == customer_id, Identity.channel == channel)
-            .order_by(Identity.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        recent = (Case.category == category) & (Case.created_at >= since)
-        mine = recent & (Case.customer_id == customer_id)
-        if subject_key is not None:
-            mine = mine & (Case.subject_key == subject_key)
-        others: ColumnElement[int] = literal(0)
-        if subject_key is not None:
-            other_customer = sql_case((Case.customer_id != customer_id, Case.customer_id))
-            others = (
-                select(func.count(func.distinct(other_customer)))
-                .where(recent, Case.subject_key == subject_key)
-                .scalar_subquery()
-            )
-        row = (
-            await self.session.execute(
-                select(
-                    Customer.language,
-                    Customer.phone,
-                    chat.label("chat"),
-                    exists().where(mine).label("repeat"),
-                    others.label("others"),
-                ).where(Customer.id == customer_id)
-            )
-        ).one()
+        the repeat and collective checks look back to `since`. The ORM columns make it
+        flush first, so a phone set in this transaction is the one read."""
+        values = {"customer": customer_id, "channel": channel, "category": category}
+        values |= {"subject": subject_key, "since": since}
+        query = _FACTS[subject_key is not None]
+        row = (await self.session.execute(query, values)).one()
         return FilingFacts(row.language, row.phone, row.chat, bool(row.repeat), int(row.others))
 
     async def open_on_subject(self, category: str, subject_key: str) -> Sequence[Case]:
+        """The subject's open cases, locked in id order until commit: concurrent filings
+        on one subject raise them in turn, on fresh versions, instead of deadlocking or
+        failing the version check until their retries run out."""
         rows = await self.session.scalars(
-            select(Case).where(
+            select(Case)
+            .where(
                 Case.category == category,
                 Case.subject_key == subject_key,
                 Case.status != CaseStatus.CLOSED,
             )
+            .order_by(Case.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         return rows.all()
 
@@ -279,6 +269,63 @@ class CaseRepository:
         return rows.all()
 
 
+def _facts(by_subject: bool) -> Select[Any]:
+    """FilingFacts' query, built once per shape (with or without a subject to match)."""
+    customer = bindparam("customer", type_=Integer)
+    category = bindparam("category", type_=String)
+    since = bindparam("since", type_=Case.created_at.type)
+    chat = (
+        select(Identity.external_id)
+        .where(Identity.customer_id == customer, Identity.channel == bindparam("channel"))
+        .order_by(Identity.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    recent = (Case.category == category) & (Case.created_at >= since)
+    mine = recent & (Case.customer_id == customer)
+    others: ColumnElement[int] = literal(0)
+    if by_subject:
+        subject = Case.subject_key == bindparam("subject")
+        mine = mine & subject
+        other_customer = sql_case((Case.customer_id != customer, Case.customer_id))
+        others = (
+            select(func.count(func.distinct(other_customer))).where(recent, subject)
+        ).scalar_subquery()
+    return select(
+        Customer.language,
+        Customer.phone,
+        chat.label("chat"),
+        exists().where(mine).label("repeat"),
+        others.label("others"),
+    ).where(Customer.id == customer)
+
+
+def _counter(dialect_insert: Any) -> Any:
+    """The month's counter: created at 1 or moved on by 1, the serial returned."""
+    table = _table(CaseCounter)
+    return (
+        dialect_insert(table)
+        .values(prefix=bindparam("prefix"), period=bindparam("period"), last_serial=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.prefix, table.c.period],
+            set_={"last_serial": table.c.last_serial + 1},
+        )
+        .returning(table.c.last_serial)
+    )
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# Built once: the filing's statements are on the hot path (issue 12). Core inserts of
+# plain rows: no objects to track and no ids read back.
+_FACTS = {by_subject: _facts(by_subject) for by_subject in (False, True)}
+_COUNTER = {"sqlite": _counter(sqlite_insert), "postgresql": _counter(pg_insert)}
+_ADD_SUPPORTING = insert(_table(SupportingDepartment))
+_APPEND_EVENTS = insert(_table(CaseEvent))
+
+
 class SurveyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -310,9 +357,7 @@ class TimelineRepository:
     async def append_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """New events in one statement, no ids read back (see DeadlineRepository.add_many)."""
         if rows:
-            await self.session.execute(
-                insert(CaseEvent).execution_options(render_nulls=True), list(rows)
-            )
+            await self.session.execute(_APPEND_EVENTS, list(rows))
 
     async def latest(self, case_ids: Sequence[int], kind: str) -> dict[int, datetime]:
         """When each of these cases last had an event of `kind` (cases without one left out)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Deadline
+
+_ADD = insert(cast(Table, Deadline.__table__))  # plain rows, built once, no ids read back
 
 
 class DeadlineRepository:
@@ -24,7 +26,7 @@ class DeadlineRepository:
         id, one statement a row on SQLite)."""
         if rows:
             full = [{"escalation_level": 0, **row} for row in rows]  # one shape: one batch
-            await self.session.execute(insert(Deadline).execution_options(render_nulls=True), full)
+            await self.session.execute(_ADD, full)
 
     async def open_for_case(self, case_id: int) -> Sequence[Deadline]:
         rows = await self.session.scalars(
