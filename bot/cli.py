@@ -10,8 +10,9 @@ import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -29,17 +30,24 @@ from bot.progress import progress
 from bot.reviews_import import ImportResult, UnreadableCsv, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
 from conversations.base.values import CaseStatus, Role
+from handlers.boundary import perform
 from handlers.digest_job import send_due_digests
+from handlers.personal_data import Forgotten, export_customer, forget
+from handlers.retention import sweep_retention
 from handlers.staffing import create_invite
 from handlers.typical import export_typical
 from notifications.digests import build_digest
 from notifications.reports import write_cases_csv, write_csv, write_xlsx
 from notifications.supervisor import Unrecoverable
 from storage.cases import CaseFilter
+from storage.chain_check import chain_breaks
 from storage.engine import open_database
 from storage.measures import Period
 from storage.migrate import migrate
-from storage.uow import unit_of_work
+from storage.models import Customer
+from storage.retention import RetentionRepository
+from storage.timeline_chain import Break
+from storage.uow import UnitOfWork, unit_of_work
 
 console = Console()
 log = logging.getLogger(__name__)
@@ -408,6 +416,26 @@ def cases_show(config_path: Path, number: str, reveal: bool, as_json: bool) -> N
     show(console, found, as_json=as_json)
 
 
+@cases.command("verify")
+@CONFIG_OPTION
+@click.option("--case", "number", help="Check only this case.")
+def cases_verify(config_path: Path, number: str | None) -> None:
+    """Check every timeline against its hash chain; exit 1 naming each altered event."""
+    app = build_app(_load(config_path))
+
+    async def check(app: App) -> tuple[int, list[Break]]:
+        async with unit_of_work(app.db, readonly=True) as uow:
+            return await chain_breaks(uow.session, number)
+
+    checked, found = _run(app, check)
+    for where in found:
+        event = f"event {where.event_id}" if where.event_id is not None else "its last hash"
+        console.print(f"{where.number}: {event}: {where.reason}")
+    if found:
+        raise click.ClickException(f"{len(found)} break(s) in {checked} case(s)")
+    console.print(f"{checked} case(s) checked; every timeline is as written.")
+
+
 @cases.command("export-typical")
 @CONFIG_OPTION
 @click.option(
@@ -430,6 +458,94 @@ def cases_export_typical(config_path: Path, out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
     console.print(f"Wrote {len(records)} typical case(s) to {out}")
+
+
+@main.group()
+def customers() -> None:
+    """A customer's requests about their data: what is held, and erasure (issue 15)."""
+
+
+def _who(function: Callable[..., None]) -> Callable[..., None]:
+    for option in (
+        click.option("--chat", help="channel:account, as in `cases show`'s identities."),
+        click.option("--phone", help="The phone number they gave."),
+        click.option("--id", "customer_id", type=int, help="The internal customer id."),
+    ):
+        function = option(function)
+    return function
+
+
+async def _customer_then(
+    app: App, who: dict[str, Any], work: Callable[[UnitOfWork, Customer], Awaitable[T]]
+) -> T | None:
+    async with unit_of_work(app.db) as uow:
+        customer = await RetentionRepository(uow.session).customer_by(**who)
+        return None if customer is None else await work(uow, customer)
+
+
+@customers.command("export")
+@CONFIG_OPTION
+@_who
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
+def customers_export(config_path: Path, out: Path | None, **who: Any) -> None:
+    """Everything held about one customer, as JSON (recorded on the audit log)."""
+    app = build_app(_load(config_path))
+    now = app.desk.clock.now()
+
+    async def work(uow: UnitOfWork, customer: Customer) -> dict[str, Any]:
+        return await export_customer(uow.session, customer, now)
+
+    found = _run(app, lambda app: _customer_then(app, who, work))
+    if found is None:
+        raise click.ClickException("no such customer (give --id, --phone or --chat)")
+    text = json.dumps(found, ensure_ascii=False, indent=2)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Wrote customer {found['customer']}'s data to {out}")
+
+
+@customers.command("erase")
+@CONFIG_OPTION
+@_who
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def customers_erase(config_path: Path, yes: bool, **who: Any) -> None:
+    """Anonymise a customer's closed cases and erase their name, phone and accounts; open
+    cases are anonymised when they close (recorded on the audit log)."""
+    if not yes:
+        click.confirm("Erase this customer's personal data? This cannot be undone", abort=True)
+    app = build_app(_load(config_path))
+    now = app.desk.clock.now()
+
+    async def work(uow: UnitOfWork, customer: Customer) -> Forgotten:
+        return await forget(uow.session, customer, now, "operator")
+
+    done = _run(app, lambda app: _customer_then(app, who, work))
+    if done is None:
+        raise click.ClickException("no such customer (give --id, --phone or --chat)")
+    console.print(f"Closed cases anonymised: {done.anonymised}")
+    if done.erased:
+        console.print("Name, phone and chat accounts erased.")
+    else:
+        console.print(f"Open cases: {done.still_open}; erased once they close (retention sweep).")
+
+
+@main.group()
+def retention() -> None:
+    """Keeping personal data no longer than configured ([policy.retention])."""
+
+
+@retention.command("run")
+@CONFIG_OPTION
+def retention_run(config_path: Path) -> None:
+    """Run the retention sweep now (the desk also runs it every minute)."""
+    app = build_app(_load(config_path))
+    counts = _run(app, lambda app: perform(app.db, partial(sweep_retention, desk=app.desk)))
+    if not counts:
+        console.print("Nothing was due.")
+    for name, count in sorted(counts.items()):
+        console.print(f"{name.replace('_', ' ')}: {count}")
 
 
 @main.command()

@@ -103,13 +103,24 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
     """A confidential filer is shown only with `reveal`, and the reveal is recorded."""
     async with unit_of_work(app.db) as uow:
         found = await CaseRepository(uow.session).by_number(number.strip().upper())
+        now = app.desk.clock.now()
+        if found is not None:  # operators' views recorded like staff views (issue 15)
+            record(
+                uow.session,
+                found,
+                Actor.system(),
+                EventKind.VIEWED,
+                now,
+                visible=False,
+                by="operator",
+            )
         if found is not None and found.confidential and reveal:
             record(
                 uow.session,
                 found,
                 Actor.system(),
                 EventKind.IDENTITY_REVEALED,
-                app.desk.clock.now(),
+                now,
                 visible=False,
                 by="operator",
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from gettext import NullTranslations
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from handlers.refusals import Refusal
 from handlers.registry import Call, handles
 from handlers.views import customer_case
 from storage.audit import AuditLog
+from storage.cases import TimelineRepository
 from storage.models import Customer, Identity
 from storage.people import PeopleRepository
 from storage.retention import RetentionRepository, timeline_unlocked
@@ -76,6 +78,39 @@ async def held_about(session: AsyncSession, desk: Desk, person: Person, now: dat
             lines.append(t.gettext("Order number: {order}").format(order=case.order_ref))
     AuditLog(session).add(now, "customer_export", "customer", f"customer:{customer.id}")
     return "\n".join(lines)
+
+
+async def export_customer(
+    session: AsyncSession, customer: Customer, now: datetime, actor: str = "operator"
+) -> dict[str, Any]:
+    """`complaintdesk customers export`: the same content as /mydata, as one JSON document."""
+    identities = await PeopleRepository(session).identities_of_customer(customer.id)
+    timeline = TimelineRepository(session)
+    cases = []
+    for case in await RetentionRepository(session).cases_of(customer.id):
+        seen = await timeline.of_case(case.id, customer_view=True)
+        cases.append(
+            {
+                "number": case.number,
+                "kind": case.kind.value,
+                "status": case.status.value,
+                "description": case.description,
+                "order": case.order_ref,
+                "wanted": case.wanted.value if case.wanted else None,
+                "filed": case.created_at.isoformat(),
+                "closed": case.closed_at.isoformat() if case.closed_at else None,
+                "timeline": [{"at": e.at.isoformat(), "what": e.kind} for e in seen],
+            }
+        )
+    AuditLog(session).add(now, "customer_export", actor, f"customer:{customer.id}")
+    return {
+        "customer": customer.id,
+        "name": customer.name,
+        "phone": customer.phone,
+        "language": customer.language,
+        "accounts": [f"{i.channel}:{i.external_id}" for i in identities],
+        "cases": cases,
+    }
 
 
 def _contacts(t: NullTranslations, customer: Customer, identities: list[Identity]) -> list[str]:

@@ -177,6 +177,24 @@ class RetentionRepository:
         )
         return _count(result)
 
+    async def customer_by(
+        self, customer_id: int | None = None, phone: str | None = None, chat: str | None = None
+    ) -> Customer | None:
+        """A customer by internal id, by phone, or by `channel:account` (operator requests)."""
+        query = select(Customer)
+        if customer_id is not None:
+            query = query.where(Customer.id == customer_id)
+        elif phone is not None:
+            query = query.where(Customer.phone == phone)
+        elif chat is not None:
+            channel, _, account = chat.partition(":")
+            query = query.join(Identity, Identity.customer_id == Customer.id).where(
+                Identity.channel == channel, Identity.external_id == account
+            )
+        else:
+            return None
+        return (await self.session.scalars(query.order_by(Customer.id).limit(1))).first()
+
     async def open_cases(self, customer_id: int) -> int:
         query = select(func.count()).where(
             Case.customer_id == customer_id, Case.status != CaseStatus.CLOSED

@@ -1,0 +1,83 @@
+"""Operator commands of issue 15: customers export|erase, cases verify, retention run,
+and `cases show` recorded on the timeline (SQLite, a fresh directory)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from storage.engine import open_database
+from tests.fakes.clock import FakeClock
+from tests.fakes.world import World
+
+URL = "sqlite+aiosqlite:///complaintdesk.db"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPLAINTDESK_DATABASE__URL", raising=False)
+    CliRunner().invoke(main, ["init"], catch_exceptions=False)
+    return tmp_path
+
+
+def invoke(*args: str, code: int = 0) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+async def seed() -> str:
+    db = open_database(URL)
+    world = World.make(db, FakeClock())
+    case = await world.file(await world.customer(), description="Kettle leaks, call 王芳")
+    await db.dispose()
+    return case.number
+
+
+def rows(sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect("complaintdesk.db") as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_customers_export_then_erase_with_an_open_case(workdir: Path) -> None:
+    number = asyncio.run(seed())
+    exported = json.loads(invoke("customers", "export", "--phone", "13812345678"))
+    assert exported["name"] == "王芳" and exported["cases"][0]["number"] == number
+    assert exported["cases"][0]["description"] == "Kettle leaks, call 王芳"
+    erased = invoke("customers", "erase", "--chat", "console:cust-1", "--yes")
+    assert "erased once they close" in erased  # the case is still open
+    assert rows("SELECT action, actor FROM audit_log ORDER BY id") == [
+        ("customer_export", "operator"),
+        ("customer_erasure_pending", "operator"),
+    ]
+    assert "王芳" not in str(rows("SELECT * FROM audit_log"))
+    missing = invoke("customers", "export", "--id", "99", code=1)
+    assert "no such customer" in missing
+
+
+def test_cases_verify_finds_nothing_then_names_an_altered_event(workdir: Path) -> None:
+    number = asyncio.run(seed())
+    assert "every timeline is as written" in invoke("cases", "verify")
+    with sqlite3.connect("complaintdesk.db") as connection:
+        connection.execute("DROP TRIGGER case_events_no_update")
+        connection.execute("UPDATE case_events SET kind = 'closed' WHERE id = 2")
+    found = invoke("cases", "verify", code=1)
+    assert f"{number}: event 2: content does not match its hash" in found
+
+
+def test_cases_show_is_recorded_and_retention_run_reports(workdir: Path) -> None:
+    number = asyncio.run(seed())
+    invoke("cases", "show", number)
+    assert rows("SELECT kind, data FROM case_events ORDER BY id")[-1] == (
+        "viewed",
+        '{"by": "operator"}',
+    )
+    assert "Nothing was due." in invoke("retention", "run")
+    assert "every timeline is as written" in invoke("cases", "verify")
