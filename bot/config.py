@@ -211,6 +211,9 @@ class WeComSettings(SignedPlatform):
     corp_secret: SecretStr | None = None
     agent_id: int | None = None
     api_base: str = "https://qyapi.weixin.qq.com"
+    # Group robots' webhook keys by name (issue 15): department chats and digest recipients
+    # name the robot (wecom_robot = "product-robot"), so the key never reaches the database.
+    robots: dict[str, SecretStr] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -99,6 +99,14 @@ async def case_table(app: App, wanted: CaseFilter) -> View:
     return View([table], records)
 
 
+def _chat_shown(app: App, channel: str, chat_id: str) -> str:
+    """A WeCom robot's chat is its configured name; a raw webhook key is a secret, never
+    printed (issue 15)."""
+    if channel == "wecom_robot" and chat_id not in app.config.wecom.robots:
+        return "(a robot key: name it in [wecom.robots])"
+    return chat_id
+
+
 async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | None:
     """A confidential filer is shown only with `reveal`, and the reveal is recorded."""
     async with unit_of_work(app.db) as uow:
@@ -374,7 +382,8 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> View:
         sending = await leases.current(uow.session, SENDER_LEASE_PREFIX, app.desk.clock.now())
     table = Table(*_columns("Id", "Channel", "Chat", "Attempts", "Reason"), title="Parked messages")
     for row in parked:
-        table.add_row(str(row.id), row.channel, row.chat_id, str(row.attempts), row.error or "")
+        chat = _chat_shown(app, row.channel, row.chat_id)
+        table.add_row(str(row.id), row.channel, chat, str(row.attempts), row.error or "")
     data = {
         "counts": {status.value: backlog.get(status, 0) for status in OutboxStatus},
         "retried": retried,
@@ -382,7 +391,7 @@ async def outbox_view(app: App, retry_ids: list[int], retry_all: bool) -> View:
             {
                 "id": r.id,
                 "channel": r.channel,
-                "chat": r.chat_id,
+                "chat": _chat_shown(app, r.channel, r.chat_id),
                 "attempts": r.attempts,
                 "reason": r.error,
             }

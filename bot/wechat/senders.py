@@ -10,6 +10,8 @@ department group, its buttons turned into the commands that do the same in the a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.config import WeChatSettings
 from bot.wechat.api import OutsideWindow, PlatformAPI
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, numbered
@@ -190,14 +192,18 @@ class WeComRobotSender:
     channel = ROBOT
     limits = ChannelLimits(per_group=20 / 60, max_text=ROBOT_MAX_BYTES)
 
-    def __init__(self, api: PlatformAPI) -> None:
+    def __init__(self, api: PlatformAPI, keys: Mapping[str, str] | None = None) -> None:
         self.api = api
+        self.keys = dict(keys or {})  # robot name -> webhook key, from configuration only
 
     def is_group(self, chat_id: str) -> bool:
         return True
 
     async def deliver(self, message: Outgoing) -> Delivered:
-        url = f"{self.api.base}/cgi-bin/webhook/send?key={message.chat_id}"
+        # The chat id is a robot's name ([wecom.robots]); an unnamed one is a key as
+        # configured before issue 15, and check-config asks to name it.
+        key = self.keys.get(message.chat_id, message.chat_id)
+        url = f"{self.api.base}/cgi-bin/webhook/send?key={key}"
         content = _within_bytes(markdown(message), ROBOT_MAX_BYTES)
         await self.api.post_plain(url, {"msgtype": "markdown", "markdown": {"content": content}})
         return Delivered(None)  # robots cannot edit: a changed card is posted anew

@@ -56,7 +56,8 @@ def senders_for(
             api_timeout or wecom.api_timeout_seconds,
         )
         parts.senders["wecom"] = WeComAppSender(api, wecom.agent_id, language)
-        parts.senders["wecom_robot"] = WeComRobotSender(api)
+        keys = {name: key.get_secret_value() for name, key in wecom.robots.items()}
+        parts.senders["wecom_robot"] = WeComRobotSender(api, keys)
         parts.apis.append(api)
     return parts
 

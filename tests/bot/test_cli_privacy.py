@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.wechat.senders import WeComRobotSender
+from notifications.senders import Outgoing
 from storage.engine import open_database
 from tests.fakes.clock import FakeClock
 from tests.fakes.world import World
@@ -81,3 +83,41 @@ def test_cases_show_is_recorded_and_retention_run_reports(workdir: Path) -> None
     )
     assert "Nothing was due." in invoke("retention", "run")
     assert "every timeline is as written" in invoke("cases", "verify")
+
+
+def test_outbox_never_prints_a_robot_key(workdir: Path) -> None:
+    config = workdir / "complaintdesk.toml"
+    config.write_text(
+        config.read_text()
+        + '\n[wecom]\ncorp_id = "corp"\ncorp_secret = "s"\nagent_id = 1\ntoken = "t"\n'
+        + f'encoding_aes_key = "{"a" * 43}"\n'
+        + '[wecom.robots]\nproduct-robot = "ROBOT-KEY-NAMED"\n',
+        encoding="utf-8",
+    )
+    with sqlite3.connect("complaintdesk.db") as connection:
+        for chat in ("product-robot", "RAW-ROBOT-KEY-123"):
+            connection.execute(
+                "INSERT INTO outbox (channel, chat_id, payload, status, attempts, not_before,"
+                " created_at, parts_sent) VALUES ('wecom_robot', ?, '{}', 'parked', 1,"
+                " '2026-11-30 00:00:00', '2026-11-30 00:00:00', 0)",
+                (chat,),
+            )
+    shown = invoke("outbox") + invoke("outbox", "--json")
+    assert "product-robot" in shown
+    assert "ROBOT-KEY" not in shown and "RAW-ROBOT-KEY-123" not in shown
+    assert "name it in [wecom.robots]" in shown
+
+
+async def test_a_named_robot_is_sent_with_its_configured_key() -> None:
+    posted: list[str] = []
+
+    class Api:
+        base = "https://wecom.invalid"
+
+        async def post_plain(self, url: str, body: dict[str, object]) -> dict[str, object]:
+            posted.append(url)
+            return {}
+
+    sender = WeComRobotSender(Api(), {"product-robot": "KEY-1"})  # type: ignore[arg-type]
+    await sender.deliver(Outgoing(chat_id="product-robot", text="新案件"))
+    assert posted == ["https://wecom.invalid/cgi-bin/webhook/send?key=KEY-1"]
