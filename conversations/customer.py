@@ -177,6 +177,11 @@ def triage_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         return say(idle, intents=(AddInfo(action.number, text=written),))
     if isinstance(action, Choice) and action.pick is Pick.NEW:
         return new_story(idle, replace(inbound, text=written, button=None), ctx)
+    if inbound.button:  # forged or out of date: said so, and what they wrote is kept
+        if not ctx.open_cases:  # closed meanwhile: nothing to ask about any more
+            return say(state, menu(ctx, stale_button(ctx)))
+        asked = triage(state, written, ctx)
+        return Outcome(asked.state, (Reply(stale_button(ctx)), *asked.replies))
     return on_idle_text(idle, inbound, ctx, clean(inbound.text))  # wrote again instead
 
 
@@ -265,7 +270,20 @@ COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
 
 
 def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
-    """Buttons that act on their own, whatever flow the chat is in."""
+    """Buttons that act on their own, whatever flow the chat is in. One that starts another
+    dialogue mid-filing says the unfinished filing was not sent (issue 12: it vanished)."""
+    outcome = act_on_button(state, inbound, ctx)
+    if outcome is None or state.flow != filing.FLOW or outcome.state.flow == filing.FLOW:
+        return outcome
+    dropped = ctx.t.gettext(
+        "What you had started to tell us was not sent. You can tell us again at any time."
+    )
+    return Outcome(outcome.state, (Reply(dropped), *outcome.replies), outcome.intents)
+
+
+def act_on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
+    """Choosing a language or looking at cases keeps any dialogue in progress, accepting a
+    solution keeps a filing: they need no answer, so the chat goes on where it was."""
     action = decode(inbound.button)
     match action:
         case Choice(pick=Pick.FILE, value=kind) if kind in {"complaint", "suggestion", "inquiry"}:
@@ -274,7 +292,7 @@ def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
             return say(state, intents=(ShowCases(),))
         case Choice(pick=Pick.LANGUAGE):
             chosen = language_chosen(inbound.button or "")
-            return None if chosen is None else say(State(IDLE), intents=(chosen,))
+            return None if chosen is None else say(state, intents=(chosen,))
         case SolvedButton(number=number, solved=solved):
             return survey_start(number, solved, ctx)
         case CaseButton(verb=verb, number=number):
@@ -287,7 +305,8 @@ def on_case_button(state: State, verb: CaseVerb, number: str, ctx: Context) -> O
     if verb is CaseVerb.CASE:
         return say(state, intents=(ShowCase(number),))
     if verb is CaseVerb.ACCEPT:
-        return say(State(IDLE), intents=(Accept(number),))
+        kept = state if state.flow == filing.FLOW else State(IDLE)  # not a refusal in progress
+        return say(kept, intents=(Accept(number),))
     if verb is CaseVerb.REFUSE:
         prompt = ctx.t.gettext("We are sorry it does not suit you. What would you prefer?")
         return say(State(Flow.REFUSE, CustomerStep.REASON, {"number": number}), Reply(prompt))

@@ -11,8 +11,9 @@ from conversations import customer
 from conversations.base.messages import Media
 from conversations.base.policy import Language
 from conversations.base.values import CaseKind, Wanted
+from conversations.customer import CustomerStep
 from conversations.filing import MAX_DESCRIPTION, MAX_SHORT, FilingStep
-from conversations.intents import FileCase, ShowCases
+from conversations.intents import Accept, FileCase, SetLanguage, ShowCase, ShowCases
 from conversations.state import Flow, State
 from tests.conversations.flow_table import (
     Row,
@@ -44,6 +45,10 @@ KINDS = ("kind:complaint", "kind:suggestion", "kind:inquiry")
 WANTS = tuple(f"wanted:{w.value}" for w in Wanted)
 
 CHOOSE = said("Please choose one of the options below.")
+NOT_SENT = said(
+    "What you had started to tell us was not sent. You can tell us again at any time."
+)
+N = "TS202611-0007"
 ASK_KIND = said("What would you like to tell us?")
 ASK_CATEGORY = said("Which of these is it about?")
 SORRY_CATEGORY = said("We are sorry this happened. Which of these is it about?")
@@ -290,6 +295,24 @@ ROWS = [
         WANT, intents=(ShowCases(),), data={"description": STORY}),
     Row("menu-button-restarts", at(WANT, after(CAT, DESC, DET)), press("file:suggestion"),
         FILING, CAT, (ASK_CATEGORY,), data={"kind": "suggestion"}, gone=("description",)),
+    # issue 12: an old case button or a language button mid-filing either keeps the filing
+    # (it needs no answer) or says the unfinished filing was not sent
+    Row("language-keeps-filing", at(WANT, after(CAT, DESC, DET)), press("lang:en"), FILING,
+        WANT, intents=(SetLanguage("en"),), data={"description": STORY}),
+    Row("accept-keeps-filing", at(DESC, after(CAT)), press(f"accept:{N}"), FILING, DESC,
+        intents=(Accept(N),)),
+    Row("case-button-keeps-filing", at(NAME, after(CAT, DESC)), press(f"case:{N}"), FILING,
+        NAME, intents=(ShowCase(N),), data={"description": STORY}),
+    Row("refuse-leaves-filing-and-says-so", at(WANT, after(CAT, DESC, DET)),
+        press(f"refuse:{N}"), Flow.REFUSE, CustomerStep.REASON,
+        (NOT_SENT, said("We are sorry it does not suit you. What would you prefer?")),
+        data={"number": N}, gone=("description",)),
+    Row("add-leaves-filing-and-says-so", at(CONF, DONE), press(f"add:{N}"), Flow.ADD_INFO,
+        CustomerStep.TEXT, (NOT_SENT, said("Send what you would like to add (text or photos).")),
+        data={"number": N}),
+    Row("survey-leaves-filing-and-says-so", at(DET, after(CAT, DESC)),
+        press(f"solved:{N}:yes"), Flow.SURVEY, CustomerStep.SCORE,
+        (NOT_SENT, said("How satisfied are you, from 5 (very) to 1 (not at all)?"))),
     Row("unreadable-keeps-step", at(DET, after(CAT, DESC)), message(unreadable="voice"),
         FILING, DET, (said("I can read text, photos and files only. Please write it down, "
                            "or send a photo."),), data={"description": STORY}),
