@@ -80,8 +80,8 @@ def on_button(state: State, button: str, ctx: Context) -> Outcome:
 
 
 def on_command(text: str, ctx: Context) -> Outcome:
-    head, _, rest = text.partition(" ")
-    name = head[1:].split("@")[0].casefold()
+    head, rest = leading(text, 1)
+    name = head[0][1:].split("@")[0].casefold()
     if name in {"cancel", "start", "help"}:
         return say(State(IDLE), Reply(help_text(ctx.t)))
     if name in {"mine", "cases"}:  # /cases is in the menu Telegram shows everyone
@@ -113,8 +113,16 @@ def find(text: str, ctx: Context) -> Outcome:
     return say(State(IDLE), intents=(FindCases(wanted),))
 
 
+def leading(text: str, count: int) -> tuple[list[str], str]:
+    """The first `count` words and the rest, its blanks squeezed but its line breaks kept:
+    a two-line note stays two lines (issue 12); control characters went in `clean`."""
+    parts = text.split(maxsplit=count)
+    rest = parts[count] if len(parts) > count else ""
+    return parts[:count], "\n".join(" ".join(line.split()) for line in rest.splitlines()).strip()
+
+
 def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
-    parts = rest.split()
+    parts, text = leading(rest, 1 + len(command.words))
     number = find_case_number(parts[0]) if parts else None
     if number is None:
         ask = ctx.t.gettext("Which case? Add its number, e.g. /{command} TS202611-0007.")
@@ -124,7 +132,6 @@ def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
         ask = ctx.t.gettext("Usage: /{command} {number} {words} reason")
         usage = ask.format(command=command.name, number=number, words=" ".join(command.words))
         return say(State(IDLE), Reply(usage))
-    text = " ".join(parts[1 + len(command.words) :])
     if text and not command.takes_text:
         return say(State(IDLE), Reply(number_only(command, number, ctx)))
     return run(command, number, words, text, ctx)
@@ -169,10 +176,10 @@ def _ask_for(command: Command, words: list[str], ctx: Context) -> str:
 def fill_text(state: State, text: str, ctx: Context) -> Outcome:
     command = COMMANDS[state.data["command"]]
     words = list(state.data["words"])
-    parts = text.split()
     missing = len(command.words) - len(words)
-    if missing > 0 and len(parts) > missing:
-        words, text = words + parts[:missing], " ".join(parts[missing:])
+    given, rest = leading(text, missing)
+    if missing > 0 and rest:
+        words, text = words + given, rest
     if not text or len(words) < len(command.words):
         return say(state, Reply(_ask_for(command, words, ctx)))
     return run(command, state.data["number"], words, state.data.get("so_far", "") + text, ctx)

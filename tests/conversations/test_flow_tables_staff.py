@@ -135,7 +135,7 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("lower-case-number", "/take ts202611-0007", i.Take(N)),
     ("bot-name-suffix", f"/take@ComplaintDeskBot {N}", i.Take(N)),
     ("upper-case-command", f"/TAKE {N}", i.Take(N)),
-    ("multiline-text-joined", f"/note {N} 第一行\n第二行", i.AddNote(N, "第一行 第二行")),
+    ("multiline-text-kept", f"/note {N} 第一行\n第二行", i.AddNote(N, "第一行\n第二行")),
     ("text-at-the-limit", f"/note {N} {'x' * staff.MAX_TEXT}", i.AddNote(N, "x" * staff.MAX_TEXT)),
     ("mine", "/mine", i.ShowCases()),
     ("cases", "/cases", i.ShowCases()),
@@ -350,6 +350,18 @@ ROWS = [
         message(f"/take {N}"), IDLE, "", (REVIEW_LEFT,), intents=(i.Take(N),)),
     # issue 12: a card button pressed mid-review acts, and the staff member is told the
     # review was not logged (it was taken for an answer and lost)
+    # issue 12: free text keeps its line breaks (control characters still dropped)
+    Row("note-two-lines", FRESH, message(f"/note {N} 已电话联系\n顾客下午到店"), IDLE,
+        intents=(i.AddNote(N, "已电话联系\n顾客下午到店"),)),
+    Row("note-line-break-after-number", FRESH, message(f"/note {N}\n第一行\n\x07第二行"), IDLE,
+        intents=(i.AddNote(N, "第一行\n第二行"),)),
+    Row("resolve-summary-lines", FRESH, message(f"/resolve {N} 已换新 \n\t顾客  已签收 "), IDLE,
+        intents=(i.Resolve(N, "已换新\n顾客 已签收"),)),
+    Row("reassign-reason-lines-next", waiting("reassign"),
+        message("logistics 运输损坏\n外箱破"), IDLE,
+        intents=(i.Reassign(N, "logistics", "运输损坏\n外箱破"),)),
+    Row("propose-text-lines-next", waiting("propose"), message("换新壶\n另送滤网"), IDLE,
+        intents=(i.Propose(N, "换新壶\n另送滤网"),)),
     Row("review-take-button-acts", reviewing("details", platform="jd", category="other"),
         press(f"take:{N}"), IDLE, "", (REVIEW_LEFT,), intents=(i.Take(N),)),
     Row("review-details-button-acts", reviewing("platform"), press(f"details:{N}"), IDLE, "",
