@@ -436,7 +436,12 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     if chosen in ctx.policy.complainant_types:
         data = {**data, "complainant_type": chosen}
         return Outcome(State(FLOW, FilingStep.CONFIRM, data), (summary(ctx, data),))
-    choice = _pick(inbound, "confirm", confirm_options(ctx, data))
+    offered = confirm_options(ctx, data)
+    if inbound.button and inbound.button not in {option.action for option in offered}:
+        # never offered here (issue 12: `edit:kind` reopened a question it does not show)
+        stale = ctx.t.gettext("That button is not available here (any more).")
+        return Outcome(state, (Reply(stale), summary(ctx, data)))
+    choice = _pick(inbound, "confirm", offered)
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:
         changed = forget(edit, data)

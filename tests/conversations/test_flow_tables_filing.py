@@ -45,9 +45,8 @@ KINDS = ("kind:complaint", "kind:suggestion", "kind:inquiry")
 WANTS = tuple(f"wanted:{w.value}" for w in Wanted)
 
 CHOOSE = said("Please choose one of the options below.")
-NOT_SENT = said(
-    "What you had started to tell us was not sent. You can tell us again at any time."
-)
+STALE = said("That button is not available here (any more).")
+NOT_SENT = said("What you had started to tell us was not sent. You can tell us again at any time.")
 N = "TS202611-0007"
 ASK_KIND = said("What would you like to tell us?")
 ASK_CATEGORY = said("Which of these is it about?")
@@ -246,8 +245,16 @@ ROWS = [
         (ASK_PHONE,), data={"editing_phone": True}),
     Row("confirm-edit-typed-number", at(CONF, DONE), message("2"), FILING, CAT,
         (SORRY_CATEGORY,), gone=("category",)),
+    # issue 12: a button the summary never offered gets the stale-button answer and the
+    # summary again, nothing reopened
     Row("confirm-edit-unknown-step", at(CONF, DONE), press("edit:confirm"), FILING, CONF,
-        (CHOOSE, SUMMARY)),
+        (STALE, SUMMARY), data=DONE),
+    Row("confirm-edit-kind-not-offered", at(CONF, DONE), press("edit:kind"), FILING, CONF,
+        (STALE, SUMMARY), data=DONE),
+    Row("confirm-edit-wanted-not-offered-to-a-suggestion", at(CONF, SUGGESTION),
+        press("edit:wanted"), FILING, CONF, (STALE, SUMMARY), data=SUGGESTION),
+    Row("confirm-edit-details-not-offered-to-an-inquiry", at(CONF, INQUIRY),
+        press("edit:details"), FILING, CONF, (STALE, SUMMARY), data=INQUIRY),
     Row("confirm-secret-on", at(CONF, DONE), press("secret:toggle"), FILING, CONF,
         (SUMMARY, ), data={"confidential": True}),
     Row("confirm-secret-off", at(CONF, DONE, confidential=True), press("secret:toggle"),
@@ -260,13 +267,13 @@ ROWS = [
     Row("confirm-who-chosen", at(CONF, DONE), press("who:employee"), FILING, CONF,
         (SUMMARY,), data={"complainant_type": "employee"}),
     Row("confirm-who-forged", at(CONF, DONE), press("who:ceo"), FILING, CONF,
-        (CHOOSE, SUMMARY), gone=("complainant_type",)),
+        (STALE, SUMMARY), gone=("complainant_type",)),
     Row("confirm-free-text", at(CONF, DONE), message("好的"), FILING, CONF,
         (CHOOSE, SUMMARY)),
     Row("confirm-forged-action", at(CONF, DONE), press("confirm:pay"), FILING, CONF,
-        (CHOOSE, SUMMARY)),
+        (STALE, SUMMARY)),
     Row("confirm-other-step-button", at(CONF, DONE), press("skip:details"), FILING, CONF,
-        (CHOOSE, SUMMARY)),
+        (STALE, SUMMARY)),
     Row("confirm-suggestion-offers", at(CONF, SUGGESTION), message("?!"), FILING, CONF,
         (CHOOSE, SUMMARY),
         offers=tuple(a for a in CONFIRM_COMPLAINT if a != "edit:wanted")),
