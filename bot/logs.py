@@ -2,8 +2,10 @@
 
 Our messages are `event key=value ...` (STYLE habit 12). On a terminal they stay that text;
 elsewhere (a service, a container, a pipe) each record becomes one JSON object per line
-with the event and every key=value as its own field. Both pass through one guard: phone
-numbers are masked and body-like keys withheld, whatever a library puts in a message.
+with the event and every key=value as its own field. Both pass through one guard: phone,
+ID-card and bank-card numbers and e-mail addresses are masked (conversations/base/privacy.py,
+the regions of its defaults: logging starts before the config is read) and body-like keys
+withheld, whatever a library puts in a message.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from conversations.base.privacy import mask_phone, mask_phones_in
+from conversations.base import privacy
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LEVEL_ENV = "COMPLAINTDESK_LOGGING__LEVEL"
@@ -33,14 +35,14 @@ _PAIR = re.compile(
     r"(?P<key>[A-Za-z_][\w.]*)="
     r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\[[^\]]*\]|\([^)]*\)|\S*)"
 )
-# International numbers written with a plus; mainland mobiles are conversations.base.privacy's.
+# Anything written like an international number, valid or not, once privacy's mask is done.
 _INTERNATIONAL = re.compile(r"\+\d[\d -]{6,16}\d")
 
 
 def mask(text: str) -> str:
-    """Every phone number in the text shown as 138****5678."""
-    text = mask_phones_in(text)
-    return _INTERNATIONAL.sub(lambda found: mask_phone(found[0]), text)
+    """Every phone, ID-card and card number and address in the text masked: 138****5678."""
+    text = privacy.mask(text)
+    return _INTERNATIONAL.sub(lambda found: privacy.mask_phone(found[0]), text)
 
 
 def parse(message: str) -> dict[str, str]:

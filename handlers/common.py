@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
-from conversations.base.privacy import mask_phone, redact_phones_in
+from conversations.base.privacy import for_staff, mask_phone
 from conversations.base.timewords import when
 from conversations.base.values import Urgency
 from conversations.notices import CaseSummary
@@ -69,16 +69,18 @@ async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
 
 def summary_of(desk: Desk, case: Case, phone: str | None, due: str) -> CaseSummary:
     """`summary` from what the caller holds: the customer's phone and the next due time."""
-    language = desk.policy.default_language
+    language, regions = desk.policy.default_language, desk.policy.privacy.phone_regions
     return CaseSummary(
         number=case.number,
         kind=case.kind.value,
         category=desk.policy.category(case.category).names.get(language, case.category),
         severity=desk.policy.grading.label(case.severity, language),
         department=case.department,
-        description=redact_phones_in(case.description) if case.confidential else case.description,
+        description=for_staff(
+            case.description, confidential=case.confidential, known=(phone,), regions=regions
+        ),
         # A confidential filer is not even hinted at in group chats (seed 002, 举报人保密).
-        masked_phone="" if case.confidential else mask_phone(phone),
+        masked_phone="" if case.confidential else mask_phone(phone, regions),
         due=due,
         urgent=case.urgency is Urgency.URGENT,
     )

@@ -8,7 +8,7 @@ them, and that is recorded too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
-from conversations.base.privacy import mask_phone, mask_phones_in, redact_phones_in
+from conversations.base.privacy import for_staff, mask_phone
 from conversations.base.steps import step_label
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from conversations.filing import wanted_labels
@@ -101,6 +101,16 @@ async def case_page(
     hidden = case.confidential and not reveal
     secret = t.gettext("(confidential)")
     phone = customer.phone if customer else None
+    known = (customer.name, phone) if customer else ()
+    regions = desk.policy.privacy.phone_regions
+
+    def shown(words: str) -> str:
+        """The customer's words, numbers masked as in chat (her name and contacts removed
+        for a confidential filer); as written when a manager reveals."""
+        return (
+            words if reveal else for_staff(words, confidential=hidden, known=known, regions=regions)
+        )
+
     return CasePage(
         number=case.number,
         severity=desk.policy.grading.label(case.severity, language),
@@ -109,28 +119,20 @@ async def case_page(
         department=desk.policy.department(case.department).names.get(language, case.department),
         handler=await staff_name(session, case.handler_id) or "-",
         customer=secret if hidden else (customer.name if customer else None) or "-",
-        phone=secret if hidden else (phone if reveal else mask_phone(phone)) or "-",
+        phone=secret if hidden else (phone if reveal else mask_phone(phone, regions)) or "-",
         order=case.order_ref or "-",
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
-        description=_description(case, reveal),
+        description=shown(case.description),
         solution=case.solution or "",
-        timeline=await _timeline(session, desk, language, case),
+        timeline=await _timeline(session, desk, language, case, shown),
         deadlines=await _deadlines(session, desk, language, case, now),
         files=await _files(session, case),
         actions=_actions(desk, actor, case),
     )
 
 
-def _description(case: Case, reveal: bool) -> str:
-    """The customer's words, numbers masked as in chat (removed for a confidential filer)."""
-    if reveal:
-        return case.description
-    hide = redact_phones_in if case.confidential else mask_phones_in
-    return hide(case.description)
-
-
 async def _timeline(
-    session: AsyncSession, desk: Desk, language: Language, case: Case
+    session: AsyncSession, desk: Desk, language: Language, case: Case, words: Callable[[str], str]
 ) -> list[Entry]:
     t = translation(language)
     events = await TimelineRepository(session).of_case(case.id)
@@ -142,7 +144,7 @@ async def _timeline(
             at=local_time(desk, event.at),
             label=event_label(t, event.kind),
             who=_who(event, names),
-            text=mask_phones_in(_words(event)),
+            text=words(_words(event)),
             internal=not event.customer_visible,
         )
         for event in shown

@@ -11,7 +11,7 @@ from conversations import intents as i
 from conversations.actions import CaseVerb, case_button
 from conversations.base.i18n import translation
 from conversations.base.messages import Option, Reply
-from conversations.base.privacy import mask_phone, redact_phones_in
+from conversations.base.privacy import mask_phone, redact
 from conversations.base.values import CaseStatus, EventKind
 from conversations.filing import wanted_labels
 from conversations.wording import status_label
@@ -148,7 +148,9 @@ async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: s
                 category=desk.policy.category(case.category).names.get(
                     person.language, case.category
                 ),
-                phone="-" if hidden or customer is None else mask_phone(customer.phone) or "-",
+                phone="-"
+                if hidden or customer is None
+                else mask_phone(customer.phone, desk.policy.privacy.phone_regions) or "-",
             )
         )
     return Reply(
@@ -175,6 +177,7 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
             visible=False,
         )
     secret = t.gettext("(confidential)")
+    known = (customer.name, customer.phone) if customer else ()
     text = t.gettext(
         "Case {number} · {severity} · {status}\nCategory: {category}\nCustomer: {name}, "
         "{phone}\nOrder: {order}\nWants: {wanted}\n{description}"
@@ -187,7 +190,9 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         phone=secret if hidden else (customer.phone if customer else None) or "-",
         order=case.order_ref or "-",
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
-        description=redact_phones_in(case.description) if hidden else case.description,
+        description=redact(case.description, known, desk.policy.privacy.phone_regions)
+        if hidden
+        else case.description,
     )
     if customer is not None and customer.unreachable_since is not None:
         text += "\n" + t.gettext(

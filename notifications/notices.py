@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.base.i18n import language_of, translation
 from conversations.base.messages import Option, Reply
 from conversations.base.policy import Language, Policy
-from conversations.base.privacy import mask_phones_in
+from conversations.base.privacy import for_staff
 from conversations.wording import status_label
 from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
@@ -109,15 +109,26 @@ class Notifier:
         """Queue to each chat of the department; `purpose` names a card edited later.
 
         Group chats never see a full phone number, even one typed into a description."""
+        shown = await self.shown_to_staff(case, text)
         for channel, chat_id in self.policy.department(department).chats.items():
-            await self._queue(
-                case, channel, chat_id, mask_phones_in(text), choices, purpose, private=False
-            )
+            await self._queue(case, channel, chat_id, shown, choices, purpose, private=False)
 
     async def staff(self, case: Case, staff_id: int, text: str) -> None:
         """Queue to a staff member's private chat on each channel they use."""
+        shown = await self.shown_to_staff(case, text)
         for identity in await PeopleRepository(self.session).identities_of_staff(staff_id):
-            await self._queue(case, identity.channel, identity.external_id, text, (), None)
+            await self._queue(case, identity.channel, identity.external_id, shown, (), None)
+
+    async def shown_to_staff(self, case: Case, text: str) -> str:
+        """Every message to staff about a case (cards, relays of the customer's words,
+        reports) with numbers and addresses masked; a confidential filer's name and contacts
+        removed (POLICY §8, issue 15). Her row is usually in the session already."""
+        known: tuple[str | None, ...] = ()
+        if case.confidential:
+            customer = await PeopleRepository(self.session).customer(case.customer_id)
+            known = (customer.name, customer.phone) if customer else ()
+        regions = self.policy.privacy.phone_regions
+        return for_staff(text, confidential=case.confidential, known=known, regions=regions)
 
     async def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
         await self.department(case, self.policy.manager_department, text, choices)

@@ -76,6 +76,18 @@ def redact(
     return _replace(text, findings(text, regions), HIDDEN)
 
 
+def for_staff(
+    text: str,
+    *,
+    confidential: bool,
+    known: Iterable[str | None] = (),
+    regions: Sequence[str] = DEFAULT_REGIONS,
+) -> str:
+    """A customer's words as staff read them: masked, or for a confidential filer (seed 002,
+    举报人保密) without her name and contacts."""
+    return redact(text, known, regions) if confidential else mask(text, regions)
+
+
 def mask_phone(phone: str | None, regions: Sequence[str] = DEFAULT_REGIONS) -> str:
     """A stored contact field, masked even when it is no valid number: 138****5678."""
     if not phone:
