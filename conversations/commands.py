@@ -13,6 +13,7 @@ from datetime import date
 from gettext import NullTranslations
 
 from conversations import intents as i
+from conversations.base.parsing import find_case_number
 from conversations.base.values import ReviewOutcome, Validity
 from conversations.state import Context
 from conversations.wording import refusal
@@ -52,6 +53,8 @@ class Command:
     build: Builder
     words: tuple[str, ...] = ()
     ask_text: Callable[[NullTranslations], str] | None = None
+    # for words that are not free text: what to send, when they are missing or too many
+    usage: Callable[[NullTranslations, str], str] | None = None
 
     @property
     def takes_text(self) -> bool:
@@ -74,6 +77,18 @@ def _findings(a: Args, ctx: Context, validity: Validity) -> i.Intent | AskNext:
         question = ctx.t.gettext("What was the root cause? Send it in a few words.")
         return AskNext(question, f"{found} | ")
     return i.Findings(a.number, validity, found, cause)
+
+
+def _link(a: Args, ctx: Context) -> i.Intent | str:
+    """`/link N M`: M is a case number too, normalised like N (issue 12: 'hello' passed)."""
+    other = find_case_number(a.words[0])
+    return _link_usage(ctx.t, a.number) if other is None else i.Link(a.number, other)
+
+
+def _link_usage(t: NullTranslations, number: str) -> str:
+    return t.gettext("Send both case numbers, e.g. /link {number} TS202611-0003.").format(
+        number=number
+    )
 
 
 def _verify(a: Args, ctx: Context) -> i.Intent | str:
@@ -158,7 +173,7 @@ COMMANDS = {
         Command(
             "regrade", lambda a, ctx: i.Regrade(a.number, a.words[0], a.text), ("grade",), _reason
         ),
-        Command("link", lambda a, ctx: i.Link(a.number, a.words[0]), ("other",)),
+        Command("link", _link, ("other",), usage=_link_usage),
         Command(
             "typical",
             lambda a, ctx: i.MarkTypical(a.number, a.text),

@@ -128,6 +128,8 @@ def parse_and_run(command: Command, rest: str, ctx: Context) -> Outcome:
         ask = ctx.t.gettext("Which case? Add its number, e.g. /{command} TS202611-0007.")
         return say(State(IDLE), Reply(ask.format(command=command.name)))
     words = parts[1 : 1 + len(command.words)]
+    if command.usage is not None and (len(words) < len(command.words) or text):
+        return say(State(IDLE), Reply(command.usage(ctx.t, number)))
     if len(words) < len(command.words):
         ask = ctx.t.gettext("Usage: /{command} {number} {words} reason")
         usage = ask.format(command=command.name, number=number, words=" ".join(command.words))

@@ -40,6 +40,7 @@ HELP = said(
     "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
 )
 STALE = said("That button is not available here (any more).")
+LINK_USAGE = said("Send both case numbers, e.g. /link {number} TS202611-0003.", number=N)
 REVIEW_LEFT = said("The bad review was not logged; send /badreview to start again.")
 CHOOSE = said("Please choose one of the options below.")
 CANNOT_READ = said("I can read text, photos and files only. Please write it down, or send a photo.")
@@ -202,6 +203,13 @@ ROWS = [
     *(Row(f"number-only-{name}", FRESH, message(f"/{name} {N} now"), IDLE, "",
           (number_only(name),))
       for name in ("take", "approve", "review", "close", "implement", "case")),
+    # -- /link N M: the second is a case number, normalised like the first (issue 12) -----
+    Row("link-lower-case", FRESH, message(f"/link {N.lower()} {N2.lower()}"), IDLE,
+        intents=(i.Link(N, N2),)),
+    Row("link-no-second", FRESH, message(f"/link {N}"), IDLE, "", (LINK_USAGE,)),
+    Row("link-second-not-a-number", FRESH, message(f"/link {N} hello"), IDLE, "",
+        (LINK_USAGE,)),
+    Row("link-more-words", FRESH, message(f"/link {N} {N2} extra"), IDLE, "", (LINK_USAGE,)),
     # -- words before the text -----------------------------------------------------------
     Row("reassign-no-department", FRESH, message(f"/reassign {N}"), IDLE, "",
         (said("Usage: /{command} {number} {words} reason", command="reassign", number=N,
