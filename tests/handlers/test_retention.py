@@ -18,6 +18,7 @@ from handlers.take import take
 from storage.chain_check import chain_breaks
 from storage.measures import Dimension, Period, compute
 from storage.models import AuditEntry, Case, CaseEvent, Conversation, ProcessedUpdate
+from storage.retention import RetentionRepository
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World
 
@@ -145,3 +146,28 @@ async def test_retention_sweep_deletes_old_dialogue_state_and_update_ids(world: 
     counts = await world.act(sweep_retention)
     assert counts == {"conversations_deleted": 1}
     assert await world.all(Conversation) == [] and await world.all(ProcessedUpdate) == []
+
+
+async def test_a_case_that_fails_to_anonymise_stops_no_other(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buyer = await world.customer()
+    handler = await world.staff("李雷", "product")
+    service = await world.staff("韩梅梅", "service")
+    first, second = [await closed_case(world, buyer, handler, service) for _ in range(2)]
+    world.clock.advance(days=800)
+    original = RetentionRepository.anonymise
+
+    async def failing(self: RetentionRepository, case: Case, now: Any) -> int:
+        if case.number == first.number:
+            raise RuntimeError("bad row")
+        return await original(self, case, now)
+
+    monkeypatch.setattr(RetentionRepository, "anonymise", failing)
+    assert (await world.act(sweep_retention))["cases_anonymised"] == 1
+    cases = {c.number: c for c in await world.all(Case)}
+    assert cases[first.number].anonymised_at is None
+    assert cases[second.number].anonymised_at is not None
+    monkeypatch.setattr(RetentionRepository, "anonymise", original)
+    assert (await world.act(sweep_retention))["cases_anonymised"] == 1  # retried next run
+    assert await breaks(world) == []
