@@ -271,9 +271,10 @@ COMMANDS: dict[str, Callable[[State, str, Context], Outcome]] = {
 
 def on_button(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
     """Buttons that act on their own, whatever flow the chat is in. One that starts another
-    dialogue mid-filing says the unfinished filing was not sent (issue 12: it vanished)."""
+    dialogue (or a new filing) mid-filing says the unfinished one was not sent (issue 12:
+    it vanished)."""
     outcome = act_on_button(state, inbound, ctx)
-    if outcome is None or state.flow != filing.FLOW or outcome.state.flow == filing.FLOW:
+    if outcome is None or state.flow != filing.FLOW or outcome.state is state:
         return outcome
     dropped = ctx.t.gettext(
         "What you had started to tell us was not sent. You can tell us again at any time."

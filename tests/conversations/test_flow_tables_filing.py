@@ -300,8 +300,9 @@ ROWS = [
                  "language with /language."), SUMMARY)),
     Row("cases-keeps-filing", at(WANT, after(CAT, DESC, DET)), message("/cases"), FILING,
         WANT, intents=(ShowCases(),), data={"description": STORY}),
-    Row("menu-button-restarts", at(WANT, after(CAT, DESC, DET)), press("file:suggestion"),
-        FILING, CAT, (ASK_CATEGORY,), data={"kind": "suggestion"}, gone=("description",)),
+    Row("menu-button-restarts-and-says-so", at(WANT, after(CAT, DESC, DET)),
+        press("file:suggestion"), FILING, CAT, (NOT_SENT, ASK_CATEGORY),
+        data={"kind": "suggestion"}, gone=("description",)),
     # issue 12: an old case button or a language button mid-filing either keeps the filing
     # (it needs no answer) or says the unfinished filing was not sent
     Row("language-keeps-filing", at(WANT, after(CAT, DESC, DET)), press("lang:en"), FILING,
