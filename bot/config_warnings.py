@@ -28,7 +28,33 @@ def warnings(config: Config, now: datetime | None = None) -> list[Problem]:
         *_clear(config),
         *_token(config),
         *_miniapp(config),
+        *_robot_keys(config),
     ]
+
+
+def _robot_keys(config: Config) -> Iterator[Problem]:
+    """A WeCom robot chat given as its webhook key: the key would be stored in every outbox
+    row (issue 15). Name it in [wecom.robots] and give the name here."""
+    if "wecom_robot" not in configured_channels(config):
+        return  # _idle_chats says so already
+    named = config.wecom.robots
+    places = [
+        (f"policy.departments.{index}.chats.wecom_robot", department.chats.get("wecom_robot"))
+        for index, department in enumerate(config.policy.departments)
+    ]
+    places += [
+        (f"policy.digest.recipients.{index}", recipient.chat)
+        for index, recipient in enumerate(config.policy.digest.recipients)
+        if recipient.channel == "wecom_robot"
+    ]
+    for key, chat in places:
+        if chat is not None and chat not in named:
+            yield Problem(
+                key,
+                "this names no robot of [wecom.robots], so it is taken as a webhook key and "
+                "stored with every alert: add the key under [wecom.robots] with a name and "
+                "give the name here",
+            )
 
 
 def _calendar_coverage(config: Config, today: date) -> Iterator[Problem]:

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.config import load_config
+from bot.config_warnings import warnings
 from bot.wechat.senders import WeComRobotSender
 from notifications.senders import Outgoing
 from storage.engine import open_database
@@ -19,6 +21,10 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.world import World
 
 URL = "sqlite+aiosqlite:///complaintdesk.db"
+WECOM = (
+    '\n[wecom]\ncorp_id = "corp"\ncorp_secret = "s"\nagent_id = 1\ntoken = "t"\n'
+    f'encoding_aes_key = "{"a" * 43}"\n'
+)
 
 
 @pytest.fixture
@@ -88,10 +94,7 @@ def test_cases_show_is_recorded_and_retention_run_reports(workdir: Path) -> None
 def test_outbox_never_prints_a_robot_key(workdir: Path) -> None:
     config = workdir / "complaintdesk.toml"
     config.write_text(
-        config.read_text()
-        + '\n[wecom]\ncorp_id = "corp"\ncorp_secret = "s"\nagent_id = 1\ntoken = "t"\n'
-        + f'encoding_aes_key = "{"a" * 43}"\n'
-        + '[wecom.robots]\nproduct-robot = "ROBOT-KEY-NAMED"\n',
+        config.read_text() + WECOM + '[wecom.robots]\nproduct-robot = "ROBOT-KEY-NAMED"\n',
         encoding="utf-8",
     )
     with sqlite3.connect("complaintdesk.db") as connection:
@@ -121,3 +124,18 @@ async def test_a_named_robot_is_sent_with_its_configured_key() -> None:
     sender = WeComRobotSender(Api(), {"product-robot": "KEY-1"})  # type: ignore[arg-type]
     await sender.deliver(Outgoing(chat_id="product-robot", text="新案件"))
     assert posted == ["https://wecom.invalid/cgi-bin/webhook/send?key=KEY-1"]
+
+
+def test_check_config_warns_of_a_robot_chat_given_as_its_key(workdir: Path) -> None:
+    config = workdir / "complaintdesk.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        'chats = { console = "product" }',
+        'chats = { console = "product", wecom_robot = "RAW-KEY" }',
+    )
+    config.write_text(text + WECOM + '[wecom.robots]\nlogistics-robot = "K"\n', encoding="utf-8")
+    warned = [str(problem) for problem in warnings(load_config(config))]
+    assert [line for line in warned if "[wecom.robots]" in line] == [
+        "policy.departments.1.chats.wecom_robot: this names no robot of [wecom.robots], so it "
+        "is taken as a webhook key and stored with every alert: add the key under "
+        "[wecom.robots] with a name and give the name here"
+    ]
