@@ -120,15 +120,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_triggers()
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.drop_column('erased_at')
-        batch_op.drop_column('forget_requested_at')
-    with op.batch_alter_table('case_events', schema=None) as batch_op:
-        batch_op.drop_column('hash')
-        batch_op.drop_column('prev_hash')
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_column('anonymised_at')
-        batch_op.drop_column('timeline_head')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch table copy would drop
+    # `customers` and `cases`, which other tables' foreign keys refer to.
+    for table, column in (
+        ('customers', 'erased_at'),
+        ('customers', 'forget_requested_at'),
+        ('case_events', 'hash'),
+        ('case_events', 'prev_hash'),
+        ('cases', 'anonymised_at'),
+        ('cases', 'timeline_head'),
+    ):
+        op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
     op.drop_table('timeline_unlocks')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
