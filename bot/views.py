@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from conversations.base.policy import Policy
+from conversations.base.privacy import redact
 from conversations.base.values import EventKind, OutboxStatus
 from handlers.actors import Actor
 from handlers.common import local_time
@@ -142,9 +143,17 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
         names = await staff_names(uow.session, [e.actor_id for e in events if e.actor_id])
     fields = Table(*_columns("Field", "Value"), title=f"Case {case.number}")
     name = customer.name if customer else None
-    if case.confidential and not reveal:
+    hidden = case.confidential and not reveal
+    known = (name, customer.phone if customer else None)
+    regions = app.desk.policy.privacy.phone_regions
+
+    def words(value: object) -> object:
+        """Her words without her name and contacts until revealed (issue 15)."""
+        return redact(value, known, regions) if hidden and isinstance(value, str) else value
+
+    if hidden:
         name = "(confidential: --reveal to show; the reveal is recorded)"
-    shown = _fields(case, name)
+    shown = [(label, str(words(value))) for label, value in _fields(case, name)]
     for label, value in shown:
         fields.add_row(label, value)
     when, who_column, what, seen, details = _columns(
@@ -160,7 +169,7 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
             f"{event.actor_kind.value} {who}".strip(),
             event.kind,
             "yes" if event.customer_visible else "no",
-            ", ".join(f"{k}={v}" for k, v in event.data.items()),
+            ", ".join(f"{k}={words(v)}" for k, v in event.data.items()),
         )
         steps.append(
             {
@@ -168,7 +177,7 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
                 "who": f"{event.actor_kind.value} {who}".strip(),
                 "what": event.kind,
                 "seen_by_customer": event.customer_visible,
-                "details": event.data,
+                "details": {k: words(v) for k, v in event.data.items()},
             }
         )
     fields_data = {label.lower().replace(" / ", "_").replace(" ", "_"): v for label, v in shown}

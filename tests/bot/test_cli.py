@@ -213,12 +213,14 @@ def test_cases_show_hides_a_confidential_filer_unless_revealed(workdir: Path) ->
         db = open_database("sqlite+aiosqlite:///complaintdesk.db")
         world = World.make(db, FakeClock())
         buyer = await world.customer("赵女士", "13800000000")
-        case = await world.file(buyer, confidential=True)
+        story = "我是赵女士，保安收好处，电话 138 0000 0000，zhao@qq.com"
+        case = await world.file(buyer, confidential=True, description=story)
         await db.dispose()
         return case.number
 
     number = asyncio.run(file_secretly())
     hidden = invoke("cases", "show", number)
     assert "赵女士" not in hidden and "confidential" in hidden
+    assert "138 0000 0000" not in hidden and "zhao@" not in hidden  # nor in her words (issue 15)
     shown = invoke("cases", "show", number, "--reveal")
-    assert "赵女士" in shown and "identity_revealed" in shown
+    assert "赵女士" in shown and "identity_revealed" in shown and "138 0000 0000" in shown
