@@ -52,14 +52,14 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
-    if state.flow == REVIEW_FLOW and acts(inbound.button, text):
-        return leave_review(step(State(IDLE), inbound, ctx), ctx)
+    chosen = language_chosen(inbound.button) if inbound.button else None
+    if chosen is not None:  # needs no answer: the dialogue goes on (as for customers)
+        return say(state, intents=(chosen,))
+    if state.flow in {FLOW, REVIEW_FLOW} and acts(inbound.button, text):
+        return leave(state, step(State(IDLE), inbound, ctx), ctx)
     if state.flow == REVIEW_FLOW and not text.startswith("/"):
         return review_step(state, inbound, ctx)
     if inbound.button:
-        chosen = language_chosen(inbound.button)
-        if chosen is not None:
-            return say(State(IDLE), intents=(chosen,))
         return on_button(state, inbound.button, ctx)
     if text.startswith("/"):
         return on_command(text, ctx)
@@ -235,20 +235,23 @@ def review_step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 
 
 def acts(button: str | None, text: str) -> bool:
-    """A card's case button, a language choice or a command other than cancel: sent
-    mid-review, it does what it says rather than being taken for an answer and lost,
-    and the review is left (issue 12)."""
+    """A card's case button or a command other than cancel: sent
+    mid-review or while a command waits for its text, it does what it says rather than
+    being taken for an answer and lost, and the dialogue is left (issue 12)."""
     if button is None:
         name = text[1:].partition(" ")[0].split("@")[0].casefold()
         return text.startswith("/") and name not in {"cancel", "start", "help", "badreview"}
     action = decode_action(button)
-    chosen = isinstance(action, CaseButton) and action.verb in BUTTONS
-    return chosen or language_chosen(button) is not None
+    return isinstance(action, CaseButton) and action.verb in BUTTONS
 
 
-def leave_review(outcome: Outcome, ctx: Context) -> Outcome:
-    """The button's outcome, told first that the review was not logged."""
-    left = ctx.t.gettext("The bad review was not logged; send /badreview to start again.")
+def leave(state: State, outcome: Outcome, ctx: Context) -> Outcome:
+    """The button's or command's outcome, told first what became of the dialogue it left."""
+    if state.flow == REVIEW_FLOW:
+        left = ctx.t.gettext("The bad review was not logged; send /badreview to start again.")
+    else:
+        left = ctx.t.gettext("/{command} {number} was not sent; send it again when ready.")
+        left = left.format(command=state.data.get("command"), number=state.data.get("number"))
     return Outcome(outcome.state, (Reply(left), *outcome.replies), outcome.intents)
 
 

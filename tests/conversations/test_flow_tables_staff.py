@@ -40,6 +40,9 @@ HELP = said(
     "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
 )
 STALE = said("That button is not available here (any more).")
+NOTE_LEFT = said(
+    "/{command} {number} was not sent; send it again when ready.", command="note", number=N
+)
 LINK_USAGE = said("Send both case numbers, e.g. /link {number} TS202611-0003.", number=N)
 REVIEW_LEFT = said("The bad review was not logged; send /badreview to start again.")
 CHOOSE = said("Please choose one of the options below.")
@@ -269,9 +272,10 @@ ROWS = [
         (CANNOT_READ,)),
     Row("waiting-cancel", waiting("note"), message("/cancel"), IDLE, "", (HELP,),
         gone=("command",)),
-    Row("waiting-other-command", waiting("note"), message(f"/take {N2}"), IDLE,
-        intents=(i.Take(N2),)),
-    Row("waiting-button", waiting("note"), press(f"take:{N2}"), IDLE,
+    # issue 12: what was waiting is said to be left, not dropped in silence
+    Row("waiting-other-command", waiting("note"), message(f"/take {N2}"), IDLE, "",
+        (NOTE_LEFT,), intents=(i.Take(N2),)),
+    Row("waiting-button", waiting("note"), press(f"take:{N2}"), IDLE, "", (NOTE_LEFT,),
         intents=(i.Take(N2),)),
     # -- buttons on group cards ----------------------------------------------------------
     Row("button-take", FRESH, press(f"take:{N}"), IDLE, intents=(i.Take(N),)),
@@ -293,8 +297,8 @@ ROWS = [
         message(f"/reassign {N} logistics 运输"), IDLE,
         intents=(i.Reassign(N, "logistics", "运输"),), role="staff"),
     Row("button-language", FRESH, press("lang:en"), IDLE, intents=(i.SetLanguage("en"),)),
-    Row("button-language-mid-input", waiting("note"), press("lang:zh_Hant"), IDLE,
-        intents=(i.SetLanguage("zh_Hant"),)),
+    Row("button-language-mid-input-keeps-it", waiting("note"), press("lang:zh_Hant"), INPUT,
+        "text", intents=(i.SetLanguage("zh_Hant"),), data={"command": "note", "number": N}),
     *(Row(f"button-forged-{name}", FRESH, press(data), IDLE, "", (STALE, HELP))
       for name, data in (
           ("bad-number", "take:bogus"),
@@ -374,8 +378,9 @@ ROWS = [
         press(f"take:{N}"), IDLE, "", (REVIEW_LEFT,), intents=(i.Take(N),)),
     Row("review-details-button-acts", reviewing("platform"), press(f"details:{N}"), IDLE, "",
         (REVIEW_LEFT,), intents=(i.ShowCase(N),)),
-    Row("review-language-button-acts", reviewing("category", platform="jd"), press("lang:en"),
-        IDLE, "", (REVIEW_LEFT,), intents=(i.SetLanguage("en"),)),
+    Row("review-language-button-keeps-it", reviewing("category", platform="jd"),
+        press("lang:en"), REVIEW, "category", intents=(i.SetLanguage("en"),),
+        data={"platform": "jd"}),
     Row("review-reassign-button-staff", reviewing("details", platform="jd", category="other"),
         press(f"reassign:{N}"), IDLE, "",
         (REVIEW_LEFT, said("Only leads and managers can reassign a case.")), role="staff"),
