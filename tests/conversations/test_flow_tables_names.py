@@ -146,9 +146,12 @@ def _bare_names(tree: ast.Module) -> Iterator[tuple[int, str]]:
     `row.flow = "idle"`, `flow="idle"`, `state.step == "category"` ("" is no step)."""
     for node in ast.walk(tree):
         found: list[ast.expr] = []
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "State":
-                found += node.args[:2]
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "State"
+        ):
+            found += node.args[:2]
         if isinstance(node, ast.Call):
             found += [k.value for k in node.keywords if k.arg in {"flow", "step"}]
         if isinstance(node, ast.Assign):
