@@ -218,10 +218,15 @@ def _answer_step(case: Case) -> Step:
 async def _announce(
     session: AsyncSession, desk: Desk, filing: _Filing, facts: FilingFacts, due: datetime
 ) -> None:
-    """The card to the department, the managers' alert for a serious grade or danger
-    words, and the receipt to the customer; all from what the filing read before."""
+    """The receipt to the customer (first: they just pressed Submit and wait for it), the
+    card to the department and the managers' alert for a serious grade or danger words;
+    all from what the filing read before."""
     case, words = filing.case, filing.words
     notifier = Notifier(session, desk.policy, desk.clock.now())
+    code = language_of(facts.language, desk.policy.default_language)
+    receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
+    address = (case.channel, facts.chat_id) if facts.chat_id is not None else None
+    await notifier.customer_at(address, case, receipt, template="received", language=code)
     shown = summary_of(desk, case, facts.phone, local_time(desk, due))
     await post_card(session, desk, case, shown)
     policy = desk.policy
@@ -231,7 +236,3 @@ async def _announce(
         t, label = notifier.staff_language, grading.label(case.severity, policy.default_language)
         text = alert_text(desk, t, case, words) if words else notices.manager_alert(t, shown, label)
         await notifier.managers(case, text)
-    code = language_of(facts.language, desk.policy.default_language)
-    receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
-    address = (case.channel, facts.chat_id) if facts.chat_id is not None else None
-    await notifier.customer_at(address, case, receipt, template="received", language=code)
