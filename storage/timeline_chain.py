@@ -18,12 +18,18 @@ GENESIS = ""  # the `prev_hash` of a case's first event
 class Chained(Protocol):
     """What the hash covers: everything an event says, and where it stands in the chain."""
 
-    at: datetime
-    actor_kind: Any
-    actor_id: int | None
-    kind: str
-    customer_visible: bool
-    data: dict[str, Any]
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor_kind(self) -> Any: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def customer_visible(self) -> bool: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 def event_hash(number: str, event: Chained, prev: str) -> str:
@@ -86,9 +92,12 @@ class Break:
 
 
 class _Stored(Chained, Protocol):
-    id: int
-    prev_hash: str | None
-    hash: str | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def prev_hash(self) -> str | None: ...
+    @property
+    def hash(self) -> str | None: ...
 
 
 def check(number: str, head: str | None, events: Iterable[_Stored]) -> list[Break]:
