@@ -42,6 +42,8 @@ async def forget(session: AsyncSession, customer: Customer, now: datetime, actor
     cases = await repo.cases_of(customer.id)
     closed = [c for c in cases if c.status is CaseStatus.CLOSED and c.anonymised_at is None]
     still_open = sum(1 for c in cases if c.status is not CaseStatus.CLOSED)
+    if still_open and not closed and customer.forget_requested_at is not None:
+        return Forgotten(0, still_open, erased=False)  # the sweep's check: nothing new
     if closed:
         async with timeline_unlocked(session, "erasure"):
             for case in closed:

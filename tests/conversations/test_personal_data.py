@@ -68,6 +68,8 @@ async def test_forgetme_with_an_open_case_finishes_when_it_closes(world: World) 
     assert "anonymised when they close" in done.text
     assert (await world.only(Customer)).name == "王芳"  # kept to reach her meanwhile
     assert len(await world.all(Identity)) == 1
+    await world.act(sweep_retention)  # still open: nothing to do, nothing logged
+    assert [entry.action for entry in await world.all(AuditEntry)] == ["customer_erasure_pending"]
     (case,) = await world.all(Case)
     await close(world, number, Actor.customer(case.customer_id))
     await world.act(sweep_retention)
