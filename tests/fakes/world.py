@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ class World:
     db: Database
     desk: Desk
     clock: FakeClock
+    _orders: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     @classmethod
     def make(cls, db: Database, clock: FakeClock) -> World:
@@ -60,6 +62,7 @@ class World:
         return Actor(ActorKind.STAFF, person.id, name, role, department)
 
     async def file(self, customer: Actor, **fields: Any) -> Case:
+        fields.setdefault("order_ref", f"ORD-{next(self._orders)}")  # repeats only when asked
         new = NewCase(**{**DEFAULT_CASE, **fields})
         assert customer.id is not None
         return await self.act(file_case, customer.id, new)
@@ -101,7 +104,6 @@ DEFAULT_CASE: dict[str, Any] = {
     "description": "The kettle I bought leaks from the bottom.",
     "channel": "console",
     "wanted": Wanted.REPLACEMENT,
-    "order_ref": "ORD-1001",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conversations.base.values import Role, Validity
+from conversations.base.values import EventKind, Role, Validity
 from conversations.intents import Findings
 from handlers import customer, investigate, manage, solution
 from handlers.refusals import Refusal
@@ -83,11 +83,24 @@ async def test_other_categories_do_not_count_toward_the_same_subject(world: Worl
     assert third.severity == "general"
 
 
-async def test_recurrence_by_the_same_customer_is_marked_repeat(world: World) -> None:
+async def test_recurrence_by_the_same_customer_is_a_second_complaint_one_grade_up(
+    world: World,
+) -> None:
+    """POLICY §2: the same customer again on the same subject is a second complaint,
+    at least `important`, and the raise is on the timeline with its reason."""
     buyer = await world.customer()
     first = await world.file(buyer, order_ref="ORD-9")
-    again = await world.file(buyer, order_ref="ORD-9")
-    assert (first.is_repeat, again.is_repeat) == (False, True)
+    other_order = await world.file(buyer, order_ref="ORD-10")
+    again = await world.file(buyer, order_ref="ord-9 ")
+    assert (first.is_repeat, other_order.is_repeat, again.is_repeat) == (False, False, True)
+    assert (first.severity, other_order.severity, again.severity) == (
+        "general",
+        "general",
+        "important",
+    )
+    events = [e for e in await world.all(CaseEvent) if e.case_id == again.id]
+    raised = [e.data for e in events if e.kind == EventKind.REGRADED]
+    assert raised == [{"old": "general", "new": "important", "reason": "repeat"}]
 
 
 async def test_routing_follows_the_category_table_with_supporting_departments(
