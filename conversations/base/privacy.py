@@ -113,12 +113,8 @@ def findings(text: str, regions: Sequence[str] = DEFAULT_REGIONS) -> list[Findin
     return kept
 
 
-# Old names, one function underneath.
+# The old name (benchmarks/inbound_turn.py, tests/conversations/test_parsing.py use it).
 mask_phones_in = mask
-
-
-def redact_phones_in(text: str) -> str:
-    return redact(text)
 
 
 _LONG_NUMBER = re.compile(r"[A-Za-z]{0,4}-?\d[\d-]{4,}\d")  # order, ID and account numbers
