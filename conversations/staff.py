@@ -38,10 +38,11 @@ LEADS = {"lead", "manager"}
 
 def help_text(t: NullTranslations) -> str:
     return t.gettext(
-        "Commands: /mine, /find text, /case N, /take N, /note N text, /valid N findings, "
-        "/invalid N findings, /ask N question, /propose N solution, /approve N, "
-        "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
-        "/close N, /reassign N department reason, /regrade N grade reason, "
+        "Commands: /mine, /find text, /case N, /take N, /note N text, "
+        "/valid N findings | root cause, /invalid N findings, /ask N question, "
+        "/propose N solution, /approve N, /sendback N reason, /implement N, "
+        "/resolve N summary, /review N, /reject N reason, /close N, "
+        "/reassign N department reason, /regrade N grade reason, /link N M, "
         "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
         "/verify N effective|ineffective note, /badreview, "
         "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."

@@ -31,10 +31,11 @@ from tests.fakes.policy import test_policy as shipped_policy
 IDLE, INPUT, REVIEW = Flow.IDLE, Flow.STAFF_INPUT, Flow.REVIEW_LOG
 N, N2 = "TS202611-0007", "TS202611-0003"
 HELP = said(
-    "Commands: /mine, /find text, /case N, /take N, /note N text, /valid N findings, "
-    "/invalid N findings, /ask N question, /propose N solution, /approve N, "
-    "/sendback N reason, /implement N, /resolve N summary, /review N, /reject N reason, "
-    "/close N, /reassign N department reason, /regrade N grade reason, "
+    "Commands: /mine, /find text, /case N, /take N, /note N text, "
+    "/valid N findings | root cause, /invalid N findings, /ask N question, "
+    "/propose N solution, /approve N, /sendback N reason, /implement N, "
+    "/resolve N summary, /review N, /reject N reason, /close N, "
+    "/reassign N department reason, /regrade N grade reason, /link N M, "
     "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
     "/verify N effective|ineffective note, /badreview, "
     "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
