@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.config import Config
 from bot.web import health_route, metrics_route, start_server
 from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
+from conversations.base import privacy
 from conversations.base.clock import Clock, SystemClock
 from handlers.boundary import perform
 from handlers.desk import Desk
@@ -282,9 +283,10 @@ async def _serve(app: App) -> None:
         await app.db.dispose()
 
 
-def configure_logging(level: str | None = None) -> None:
+def configure_logging(level: str | None = None, regions: Sequence[str] | None = None) -> None:
     """JSON lines off a terminal, key=value on one (bot/logs.py); `level` is the config's,
-    else COMPLAINTDESK_LOGGING__LEVEL, else INFO (issue 17)."""
+    else COMPLAINTDESK_LOGGING__LEVEL, else INFO (issue 17); `regions`: the config's phone
+    regions, masked in every line (issue 15)."""
     from bot import logs  # kept inside: this function is the app's only use of it
 
-    logs.install(logs.configured_level(level))
+    logs.install(logs.configured_level(level), regions=regions or privacy.DEFAULT_REGIONS)

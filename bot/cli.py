@@ -83,7 +83,8 @@ def _load(path: Path) -> Config:
         config = load_config(path)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    configure_logging(config.logging.level)  # main() knew only the environment (issue 17)
+    # main() knew only the environment (issue 17), nor the phone regions (issue 15)
+    configure_logging(config.logging.level, config.policy.privacy.phone_regions)
     return config
 
 

@@ -3,9 +3,9 @@
 Our messages are `event key=value ...` (STYLE habit 12). On a terminal they stay that text;
 elsewhere (a service, a container, a pipe) each record becomes one JSON object per line
 with the event and every key=value as its own field. Both pass through one guard: phone,
-ID-card and bank-card numbers and e-mail addresses are masked (conversations/base/privacy.py,
-the regions of its defaults: logging starts before the config is read) and body-like keys
-withheld, whatever a library puts in a message.
+ID-card and bank-card numbers and e-mail addresses are masked (conversations/base/privacy.py:
+the default regions until the config is read, then its [policy.privacy] phone_regions) and
+body-like keys withheld, whatever a library puts in a message.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -39,10 +40,10 @@ _PAIR = re.compile(
 _INTERNATIONAL = re.compile(r"\+\d[\d -]{6,16}\d")
 
 
-def mask(text: str) -> str:
+def mask(text: str, regions: Sequence[str] = privacy.DEFAULT_REGIONS) -> str:
     """Every phone, ID-card and card number and address in the text masked: 138****5678."""
-    text = privacy.mask(text)
-    return _INTERNATIONAL.sub(lambda found: privacy.mask_phone(found[0]), text)
+    text = privacy.mask(text, regions)
+    return _INTERNATIONAL.sub(lambda found: privacy.mask_phone(found[0], regions), text)
 
 
 def parse(message: str) -> dict[str, str]:
@@ -79,10 +80,12 @@ def _cut(text: str) -> str:
     return text if len(text) <= DETAIL_LIMIT else text[:DETAIL_LIMIT] + "…"
 
 
-def guarded(fields: dict[str, str]) -> dict[str, str]:
+def guarded(
+    fields: dict[str, str], regions: Sequence[str] = privacy.DEFAULT_REGIONS
+) -> dict[str, str]:
     """The fields with phone numbers masked and bodies replaced by their length."""
     return {
-        key: f"[{len(value)} chars withheld]" if key in BODY_KEYS else mask(value)
+        key: f"[{len(value)} chars withheld]" if key in BODY_KEYS else mask(value, regions)
         for key, value in fields.items()
     }
 
@@ -90,32 +93,37 @@ def guarded(fields: dict[str, str]) -> dict[str, str]:
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, event, the message's pairs."""
 
+    def __init__(self, regions: Sequence[str] = privacy.DEFAULT_REGIONS) -> None:
+        super().__init__()
+        self.regions = tuple(regions)
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
         }
-        line |= guarded(parse(record.getMessage()))
+        line |= guarded(parse(record.getMessage()), self.regions)
         if record.exc_info and record.exc_info[0] is not None:
             line["exc_type"] = record.exc_info[0].__name__
-            line["traceback"] = mask(self.formatException(record.exc_info))
+            line["traceback"] = mask(self.formatException(record.exc_info), self.regions)
         return json.dumps(line, ensure_ascii=False)
 
 
 class TextFormatter(logging.Formatter):
     """key=value as before, through the same guard."""
 
-    def __init__(self) -> None:
+    def __init__(self, regions: Sequence[str] = privacy.DEFAULT_REGIONS) -> None:
         super().__init__("%(asctime)s level=%(levelname)s %(name)s %(message)s")
+        self.regions = tuple(regions)
 
     def format(self, record: logging.LogRecord) -> str:
         fields = parse(record.getMessage())
         if BODY_KEYS.isdisjoint(fields):
-            return mask(super().format(record))
+            return mask(super().format(record), self.regions)
         shown = logging.makeLogRecord(record.__dict__)  # other handlers keep the original
-        shown.msg, shown.args = _text(guarded(fields)), None
-        return mask(super().format(shown))
+        shown.msg, shown.args = _text(guarded(fields, self.regions)), None
+        return mask(super().format(shown), self.regions)
 
 
 def _text(fields: dict[str, str]) -> str:
@@ -153,9 +161,14 @@ def level_number(name: str | None) -> int:
     return logging.getLevelName(upper) if upper in LEVELS else logging.INFO
 
 
-def install(level: int, handler: logging.Handler | None = None) -> logging.Handler | None:
+def install(
+    level: int,
+    handler: logging.Handler | None = None,
+    regions: Sequence[str] = privacy.DEFAULT_REGIONS,
+) -> logging.Handler | None:
     """Our handler on the root logger at `level`, replacing the one installed before;
-    `handler` given: that one instead of stderr's (a test's stream).
+    `handler` given: that one instead of stderr's (a test's stream); `regions`: whose
+    phone numbers its lines mask.
 
     Like basicConfig, it stands back when someone else put handlers on the root (a host
     application, pytest): their logging setup is theirs, and stays as it was."""
@@ -166,7 +179,8 @@ def install(level: int, handler: logging.Handler | None = None) -> logging.Handl
         return None
     if handler is None:
         handler = StderrHandler()
-        handler.setFormatter(TextFormatter() if sys.stderr.isatty() else JsonFormatter())
+        formatter = TextFormatter if sys.stderr.isatty() else JsonFormatter
+        handler.setFormatter(formatter(regions))
     handler.complaintdesk = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)

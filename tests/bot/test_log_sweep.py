@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot import logs
+from bot.app import configure_logging
 from conversations.base.numbers import digit
 from handlers import dispatch as dispatch_module
 from handlers.identify import identify
@@ -134,3 +135,18 @@ async def test_a_failed_statement_does_not_show_its_bound_values(tmp_path: objec
         await database.dispose()
     assert "no_such_table" in str(failed.value)
     assert PHONE not in str(failed.value) and NAME not in str(failed.value)
+
+
+def test_log_lines_mask_the_phone_regions_of_the_config() -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        root.handlers.clear()  # as in a real process: only the desk's handler
+        configure_logging("INFO", ("US",))
+        (handler,) = root.handlers
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "call (415) 555-2671", (), None)
+        assert "555-2671" not in handler.format(record)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert logs.mask("call (415) 555-2671") == "call (415) 555-2671"  # not a default region
