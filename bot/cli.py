@@ -200,7 +200,7 @@ def run(config_path: Path) -> None:
                 "COMPLAINTDESK_TELEGRAM__TOKEN); see README' running=console"
             )
             player = ConsolePlayer("console-user", None, None)
-            _run(app, lambda app: _converse(app, player))
+            _run(app, lambda app: _converse(app, player, data_dir(app.config, config_path)))
 
 
 @main.command()
@@ -235,15 +235,15 @@ def chat(config_path: Path, staff_name: str | None, user: str, language: str | N
                     "in the config, or register with `complaintdesk staff invite`"
                 )
                 raise click.ClickException(msg) from None
-        await converse(app, player, sys.stdin, sys.stdout)
+        await converse(app, player, sys.stdin, sys.stdout, data_dir(app.config, config_path))
 
     with contextlib.suppress(KeyboardInterrupt):
         _run(app, play)
 
 
-async def _converse(app: App, player: ConsolePlayer) -> None:
+async def _converse(app: App, player: ConsolePlayer, files: Path) -> None:
     await prepare(app)
-    await converse(app, player, sys.stdin, sys.stdout)
+    await converse(app, player, sys.stdin, sys.stdout, files)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App, tidy
@@ -38,9 +39,14 @@ async def staff_player(app: App, name: str, language: str | None) -> ConsolePlay
     return ConsolePlayer(account, name, language)
 
 
-async def converse(app: App, player: ConsolePlayer, source: TextIO, out: TextIO) -> None:
-    """Read lines until the end of input; print what the desk delivers after each."""
+async def converse(
+    app: App, player: ConsolePlayer, source: TextIO, out: TextIO, files: Path | None = None
+) -> None:
+    """Read lines until the end of input; print what the desk delivers after each; a
+    file sent to the player (/mydata) is written under `files` (the data directory)."""
     sender = ConsoleSender(player.sender_id, out)
+    if files is not None:
+        sender.files = files
     await _play(app, player, sender, session_outbox(app, player, sender), source, out)
 
 

@@ -5,6 +5,7 @@ with `complaintdesk customers export|erase`. Each action is on the audit log."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from gettext import NullTranslations
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import intents as i
 from conversations.base.i18n import translation
-from conversations.base.messages import Reply
+from conversations.base.messages import Document, Reply
 from conversations.base.values import ActorKind, CaseStatus
 from handlers.desk import Desk
 from handlers.identify import Person
@@ -64,10 +65,9 @@ async def forget(session: AsyncSession, customer: Customer, now: datetime, actor
     return Forgotten(len(closed), still_open, not still_open)
 
 
-async def held_about(session: AsyncSession, desk: Desk, person: Person, now: datetime) -> str:
+async def held_about(session: AsyncSession, desk: Desk, person: Person, customer: Customer) -> str:
     """What is held about the customer, in their language: contacts, accounts, and each
     case as they see it (its status and timeline) with their own description."""
-    customer = await _customer(session, person)
     t = translation(person.language)
     lines = [t.gettext("What we hold about you:")]
     lines += _contacts(
@@ -78,14 +78,13 @@ async def held_about(session: AsyncSession, desk: Desk, person: Person, now: dat
         lines.append(t.gettext("Your description: {text}").format(text=case.description or "-"))
         if case.order_ref:
             lines.append(t.gettext("Order number: {order}").format(order=case.order_ref))
-    AuditLog(session).add(now, "customer_export", "customer", f"customer:{customer.id}")
     return "\n".join(lines)
 
 
 async def export_customer(
     session: AsyncSession, customer: Customer, now: datetime, actor: str = "operator"
 ) -> dict[str, Any]:
-    """`complaintdesk customers export`: the same content as /mydata, as one JSON document."""
+    """`complaintdesk customers export` and /mydata's file: one JSON document."""
     identities = await PeopleRepository(session).identities_of_customer(customer.id)
     timeline = TimelineRepository(session)
     cases = []
@@ -136,9 +135,20 @@ async def _customer(session: AsyncSession, person: Person) -> Customer:
 
 @handles(i.MyData)
 async def on_my_data(call: Call, intent: i.MyData) -> list[Reply]:
-    """Sent as text: the outbox delivers text (split into parts), not documents."""
-    now = call.desk.clock.now()
-    return [Reply(await held_about(call.uow.session, call.desk, call.person, now))]
+    """A JSON file of what is held (as `customers export` writes it) and a line saying
+    what it is; a channel that cannot send files sends the same in words instead."""
+    session, t, now = call.uow.session, translation(call.person.language), call.desk.clock.now()
+    customer = await _customer(session, call.person)
+    held = await export_customer(session, customer, now, "customer")
+    name = f"mydata-{now.astimezone(call.desk.calendar.zone).date().isoformat()}.json"
+    words = await held_about(session, call.desk, call.person, customer)
+    instead = t.gettext("A file cannot be sent here, so here is the same as text.")
+    content = json.dumps(held, ensure_ascii=False, indent=2).encode()
+    text = t.gettext(
+        "The file {name} holds what we hold about you: your name, phone, chat accounts and "
+        "each of your cases with its progress. Keep it safe: it is your personal data."
+    ).format(name=name)
+    return [Reply(text, document=Document(name, content, f"{instead}\n\n{words}"))]
 
 
 @handles(i.ForgetMe)

@@ -19,6 +19,7 @@ from conversations.base.messages import Option, Reply
 from conversations.base.policy import Language, Policy
 from conversations.base.privacy import for_staff
 from conversations.wording import status_label
+from notifications.outgoing import document_payload
 from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
@@ -197,10 +198,17 @@ async def queue_replies(
             {
                 "channel": channel,
                 "chat_id": chat_id,
-                "payload": payload(reply.text, reply.options),
+                "payload": _with_document(payload(reply.text, reply.options), reply),
                 "not_before": now,
                 "created_at": now,
             }
             for reply in replies
         ]
     )
+
+
+def _with_document(body: dict[str, object], reply: Reply) -> dict[str, object]:
+    """A reply's file (/mydata, issue 15) travels in its outbox row's payload."""
+    if reply.document is not None:
+        body["document"] = document_payload(reply.document)
+    return body

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
+from conversations.base.messages import Document
 from notifications.senders import Outgoing, Sender, Windowed
 from storage.engine import Database
 from storage.models import OutboxMessage
@@ -35,6 +36,7 @@ def outgoing(row: OutboxMessage, edit_of: str | None) -> Outgoing:
         choices=list(row.payload.get("choices", [])),
         edit_of=edit_of,
         image=_image(row.payload),
+        document=_document(row.payload),
         template=_template(row.payload),
         values=_values(row.payload),
         first_part=row.parts_sent if edit_of is None else 0,
@@ -83,12 +85,13 @@ def _size(sender: Sender, message: Outgoing) -> int:
 
 
 def _plain_run(queued: Sequence[OutboxMessage], head: OutboxMessage) -> list[OutboxMessage]:
-    """The head and the texts right behind it (a picture ends the run: order holds)."""
+    """The head and the texts right behind it (a picture or a file ends the run: order
+    holds, and a combined message carries no file)."""
     if not queued or queued[0].id != head.id:
         return []
     run = []
     for row in queued:
-        if "image" in row.payload:
+        if "image" in row.payload or "document" in row.payload:
             break
         run.append(row)
     return run
@@ -108,3 +111,24 @@ def _image(payload: dict[str, object]) -> bytes | None:
     """A picture travels in the payload as base64 (a digest's chart, tens of KB)."""
     encoded = payload.get("image")
     return base64.b64decode(encoded) if isinstance(encoded, str) else None
+
+
+def document_payload(document: Document) -> dict[str, str]:
+    """A file as the outbox row keeps it: the bytes in base64 (JSON), so a retry sends the
+    very file the handler made (issue 15; a customer's data is a few KB)."""
+    return {
+        "name": document.name,
+        "content_b64": base64.b64encode(document.content).decode(),
+        "instead": document.instead,
+    }
+
+
+def _document(payload: dict[str, object]) -> Document | None:
+    stored = payload.get("document")
+    if not isinstance(stored, dict):
+        return None
+    return Document(
+        name=str(stored["name"]),
+        content=base64.b64decode(str(stored["content_b64"])),
+        instead=str(stored.get("instead", "")),
+    )

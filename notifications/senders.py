@@ -6,8 +6,10 @@ platform call and reports what happened, so no adapter sleeps or retries on its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
+
+from conversations.base.messages import Document
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,20 @@ class Outgoing:
     choices: list[dict[str, str]] = field(default_factory=list)
     edit_of: str | None = None
     image: bytes | None = None  # a PNG to show with the text (digest charts)
+    document: Document | None = None  # a file sent before the text (/mydata, issue 15)
     template: str | None = None  # which update this is, for channels with template messages
     values: dict[str, str] = field(default_factory=dict)  # what the template's keywords show
     # A text split for the platform's size limit: the parts before this one were
     # delivered by an earlier attempt, so only the rest is sent (issue 11).
     first_part: int = 0
+
+
+def without_document(message: Outgoing) -> Outgoing:
+    """The message for a channel that cannot carry its file: the text written for that
+    case (the file's content, readable) instead of the text that presents the file."""
+    if message.document is None:
+        return message
+    return replace(message, text=message.document.instead, document=None)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conversations.base.clock import Clock
-from conversations.base.messages import Inbound, Media
+from conversations.base.messages import Document, Inbound, Media
 from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing
 
 CHANNEL = "console"
@@ -32,11 +32,23 @@ class ConsoleSender:
     channel: str = CHANNEL
     limits: ChannelLimits = UNLIMITED
     choices: dict[str, list[str]] = field(default_factory=dict)
+    # Where a file sent to a chat is written (the desk's data directory when run).
+    files: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _save(self, image: bytes) -> Path:
         path = Path(tempfile.gettempdir()) / f"complaintdesk-chart-{next(self._ids)}.png"
         path.write_bytes(image)
+        return path
+
+    def _keep(self, document: Document) -> Path:
+        """The file under `files`, its name made safe and never overwriting another."""
+        self.files.mkdir(parents=True, exist_ok=True)
+        name = Path(document.name).name or "file"
+        path = self.files / name
+        while path.exists():
+            path = self.files / f"{Path(name).stem}-{next(self._ids)}{Path(name).suffix}"
+        path.write_bytes(document.content)
         return path
 
     def is_group(self, chat_id: str) -> bool:
@@ -48,6 +60,8 @@ class ConsoleSender:
         lines = [f"{head} {message.text}"]
         if message.image is not None:
             lines.append(f"  (chart: {self._save(message.image)})")
+        if message.document is not None:
+            lines.insert(0, f"{head} (file: {self._keep(message.document)})")
         lines += [f"  {n}. {c['label']}" for n, c in enumerate(message.choices, start=1)]
         print("\n".join(lines), file=self.out, flush=True)
         self.choices[message.chat_id] = [c["action"] for c in message.choices]

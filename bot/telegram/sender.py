@@ -23,12 +23,20 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.telegram.convert import CHANNEL
 from bot.telegram.format import ButtonTooLong, Pages, address, keyboard, pages
-from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
+from conversations.base.messages import Document
+from notifications.senders import (
+    ChannelLimits,
+    Delivered,
+    Outgoing,
+    SendFailed,
+    without_document,
+)
 from notifications.supervisor import Unrecoverable
 
 # Telegram's published limits: about 1 message a second per chat, 20 a minute per
 # group, 30 a second overall (we stay at 25 to leave room for callback answers).
 LIMITS = ChannelLimits(per_chat=1.0, per_group=20 / 60, overall=25.0, max_text=4096)
+MAX_FILE_BYTES = 50 * 1024 * 1024  # sendDocument's upload limit; a bigger file goes as text
 REVOKED = (
     "Telegram refused the bot token (401 Unauthorized): it was revoked or mistyped. "
     "Put the token @BotFather gives in [telegram] token (or its environment variable) "
@@ -70,13 +78,15 @@ class TelegramSender:
         (issue 11); the keyboard goes with the last part, after all it answers."""
         chat, thread = address(message.chat_id)
         markup = self._keyboard(message)  # checked before any part goes
-        parts: list[str | bytes] = [message.image] if message.image is not None else []
-        parts += pages(message.text)
+        parts = _parts(message)
         part = parts[min(message.first_part, len(parts) - 1)]
         last = message.first_part >= len(parts) - 1
         if isinstance(part, bytes):
             picture = BufferedInputFile(part, filename="chart.png")
             sent = await self.bot.send_photo(chat, picture, message_thread_id=thread)
+        elif isinstance(part, Document):
+            file = BufferedInputFile(part.content, filename=part.name)
+            sent = await self.bot.send_document(chat, file, message_thread_id=thread)
         else:
             sent = await self.bot.send_message(
                 chat,
@@ -97,6 +107,17 @@ class TelegramSender:
             reply_markup=self._keyboard(message),
         )
         return Delivered(message_id)
+
+
+def _parts(message: Outgoing) -> list[str | bytes | Document]:
+    """What goes, one call each: the picture, the file, then the text's pages. A file
+    over Telegram's limit goes as the text written for channels without files."""
+    if message.document is not None and len(message.document.content) > MAX_FILE_BYTES:
+        message = without_document(message)
+    parts: list[str | bytes | Document] = [message.image] if message.image is not None else []
+    if message.document is not None:
+        parts.append(message.document)
+    return [*parts, *pages(message.text)]
 
 
 def _failure(error: Exception, message: Outgoing) -> SendFailed:

@@ -6,6 +6,9 @@ after their last message, 5 messages at most), a long one in parts of at most 20
 configured for that update, if any, which the customer can answer by writing again.
 WeCom app: a text message to the staff member. WeCom group robot: markdown to the
 department group, its buttons turned into the commands that do the same in the app.
+A file (/mydata) goes as its text: the customer-service and app APIs send a file only as
+media uploaded first (media_id), which the desk does not do, so the reader gets the
+content as text parts with a line saying why (issue 15).
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ from conversations.actions import staff_command
 from conversations.base.clock import Clock
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
-from notifications.senders import UNLIMITED, ChannelLimits, Delivered, Outgoing, SendFailed
+from notifications.senders import (
+    UNLIMITED,
+    ChannelLimits,
+    Delivered,
+    Outgoing,
+    SendFailed,
+    without_document,
+)
 from storage.engine import Database
 from storage.platform import take_window_slot, window_sends_left
 from storage.uow import unit_of_work
@@ -40,7 +50,9 @@ def _hint(language: Language) -> str:
 
 
 def as_text(message: Outgoing, language: Language) -> str:
-    """A text message's content: people's words inert (no <a href>), choices numbered."""
+    """A text message's content: people's words inert (no <a href>), choices numbered;
+    a file's content as text (see the module's docstring)."""
+    message = without_document(message)
     choices = [{**choice, "label": inert_text(choice["label"])} for choice in message.choices]
     return numbered(inert_text(message.text), choices, _hint(language))
 
@@ -212,7 +224,7 @@ class WeComRobotSender:
 def markdown(message: Outgoing) -> str:
     """The text as typed (inert), then each button as the command that does the same,
     formatted by us: a quote line with the command in `code`."""
-    lines = [inert_markdown(message.text)]
+    lines = [inert_markdown(without_document(message).text)]
     for choice in message.choices:
         command = staff_command(choice["action"])
         if command is not None:

@@ -47,6 +47,18 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (a customer's data on /mydata, issue 15). `instead` is
+    what a channel that cannot carry the file (WeChat, or one over its size limit) sends
+    in place of the reply's text, so the reader still gets the content."""
+
+    name: str
+    content: bytes
+    instead: str
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     options: tuple[Option, ...] = field(default_factory=tuple)
+    document: Document | None = None

@@ -22,8 +22,9 @@ async def test_mydata_then_forgetme_on_telegram(world: World) -> None:
         case = await world.only(Case)
 
         await tg.send(message_update(CUSTOMER, "/mydata"))
-        held = api.texts_to(1001)[-1]
-        assert "我们保存的关于您的信息" in held
+        ((name, content),) = api.documents_to(1001)  # a file since the outbox carries one
+        assert name in api.texts_to(1001)[-1] and "我们保存的关于您的信息" in api.texts_to(1001)[-1]
+        held = content.decode()
         assert case.number in held and "水壶漏水" in held and "telegram" in held
 
         await tg.send(message_update(CUSTOMER, "/forgetme"))

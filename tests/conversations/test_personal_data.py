@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conversations.base.values import Validity
 from conversations.intents import AnswerSurvey, Findings
 from handlers import customer, followup, investigate, resolution, solution
@@ -29,12 +31,27 @@ async def close(world: World, number: str, buyer: Actor) -> None:
     await world.act(followup.answer_survey, buyer, AnswerSurvey(number, True, 5, "谢谢"))
 
 
-async def test_mydata_sends_what_is_held_about_the_customer(world: World) -> None:
+async def test_mydata_sends_a_json_file_of_what_is_held_about_the_customer(world: World) -> None:
+    other = Chat(world, "u2", name="李娜", language="en")
+    await file_complaint(world, other, "冰箱不制冷, 电话 13900001111")
     chat = Chat(world, "u1", name="王芳", language="en")
     number = await file_complaint(world, chat, STORY)
     (reply,) = await chat.send("/mydata")
-    assert number in reply.text and STORY in reply.text
-    assert "王芳" in reply.text and "console" in reply.text
+    assert reply.document is not None and reply.document.name.startswith("mydata-2026-")
+    assert reply.document.name in reply.text and "personal data" in reply.text
+    held = json.loads(reply.document.content)
+    assert (held["name"], held["phone"], held["accounts"]) == (
+        "王芳",
+        "13812345678",
+        ["console:u1"],
+    )
+    assert [case["number"] for case in held["cases"]] == [number]
+    assert held["cases"][0]["description"] == STORY
+    assert "李娜" not in reply.document.content.decode()
+    assert "13900001111" not in reply.document.content.decode()
+    # what a channel without files sends instead: the same, in words
+    assert reply.document.instead.startswith("A file cannot be sent here")
+    assert number in reply.document.instead and STORY in reply.document.instead
     (entry,) = await world.all(AuditEntry)
     assert (entry.action, entry.actor) == ("customer_export", "customer")
     assert "王芳" not in str(entry.subject) and entry.counts == {}

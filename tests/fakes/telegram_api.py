@@ -39,6 +39,13 @@ def _decoded(value: str) -> Any:
     return value
 
 
+def _field(value: object) -> Any:
+    """A form field as a test reads it; an uploaded file as its name and bytes."""
+    if isinstance(value, web.FileField):
+        return {"filename": value.filename, "content": value.file.read()}
+    return _decoded(str(value))
+
+
 @dataclass
 class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
@@ -49,6 +56,7 @@ class FakeBotAPI:
     batches: list[list[int]] = field(default_factory=list)  # update ids of each answer
     refuse_polling: list[tuple[int, str]] = field(default_factory=list)  # next getUpdates
     callbacks_expired: bool = False
+    fail_documents: int = 0  # the next sendDocument calls answer 502 (a transient failure)
     on_acknowledge: Callable[[int], Awaitable[None]] | None = None  # awaited per new offset
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -84,6 +92,11 @@ class FakeBotAPI:
     def texts_to(self, chat_id: int) -> list[str]:
         return [p["text"] for p in self.sent("sendMessage", chat_id)]
 
+    def documents_to(self, chat_id: int) -> list[tuple[str, bytes]]:
+        """(file name, content) of each file sent to the chat."""
+        sent = self.sent("sendDocument", chat_id)
+        return [(p["document"]["filename"], p["document"]["content"]) for p in sent]
+
     async def wait_for(self, condition: Callable[[], bool]) -> None:
         """Until a call makes `condition` true (checked after every call)."""
         while not condition():
@@ -114,7 +127,10 @@ class FakeBotAPI:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         form = await request.post()
-        params = {key: _decoded(str(value)) for key, value in form.items()}
+        params = {key: _field(value) for key, value in form.items()}
+        for key, value in list(params.items()):  # aiogram names an upload "attach://<field>"
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"))
         call = Call(method, params)
         self.calls.append(call)
         self._called.set()
@@ -165,6 +181,23 @@ class FakeBotAPI:
         if len(params.get("text", "")) > 4096:
             return _error(400, "Bad Request: message is too long")
         return _ok(self._message(chat, params))
+
+    async def _sendDocument(self, params: dict[str, Any]) -> web.Response:
+        chat = int(params["chat_id"])
+        if chat in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if self.fail_documents:
+            self.fail_documents -= 1
+            return _error(502, "Bad Gateway")
+        if len(params["document"]["content"]) > 50 * 1024 * 1024:
+            return _error(413, "Request Entity Too Large")
+        message = self._message(chat, {})
+        message["document"] = {
+            "file_id": f"doc-{message['message_id']}",
+            "file_unique_id": f"u{message['message_id']}",
+            "file_name": params["document"]["filename"],
+        }
+        return _ok(message)
 
     async def _editMessageText(self, params: dict[str, Any]) -> web.Response:
         key = (int(params["chat_id"]), int(params["message_id"]))
