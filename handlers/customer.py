@@ -123,10 +123,7 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
     actor = call.actor
     if actor.kind is not ActorKind.CUSTOMER or actor.id is None:
         raise Refusal("access.role", needed="customer")
-    owner = await PeopleRepository(call.uow.session).customer(actor.id)
-    assert owner is not None
-    owner.name = intent.name or owner.name
-    owner.phone = intent.phone or owner.phone
+    await PeopleRepository(call.uow.session).update_contact(actor.id, intent.name, intent.phone)
     new = NewCase(
         kind=intent.kind,
         category=intent.category,

@@ -146,8 +146,8 @@ def _build(desk: Desk, customer_id: int, new: NewCase, repeat: bool, now: dateti
     )
     if repeat:  # the same customer again on the same subject: a second complaint (POLICY §2)
         raised = policy.grading.at_least(case.severity, policy.grading.second_complaint_grade)
-        data = {"old": case.severity, "new": raised, "reason": "repeat"}
-        filing.events.append(_Event(Actor.system(), EventKind.REGRADED, False, data))
+        change = {"old": case.severity, "new": raised, "reason": "repeat"}
+        filing.events.append(_Event(Actor.system(), EventKind.REGRADED, False, change))
         case.severity = raised
     if filing.words:
         case.proposed_severity = policy.grading.danger_grade

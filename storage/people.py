@@ -36,6 +36,16 @@ class PeopleRepository:
     async def customer(self, customer_id: int) -> Customer | None:
         return await self.session.get(Customer, customer_id)
 
+    async def update_contact(self, customer_id: int, name: str | None, phone: str | None) -> None:
+        """What the customer told us while filing replaces what we had; nothing is read,
+        and nothing is written when they told us nothing new."""
+        values = {k: v for k, v in (("name", name), ("phone", phone)) if v}
+        if values:
+            await self.session.execute(
+                update(Customer).where(Customer.id == customer_id).values(**values),
+                execution_options={"synchronize_session": False},
+            )
+
     async def staff(self, staff_id: int) -> Staff | None:
         return await self.session.get(Staff, staff_id)
 
