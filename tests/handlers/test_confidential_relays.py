@@ -70,6 +70,21 @@ async def test_every_relay_of_a_confidential_filer_hides_her_name_and_contacts(
     assert [(m.chat_id, leaks(m.text)) for m in to_staff if leaks(m.text)] == []
 
 
+async def test_a_name_told_while_filing_is_removed_from_the_card(world: World) -> None:
+    """The name asked for during filing is stored in the same transaction as the card."""
+    shared = RecordingSender()
+    filer = Chat(world, "u1", sender=shared)  # no name from the platform: the desk asks
+    await enrol(world, "李雷", "product")
+    await filer.send(f"我是{NAME}，电水壶漏水，电话{PHONE}")
+    for button in ("category:product_quality", "skip:details", "wanted:replacement"):
+        await filer.press(button)
+    await filer.send(NAME)
+    for button in ("who:ask", "who:customer", "secret:toggle", "confirm:submit"):
+        await filer.press(button)
+    (card,) = [m.text for m in shared.sent if m.chat_id == "product"]
+    assert "电水壶漏水" in card and "[***]" in card and leaks(card) == []
+
+
 async def test_an_ordinary_filers_relayed_words_are_masked_not_removed(world: World) -> None:
     shared = RecordingSender()
     filer = Chat(world, "u1", name="钱先生", sender=shared)
