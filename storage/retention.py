@@ -143,6 +143,14 @@ class RetentionRepository:
                     tuple_(ServiceWindow.channel, ServiceWindow.chat_id).in_(pairs)
                 )
             )
+            # What was already sent to them (receipts, a /mydata file) is their data too;
+            # what still waits to go (this erasure's own answer) is sent first.
+            await self.session.execute(
+                delete(OutboxMessage).where(
+                    tuple_(OutboxMessage.channel, OutboxMessage.chat_id).in_(pairs),
+                    OutboxMessage.status == OutboxStatus.SENT,
+                )
+            )
         await self.session.execute(delete(Identity).where(Identity.customer_id == customer.id))
         return len(chats)
 

@@ -10,8 +10,10 @@ from handlers import customer, followup, investigate, resolution, solution
 from handlers.actors import Actor
 from handlers.retention import sweep_retention
 from handlers.take import take
-from storage.models import AuditEntry, Case, Customer, Identity
+from notifications.dispatcher import Dispatcher
+from storage.models import AuditEntry, Case, Customer, Identity, OutboxMessage
 from tests.fakes.chat import Chat, file_complaint
+from tests.fakes.senders import RecordingSender
 from tests.fakes.world import World
 
 STORY = "电视机屏幕有坏点, 请打 13812345678 找王芳"
@@ -67,15 +69,22 @@ async def test_forgetme_asks_first_then_erases_a_customer_with_only_closed_cases
     asked = (await chat.send("/forgetme"))[-1]  # after the closing notices
     assert "/forgetme yes" in asked.text
     assert (await world.only(Customer)).name == "王芳"  # nothing done before confirming
+    await chat.send("/mydata")
+    dispatcher = Dispatcher(world.db, {"console": RecordingSender()}, world.clock)
+    while await dispatcher.deliver_round():
+        pass
     (done,) = await chat.send("/forgetme yes")
     assert "will not know you" in done.text
+    to_her = [row for row in await world.all(OutboxMessage) if row.chat_id == "u1"]
+    assert [row.payload["text"] for row in to_her] == [done.text]  # sent ones gone, not this
     person = await world.only(Customer)
     assert (person.name, person.phone, person.erased_at is not None) == (None, None, True)
     assert await world.all(Identity) == []
     (case,) = await world.all(Case)
     assert STORY not in case.description and case.number == number
-    (entry,) = await world.all(AuditEntry)
-    assert entry.action == "customer_erased" and entry.counts["cases_anonymised"] == 1
+    exported, erased = await world.all(AuditEntry)
+    assert (exported.action, erased.action) == ("customer_export", "customer_erased")
+    assert erased.counts["cases_anonymised"] == 1
 
 
 async def test_forgetme_with_an_open_case_finishes_when_it_closes(world: World) -> None:
