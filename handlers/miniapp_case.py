@@ -136,7 +136,7 @@ async def _timeline(
 ) -> list[Entry]:
     t = translation(language)
     events = await TimelineRepository(session).of_case(case.id)
-    shown = [e for e in events if e.kind not in {"viewed", "identity_revealed"}]
+    shown = [e for e in events if e.kind not in {EventKind.VIEWED, EventKind.IDENTITY_REVEALED}]
     staff_ids = [e.actor_id for e in shown if e.actor_kind is ActorKind.STAFF and e.actor_id]
     names = await staff_names(session, staff_ids)
     return [
