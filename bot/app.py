@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bot.config import Config
 from bot.web import health_route, metrics_route, start_server
-from bot.wechat.wiring import WeChatParts, add_callbacks, senders_for
+from bot.wechat_parts import WeChatParts
 from conversations.base import privacy
 from conversations.base.clock import Clock, SystemClock
 from handlers.boundary import perform
@@ -96,7 +96,7 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         mini = config.miniapp
         case_pages = Pages(mini.url, mini.link) if mini.enabled and mini.url else None
         senders["telegram"] = TelegramSender(bot, case_pages)
-    wechat = senders_for(config, db, clock)
+    wechat = _wechat_senders(config, db, clock)
     senders.update(wechat.senders)
     metrics = Metrics.build()  # one registry per app, counted by inbox and dispatcher
     dispatcher = ReportingDispatcher(
@@ -115,7 +115,10 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
 
     inbox = Inbox(db, desk, after_commit, metrics)
     telegram = _telegram_channel(config, bot, inbox)
-    add_callbacks(wechat, config, inbox)
+    if _wechat_enabled(config):
+        from bot.wechat.wiring import add_callbacks
+
+        add_callbacks(wechat, config, inbox)
     supervisor = Supervisor(clock)
     return App(config, db, desk, dispatcher, watcher, inbox, telegram, wechat, supervisor, metrics)
 
@@ -127,6 +130,20 @@ def _miniapp_links(config: Config, clock: Clock) -> MiniAppLinks | None:
     from bot.miniapp.links import links
 
     return links(config, clock)
+
+
+def _wechat_enabled(config: Config) -> bool:
+    return config.wechat.enabled or config.wecom.enabled
+
+
+def _wechat_senders(config: Config, db: Database, clock: Clock) -> WeChatParts:
+    """The WeChat / WeCom senders; the adapters and wechatpy are imported only when one is
+    configured (issue 18: ~15 MB a Telegram-only desk does not need)."""
+    if not _wechat_enabled(config):
+        return WeChatParts()
+    from bot.wechat.wiring import senders_for
+
+    return senders_for(config, db, clock)
 
 
 def _telegram_bot(config: Config) -> Bot | None:

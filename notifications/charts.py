@@ -4,6 +4,8 @@ Labels are in the reader's language when the machine has a font with Chinese gly
 (fonts-noto-cjk, fonts-wqy-microhei, ...); without one they stay English, since a chart
 of empty boxes helps nobody. The digest text around it is translated either way. A period
 without a case says so instead of drawing a y axis of fractions of a case (issue 17).
+matplotlib (and numpy, Pillow under it: ~50 MB) is imported when a chart is drawn, not when
+the desk starts (issue 18).
 """
 
 from __future__ import annotations
@@ -13,15 +15,11 @@ from datetime import date
 from functools import cache
 from gettext import NullTranslations
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory
-
-from matplotlib import font_manager, pyplot
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -35,8 +33,19 @@ CJK_FONTS = (
 
 
 @cache
+def _use_agg() -> None:
+    """Before pyplot is first used: the Agg backend (no display: render to memory)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+@cache
 def cjk_font() -> str | None:
     """The first installed font family here that draws Chinese, if any."""
+    _use_agg()
+    from matplotlib import font_manager
+
     for family in CJK_FONTS:
         try:
             font_manager.findfont(family, fallback_to_default=False)
@@ -69,7 +78,10 @@ def trend_png(
     font = cjk_font()
     words = chart_words(t or NullTranslations(), font)
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": families}):
+    _use_agg()
+    from matplotlib import pyplot
+
+    with pyplot.rc_context({"font.family": families}):
         figure = trend_figure(days, received, closed, overdue, words)
         try:
             buffer = BytesIO()
@@ -87,6 +99,10 @@ def trend_figure(
     words: dict[str, str],
 ) -> Figure:
     """The chart as a figure; the caller saves and closes it."""
+    _use_agg()
+    from matplotlib import pyplot
+    from matplotlib.ticker import MaxNLocator
+
     figure, axes = pyplot.subplots(figsize=(8, 3.6), dpi=110)
     try:
         positions = range(len(days))

@@ -10,9 +10,6 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image
-
 from storage.measures import Dimension, Measures
 from storage.reviews import PlatformMeasures
 from storage.trends import CaseLine
@@ -147,6 +144,9 @@ def write_xlsx(
     platforms: Sequence[PlatformMeasures] = (),
 ) -> None:
     """One sheet per dimension; with a case list and a chart when given (monthly report)."""
+    from openpyxl import Workbook  # ~10 MB: loaded by an Excel export only (issue 18)
+    from openpyxl.drawing.image import Image
+
     book = Workbook(write_only=False)
     book.remove(book.active)
     for section in sections:

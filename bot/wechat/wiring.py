@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from bot.config import Config
-from bot.wechat.api import PlatformAPI, official_account_api, wecom_api
-from bot.wechat.callback import SecureCallback, official_account, wecom_app
+from bot.wechat.api import official_account_api, wecom_api
+from bot.wechat.callback import official_account, wecom_app
 from bot.wechat.senders import OfficialAccountSender, WeComAppSender, WeComRobotSender
+from bot.wechat_parts import WeChatParts
 from conversations.base.clock import Clock
 from handlers.dispatch import Inbox
-from notifications.senders import Sender
 from storage.engine import Database
 
 OFFICIAL_ACCOUNT_PATH = "/wechat/callback"
 WECOM_PATH = "/wecom/callback"
-
-
-@dataclass
-class WeChatParts:
-    senders: dict[str, Sender] = field(default_factory=dict)
-    callbacks: dict[str, SecureCallback] = field(default_factory=dict)
-    apis: list[PlatformAPI] = field(default_factory=list)
 
 
 def senders_for(
