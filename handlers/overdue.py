@@ -10,6 +10,8 @@ warning or escalation fires for a step already done, and a paused case pauses th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from gettext import NullTranslations
 
 from conversations import notices
@@ -28,12 +30,26 @@ from storage.models import Case, Deadline
 from storage.people import PeopleRepository
 from storage.uow import UnitOfWork
 
+_OPEN_STEPS = "overdue.open_steps"  # session.info key: this batch's open steps, if read
+
 
 class FireDeadline:
-    """The watcher's DeadlineHandler, wired in bot/app.py."""
+    """The watcher's DeadlineHandler (a BatchHandler), wired in bot/app.py."""
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
+
+    async def prepare(self, uow: UnitOfWork, due: Sequence[Deadline]) -> None:
+        """The batch's warnings need their steps' due times: read them in one query (the
+        cases came with the due rows), kept for this transaction only (issue 18)."""
+        warned = [d.case_id for d in due if self._is_warning(d)]
+        steps = await DeadlineRepository(uow.session).open_step_dues(warned)
+        uow.session.info[_OPEN_STEPS] = (set(warned), steps)
+
+    def _is_warning(self, deadline: Deadline) -> bool:
+        rungs = self.desk.policy.escalation.rungs()
+        level = deadline.escalation_level
+        return level > 0 and bool(rungs) and rungs[min(level, len(rungs)) - 1].before is not None
 
     async def __call__(self, uow: UnitOfWork, deadline: Deadline) -> None:
         case = await CaseRepository(uow.session).get(deadline.case_id)
@@ -52,11 +68,9 @@ class FireDeadline:
     async def _warn(self, uow: UnitOfWork, case: Case, deadline: Deadline, rung: Rung) -> None:
         """Before the breach: the step is due soon (its own row says when)."""
         now, desk = self.desk.clock.now(), self.desk
-        open_rows = await DeadlineRepository(uow.session).open_for_case(case.id)
-        steps = [r for r in open_rows if r.step == deadline.step and r.escalation_level == 0]
-        if not steps:
+        due = await _open_step_due(uow, case.id, deadline.step)
+        if due is None:
             return
-        step = steps[0]
         record(
             uow.session,
             case,
@@ -69,7 +83,7 @@ class FireDeadline:
         )
         notifier = Notifier(uow.session, desk.policy, now)
         t = notifier.staff_language
-        text = warning(t, case.number, step_label(t, deadline.step), local_time(desk, step.due_at))
+        text = warning(t, case.number, step_label(t, deadline.step), local_time(desk, due))
         await self._tell(uow, notifier, case, rung.notify, text)
 
     async def _overdue(
@@ -155,6 +169,15 @@ class FireDeadline:
             await notifier.department(case, group, text)
         for person in sorted(people):
             await notifier.staff(case, person, text)
+
+
+async def _open_step_due(uow: UnitOfWork, case_id: int, step: str) -> datetime | None:
+    """When this open step is due: from the batch's read when it covered the case."""
+    cases, steps = uow.session.info.get(_OPEN_STEPS, (set(), {}))
+    if case_id in cases:
+        return steps.get((case_id, step))  # type: ignore[no-any-return]
+    rows = await DeadlineRepository(uow.session).open_for_case(case_id)
+    return next((r.due_at for r in rows if r.step == step and r.escalation_level == 0), None)
 
 
 def warning(t: NullTranslations, number: str, step: str, due: str) -> str:

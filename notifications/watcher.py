@@ -1,13 +1,15 @@
 """The SLA watcher: sleeps until the earliest unmet deadline, then fires what is due.
 
 It never scans cases: one indexed query asks for the next due time, another for the due
-rows. Each deadline fires in its own transaction under a row lock and is stamped
-`fired_at` there, so a restart or a second watcher never fires it twice. What firing
-means (alerts, escalation) is the DeadlineHandler's business, wired in bot/app.py.
-A handler that fails unexpectedly has its writes undone (a savepoint) and the deadline
-stamped failed with the error's name, so the watcher goes on to the next one (DESIGN §2.5);
-a conflict with another transaction (a staff change to the same case, a deadlock victim)
-is no fault of the deadline: it is rolled back and fired again at the next tick.
+rows with their cases. Due deadlines fire in batches, one transaction each (DESIGN §2.4,
+issue 18), under row locks, each stamped `fired_at` there, so a restart or a second
+watcher never fires one twice. What firing means (alerts, escalation) is the
+DeadlineHandler's business, wired in bot/app.py; a handler may `prepare` a batch (read
+what its rules need in one query). Each deadline fires in a savepoint: a handler that
+fails unexpectedly has its writes undone and the deadline stamped failed with the error's
+name, and the batch goes on (DESIGN §2.5); a conflict with another transaction (a staff
+change to the same case, a deadlock victim) is no fault of the deadline: the batch is
+rolled back and fired again at the next tick. The outbox is woken after each commit.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from conversations.base.clock import Clock
 from notifications.supervisor import Beat
@@ -30,6 +33,7 @@ from storage.uow import UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 MAX_SLEEP_SECONDS = 60.0
 CONFLICT_PAUSE_SECONDS = 0.5  # before firing again a deadline that met a conflict
+BATCH_SIZE = 200  # due deadlines per transaction: one commit, locks held briefly
 
 
 class DeadlineHandler(Protocol):
@@ -38,11 +42,27 @@ class DeadlineHandler(Protocol):
     async def __call__(self, uow: UnitOfWork, deadline: Deadline) -> None: ...
 
 
+@runtime_checkable
+class BatchHandler(DeadlineHandler, Protocol):
+    """A handler that reads what its rules need for a whole batch before it fires."""
+
+    async def prepare(self, uow: UnitOfWork, due: Sequence[Deadline]) -> None: ...
+
+
 class Watcher:
-    def __init__(self, db: Database, clock: Clock, handler: DeadlineHandler) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        handler: DeadlineHandler,
+        after_commit: Callable[[], None] = lambda: None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.handler = handler
+        self.after_commit = after_commit  # wakes the outbox: the alerts are committed
+        self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._conflicted = False
 
@@ -51,13 +71,16 @@ class Watcher:
         self._wake.set()
 
     async def tick(self, limit: int = 10_000) -> int:
-        """Fire every deadline due now, one transaction each; returns how many fired.
-        A conflict ends the tick; its deadline is fired again at the next."""
+        """Fire every deadline due now, a batch per transaction; returns how many fired.
+        A conflict ends the tick; its batch is fired again at the next."""
         fired = 0
         self._conflicted = False
         try:
-            while fired < limit and await self._fire_one():
-                fired += 1
+            while fired < limit:
+                count = await self._fire_batch(min(self.batch_size, limit - fired))
+                fired += count
+                if count == 0:
+                    break
         except Exception as error:
             if not is_conflict(error):
                 raise
@@ -65,30 +88,37 @@ class Watcher:
             self._conflicted = True
         return fired
 
-    async def _fire_one(self) -> bool:
+    async def _fire_batch(self, size: int) -> int:
+        """One transaction: up to `size` due deadlines, a savepoint each."""
         now = self.clock.now()
         async with unit_of_work(self.db) as uow:
-            due = await DeadlineRepository(uow.session).due_to_fire(now)
+            due = await DeadlineRepository(uow.session).due_batch(now, size)
             if not due:
-                return False
-            deadline = due[0]
-            deadline.fired_at = now
-            try:
-                async with uow.session.begin_nested():
-                    await self.handler(uow, deadline)
-            except Exception as error:
-                if is_conflict(error):
-                    raise  # the whole transaction is undone; fired again next tick
-                await self._mark_failed(uow, deadline, error, now)
-                return True
-            log.info(
-                "deadline_fired id=%s case=%s step=%s level=%s",
-                deadline.id,
-                deadline.case_id,
-                deadline.step,
-                deadline.escalation_level,
-            )
-        return True
+                return 0
+            if isinstance(self.handler, BatchHandler):
+                await self.handler.prepare(uow, due)
+            for deadline in due:
+                await self._fire_one(uow, deadline, now)
+            uow.after_commit.append(self.after_commit)
+        return len(due)
+
+    async def _fire_one(self, uow: UnitOfWork, deadline: Deadline, now: datetime) -> None:
+        deadline.fired_at = now  # flushed by begin_nested: kept if the savepoint is undone
+        try:
+            async with uow.session.begin_nested():
+                await self.handler(uow, deadline)
+        except Exception as error:
+            if is_conflict(error):
+                raise  # the whole batch is undone; fired again next tick
+            await self._mark_failed(uow, deadline, error, now)
+            return
+        log.info(
+            "deadline_fired id=%s case=%s step=%s level=%s",
+            deadline.id,
+            deadline.case_id,
+            deadline.step,
+            deadline.escalation_level,
+        )
 
     async def _mark_failed(
         self, uow: UnitOfWork, deadline: Deadline, error: Exception, now: datetime

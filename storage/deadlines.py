@@ -9,9 +9,17 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Deadline
+from storage.models import Case, Deadline
 
 _ADD = insert(cast(Table, Deadline.__table__))  # plain rows, built once, no ids read back
+# Neither met, paused, fired nor failed (a failed one waits for an operator); the first
+# three are the partial index's predicate, so the watcher's queries read that index.
+_FIRABLE = (
+    Deadline.met_at.is_(None),
+    Deadline.paused_at.is_(None),
+    Deadline.fired_at.is_(None),
+    Deadline.failed_at.is_(None),
+)
 
 
 class DeadlineRepository:
@@ -53,29 +61,45 @@ class DeadlineRepository:
         (rows another watcher is firing are skipped). Reads the partial index."""
         rows = await self.session.scalars(
             select(Deadline)
-            .where(
-                Deadline.met_at.is_(None),
-                Deadline.paused_at.is_(None),
-                Deadline.fired_at.is_(None),
-                Deadline.failed_at.is_(None),  # a failed one waits for an operator
-                Deadline.due_at <= now,
-            )
+            .where(*_FIRABLE, Deadline.due_at <= now)
             .order_by(Deadline.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return rows.all()
 
+    async def due_batch(self, now: datetime, limit: int) -> Sequence[Deadline]:
+        """Up to `limit` deadlines to fire, as `due_to_fire`, their cases read by the same
+        query into the session (so the handler's `session.get(Case, id)` reads no row).
+        Only the deadline rows are locked, as before (issue 18)."""
+        rows = await self.session.execute(
+            select(Deadline, Case)
+            .join(Case, Case.id == Deadline.case_id)
+            .where(*_FIRABLE, Deadline.due_at <= now)
+            .order_by(Deadline.due_at, Deadline.id)
+            .limit(limit)
+            .with_for_update(of=Deadline, skip_locked=True)
+        )
+        return [deadline for deadline, _case in rows]
+
+    async def open_step_dues(self, case_ids: Sequence[int]) -> dict[tuple[int, str], datetime]:
+        """When each open step (level 0) of these cases is due, in one query: what a
+        batch's warnings need (issue 18)."""
+        if not case_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Deadline.case_id, Deadline.step, Deadline.due_at)
+            .where(
+                Deadline.case_id.in_(set(case_ids)),
+                Deadline.met_at.is_(None),
+                Deadline.escalation_level == 0,
+            )
+            .order_by(Deadline.due_at.desc())  # the earliest wins, as open_for_case's first
+        )
+        return {(case_id, step): due for case_id, step, due in rows}
+
     async def earliest_unmet_due(self) -> datetime | None:
         """When the watcher must next wake: failed deadlines never wake it again."""
         return await self.session.scalar(
-            select(Deadline.due_at)
-            .where(
-                Deadline.met_at.is_(None),
-                Deadline.paused_at.is_(None),
-                Deadline.fired_at.is_(None),
-                Deadline.failed_at.is_(None),
-            )
-            .order_by(Deadline.due_at)
-            .limit(1)
+            select(Deadline.due_at).where(*_FIRABLE).order_by(Deadline.due_at).limit(1)
         )
