@@ -77,9 +77,10 @@ class Watcher:
         self._conflicted = False
         try:
             while fired < limit:
-                count = await self._fire_batch(min(self.batch_size, limit - fired))
+                size = min(self.batch_size, limit - fired)
+                count = await self._fire_batch(size)
                 fired += count
-                if count == 0:
+                if count < size:  # the batch found nothing more due
                     break
         except Exception as error:
             if not is_conflict(error):
@@ -89,18 +90,20 @@ class Watcher:
         return fired
 
     async def _fire_batch(self, size: int) -> int:
-        """One transaction: up to `size` due deadlines, a savepoint each."""
-        now = self.clock.now()
+        """One transaction: up to `size` due deadlines, a savepoint each. It asks again
+        until nothing more is due, so rungs the batch added that are due now fire in it."""
+        now, fired = self.clock.now(), 0
         async with unit_of_work(self.db) as uow:
-            due = await DeadlineRepository(uow.session).due_batch(now, size)
-            if not due:
-                return 0
-            if isinstance(self.handler, BatchHandler):
-                await self.handler.prepare(uow, due)
-            for deadline in due:
-                await self._fire_one(uow, deadline, now)
-            uow.after_commit.append(self.after_commit)
-        return len(due)
+            repository = DeadlineRepository(uow.session)
+            while fired < size and (due := await repository.due_batch(now, size - fired)):
+                if isinstance(self.handler, BatchHandler):
+                    await self.handler.prepare(uow, due)
+                for deadline in due:
+                    await self._fire_one(uow, deadline, now)
+                fired += len(due)
+            if fired:
+                uow.after_commit.append(self.after_commit)
+        return fired
 
     async def _fire_one(self, uow: UnitOfWork, deadline: Deadline, now: datetime) -> None:
         deadline.fired_at = now  # flushed by begin_nested: kept if the savepoint is undone
