@@ -96,6 +96,9 @@ class Watcher:
         async with unit_of_work(self.db) as uow:
             repository = DeadlineRepository(uow.session)
             while fired < size and (due := await repository.due_batch(now, size - fired)):
+                for deadline in due:  # stamped in one flush, kept if a savepoint is undone
+                    deadline.fired_at = now
+                await uow.session.flush()
                 if isinstance(self.handler, BatchHandler):
                     await self.handler.prepare(uow, due)
                 for deadline in due:
@@ -106,7 +109,6 @@ class Watcher:
         return fired
 
     async def _fire_one(self, uow: UnitOfWork, deadline: Deadline, now: datetime) -> None:
-        deadline.fired_at = now  # flushed by begin_nested: kept if the savepoint is undone
         try:
             async with uow.session.begin_nested():
                 await self.handler(uow, deadline)
