@@ -107,7 +107,7 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
         max_attempts=config.outbox.max_attempts,
         metrics=metrics,
     )
-    watcher = Watcher(db, clock, FireDeadline(desk))
+    watcher = Watcher(db, clock, FireDeadline(desk), dispatcher.wake)  # alerts to send
 
     def after_commit() -> None:
         dispatcher.wake()  # replies to send
