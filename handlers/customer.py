@@ -123,7 +123,8 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
     actor = call.actor
     if actor.kind is not ActorKind.CUSTOMER or actor.id is None:
         raise Refusal("access.role", needed="customer")
-    await PeopleRepository(call.uow.session).update_contact(actor.id, intent.name, intent.phone)
+    name = intent.name if intent.name != call.person.known_name else None  # stored already
+    await PeopleRepository(call.uow.session).update_contact(actor.id, name, intent.phone)
     new = NewCase(
         kind=intent.kind,
         category=intent.category,

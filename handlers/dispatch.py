@@ -36,7 +36,7 @@ from handlers.execute import execute
 from handlers.identify import Person, identify
 from handlers.refusals import Refusal
 from notifications.metrics import Metrics, UpdateOutcome
-from notifications.notices import queue_replies, queue_reply
+from notifications.notices import queue_replies, queue_reply, turn_in, turn_over
 from storage.cases import CaseRepository
 from storage.conversations import ConversationRepository, ConversationRow
 from storage.engine import Database
@@ -68,9 +68,18 @@ async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
     started = time.perf_counter()  # a duration, not a time of day: not the desk's clock
     inbound = at_the_edge(inbound)
     try:
-        outcome, replies = await perform(
-            inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake, join=True
-        )
+        try:
+            outcome, replies = await perform(
+                inbox.db, lambda uow: handle(uow, inbox.desk, inbound), inbox.wake, join=True
+            )
+        except RefusedTurn as turned:  # undone whole; again, with the refusal as the answer
+            refused = turned.refusal
+            outcome, replies = await perform(
+                inbox.db,
+                lambda uow: handle(uow, inbox.desk, inbound, refused),
+                inbox.wake,
+                join=True,
+            )
     except Exception:
         log.exception("dispatch_failed channel=%s update=%s", inbound.channel, inbound.update_id)
         outcome = UpdateOutcome.FAILED
@@ -100,6 +109,16 @@ def at_the_edge(inbound: Inbound) -> Inbound:
     )
 
 
+class RefusedTurn(Exception):
+    """A turn's only intent was refused: the turn is undone whole and runs again with the
+    refusal as its answer. A savepoint would do the same at two statements on every turn;
+    refusals are rare."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.key)
+        self.refusal = refusal
+
+
 @dataclass(frozen=True)
 class Turn:
     """One update's turn, read once and handed down: what came in (a typed number already
@@ -118,9 +137,20 @@ class Turn:
 
 
 async def handle(
-    uow: UnitOfWork, desk: Desk, inbound: Inbound
+    uow: UnitOfWork, desk: Desk, inbound: Inbound, refused: Refusal | None = None
 ) -> tuple[UpdateOutcome, list[Reply]]:
-    """The update's turn; what came of it is told apart for the metrics."""
+    """The update's turn; what came of it is told apart for the metrics. `refused`: this
+    turn ran before and its only intent was refused; answer with that, do nothing else."""
+    try:
+        turn_in(uow.session, inbound.channel, private_chat(inbound))
+        return await _handle(uow, desk, inbound, refused)
+    finally:
+        turn_over(uow.session)
+
+
+async def _handle(
+    uow: UnitOfWork, desk: Desk, inbound: Inbound, refused: Refusal | None
+) -> tuple[UpdateOutcome, list[Reply]]:
     conversations = ConversationRepository(uow.session)
     now = desk.clock.now()
     if not await conversations.claim_update(inbound.channel, inbound.update_id, now):
@@ -144,10 +174,14 @@ async def handle(
     )
     flow = staff.step if person.is_staff else customer.step
     outcome = flow(state, turn.inbound, context)
-    replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, turn, outcome)]
+    replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, turn, outcome, refused)]
     expires = None if outcome.state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
     new = outcome.state
-    options = ([o.action for o in replies[-1].options] or None) if replies else ()
+    offered = turn_over(uow.session)  # what a use case offered in this chat, if anything
+    if replies:
+        options: list[str] | tuple[()] | None = [o.action for o in replies[-1].options] or None
+    else:
+        options = offered[0] if offered is not None else ()
     await conversations.save(
         turn.conversation.id, (new.flow, new.step, new.data), now, expires, options
     )
@@ -205,18 +239,30 @@ def _picked_by_number(inbound: Inbound, row: ConversationRow) -> Inbound:
     return replace(inbound, text="", button=options[int(typed) - 1])
 
 
-async def _carry_out(uow: UnitOfWork, desk: Desk, turn: Turn, outcome: Outcome) -> list[Reply]:
+async def _carry_out(
+    uow: UnitOfWork, desk: Desk, turn: Turn, outcome: Outcome, refused: Refusal | None
+) -> list[Reply]:
+    """Each intent's use case; a refusal undoes only its own partial change and becomes a
+    polite answer. One intent (the common case) runs without a savepoint: its refusal
+    undoes the whole turn, which runs again answering with it (`RefusedTurn`)."""
     person, inbound = turn.person, turn.inbound
+    t = translation(person.language)
+    if refused is not None:
+        return [Reply(refusal(t, refused.key, refused.params))]
+    if len(outcome.intents) == 1:
+        try:
+            return await execute(uow, desk, person, inbound.channel, outcome.intents[0])
+        except Refusal as alone:
+            log.info("refused update=%s key=%s", inbound.update_id, alone.key)
+            raise RefusedTurn(alone) from alone
     replies: list[Reply] = []
     for intent in outcome.intents:
         try:
             async with uow.session.begin_nested():
                 replies += await execute(uow, desk, person, inbound.channel, intent)
-        except Refusal as refused:
-            log.info("refused update=%s key=%s", inbound.update_id, refused.key)
-            replies.append(
-                Reply(refusal(translation(person.language), refused.key, refused.params))
-            )
+        except Refusal as one:
+            log.info("refused update=%s key=%s", inbound.update_id, one.key)
+            replies.append(Reply(refusal(t, one.key, one.params)))
     return replies
 
 

@@ -170,12 +170,34 @@ def payload(text: str, options: Sequence[Option]) -> dict[str, object]:
     return {"text": text, "choices": [{"label": o.label, "action": o.action} for o in options]}
 
 
+_TURN_CHAT = "complaintdesk.turn_chat"  # session.info: the chat whose turn is running
+_OFFERED = "complaintdesk.offered"  # session.info: what the turn's use cases offered there
+
+
+def turn_in(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """An inbound turn runs for this chat: choices a use case offers there are handed to
+    the turn, which saves them with the chat's state in its one UPDATE."""
+    session.info[_TURN_CHAT] = (channel, chat_id)
+    session.info.pop(_OFFERED, None)
+
+
+def turn_over(session: AsyncSession) -> tuple[list[str] | None] | None:
+    """End the turn; what its use cases offered in its chat, if anything (a 1-tuple, so
+    'offered nothing' and 'forgot the choices' stay apart)."""
+    session.info.pop(_TURN_CHAT, None)
+    offered: tuple[list[str] | None] | None = session.info.pop(_OFFERED, None)
+    return offered
+
+
 async def remember_choices(
     session: AsyncSession, channel: str, chat_id: str, choices: Sequence[Option], now: datetime
 ) -> None:
     """The choices last offered in a chat, so a typed number can pick one (channels with
     no buttons show them numbered); a message without choices forgets them."""
     actions = [choice.action for choice in choices] or None
+    if session.info.get(_TURN_CHAT) == (channel, chat_id):
+        session.info[_OFFERED] = (actions,)
+        return
     await ConversationRepository(session).remember_options(channel, chat_id, actions, now)
 
 

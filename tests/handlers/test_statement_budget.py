@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from conversations.base.messages import Inbound
@@ -91,7 +90,6 @@ async def test_a_duplicate_costs_its_claim_only(world: World) -> None:
     assert [s for s in statements if s not in ("BEGIN", "COMMIT")] == ["INSERT"], statements
 
 
-@pytest.mark.xfail(strict=True, reason="the filing use case's statements are helper A2's part")
 async def test_a_filing_confirmation_stays_within_budget(world: World) -> None:
     await filing_until_confirmation(world)
     await turn(world, button="wanted:replacement")
