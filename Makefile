@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/outbox_delivery.py --backend postgresql
 	$(BIN)/python benchmarks/watcher_tick.py
 	$(BIN)/python benchmarks/watcher_tick.py --backend postgresql
+	$(BIN)/python benchmarks/memory_conversations.py
 	$(BIN)/python -m benchmarks.crash_kill --backend sqlite --customers 30 --kills 10
 	$(BIN)/python -m benchmarks.crash_kill --backend postgresql --customers 30 --kills 10
 	$(BIN)/python benchmarks/fuzz.py --count 20000 --seed 11
