@@ -67,21 +67,11 @@ class FireDeadline:
 
     async def _warn(self, uow: UnitOfWork, case: Case, deadline: Deadline, rung: Rung) -> None:
         """Before the breach: the step is due soon (its own row says when)."""
-        now, desk = self.desk.clock.now(), self.desk
+        desk = self.desk
         due = await _open_step_due(uow, case.id, deadline.step)
         if due is None:
             return
-        record(
-            uow.session,
-            case,
-            Actor.system(),
-            EventKind.DEADLINE_WARNED,
-            now,
-            visible=False,
-            step=deadline.step,
-            level=deadline.escalation_level,
-        )
-        notifier = Notifier(uow.session, desk.policy, now)
+        notifier = self._noted(uow, case, deadline, EventKind.DEADLINE_WARNED)
         t = notifier.staff_language
         text = warning(t, case.number, step_label(t, deadline.step), local_time(desk, due))
         await self._tell(uow, notifier, case, rung.notify, text)
@@ -90,16 +80,7 @@ class FireDeadline:
         self, uow: UnitOfWork, case: Case, deadline: Deadline, rungs: list[Rung]
     ) -> None:
         now, desk = self.desk.clock.now(), self.desk
-        record(
-            uow.session,
-            case,
-            Actor.system(),
-            EventKind.OVERDUE,
-            now,
-            visible=False,
-            step=deadline.step,
-        )
-        notifier = Notifier(uow.session, desk.policy, now)
+        notifier = self._noted(uow, case, deadline, EventKind.OVERDUE)
         t = notifier.staff_language
         text = notices.overdue(
             t, case.number, step_label(t, deadline.step), local_time(desk, deadline.due_at)
@@ -122,23 +103,22 @@ class FireDeadline:
         await post_card(uow.session, desk, case)
 
     async def _escalate(self, uow: UnitOfWork, case: Case, deadline: Deadline, rung: Rung) -> None:
-        now, desk = self.desk.clock.now(), self.desk
-        record(
-            uow.session,
-            case,
-            Actor.system(),
-            EventKind.ESCALATED,
-            now,
-            visible=False,
-            step=deadline.step,
-            level=deadline.escalation_level,
-        )
-        notifier = Notifier(uow.session, desk.policy, now)
+        desk = self.desk
+        notifier = self._noted(uow, case, deadline, EventKind.ESCALATED)
         t = notifier.staff_language
         handler = await staff_name(uow.session, case.handler_id) or t.gettext("not taken yet")
         since = local_time(desk, deadline.set_at)  # set when the step went overdue
         text = notices.escalated(t, case.number, step_label(t, deadline.step), since, handler)
         await self._tell(uow, notifier, case, rung.notify, text)
+
+    def _noted(self, uow: UnitOfWork, case: Case, deadline: Deadline, kind: EventKind) -> Notifier:
+        """The rung's timeline entry (staff only), and the notifier to tell people with."""
+        now = self.desk.clock.now()
+        level = {} if kind is EventKind.OVERDUE else {"level": deadline.escalation_level}
+        record(
+            uow.session, case, Actor.system(), kind, now, visible=False, step=deadline.step, **level
+        )
+        return Notifier(uow.session, self.desk.policy, now)
 
     async def _tell(
         self,
