@@ -123,6 +123,13 @@ def capa_plan(a: Args, ctx: Context) -> i.Intent | str:
     return i.RecordCapa(a.number, cause, correction, prevention, owner, due)
 
 
+def _reply(a: Args, ctx: Context) -> i.Intent:
+    """`/reply N text`, or `/reply N #key` for the canned answer `key` (issue 13)."""
+    if a.text.startswith("#") and len(a.text.split()) == 1:
+        return i.ReplyToCustomer(a.number, canned=a.text[1:].casefold())
+    return i.ReplyToCustomer(a.number, a.text)
+
+
 COMMANDS = {
     command.name: command
     for command in [
@@ -185,6 +192,16 @@ COMMANDS = {
             ask_text=lambda t: t.gettext(
                 "Send: root cause | correction | prevention | owner | due date (YYYY-MM-DD)"
             ),
+        ),
+        Command(
+            "reply",
+            _reply,
+            ask_text=lambda t: t.gettext("Send the message for the customer."),
+        ),
+        Command(
+            "assign",
+            lambda a, ctx: i.Assign(a.number, a.text),
+            ask_text=lambda t: t.gettext("Send the name of the person to give it to."),
         ),
         Command("verify", _verify, ("result",), _result_note),
         Command("outcome", _outcome, ("result",), _result_note),

@@ -138,6 +138,63 @@ class LogReview:
 
 
 @dataclass(frozen=True)
+class ReplyToCustomer(CaseIntent):
+    """`/reply N text`, `/reply N #key` (a canned answer), or a photo or file captioned
+    `/reply N`: a message from the handler to the case's customer (issue 13)."""
+
+    text: str = ""
+    canned: str = ""
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplyInChat:
+    """Staff wrote where the case is implied: a Telegram reply (`quoted`: the id of the
+    bot's message answered) in their private chat, or a message in a case's forum topic
+    (`chat` is then 'group:thread', `quoted` may be None). The use case finds the case."""
+
+    chat: str
+    quoted: str | None = None
+    text: str = ""
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListCanned:
+    """`/canned [N]`: the canned answers, for case N's category when a number is given."""
+
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class Assign(CaseIntent):
+    """`/assign N person`: a lead or manager gives the case to a named person."""
+
+    person: str = ""
+
+
+@dataclass(frozen=True)
+class Away:
+    """`/away FROM TO substitute`: the sender is away those days (inclusive); their alerts
+    and new assignments go to the substitute meanwhile. `/away off` cancels (cancel=True)."""
+
+    starts_on: date = date.min
+    ends_on: date = date.min
+    substitute: str = ""
+    cancel: bool = False
+
+
+@dataclass(frozen=True)
+class FileOnBehalf:
+    """First-contact ownership (seed 001 首问负责制): staff file a complaint they took by
+    `via` (phone, counter, letter, email) for the customer named in `filing`; the sender
+    owns the case until the department takes it."""
+
+    via: str
+    filing: FileCase
+
+
+@dataclass(frozen=True)
 class Take(CaseIntent):
     pass
 
@@ -265,6 +322,12 @@ StaffIntent = (
     | RecordOutcome
     | Findings
     | LogReview
+    | ReplyToCustomer
+    | ReplyInChat
+    | ListCanned
+    | Assign
+    | Away
+    | FileOnBehalf
 )
 
 Intent = (

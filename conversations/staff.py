@@ -7,6 +7,7 @@ the roster for every action, whatever the button or command said.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from gettext import NullTranslations
 
@@ -16,7 +17,17 @@ from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
 from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inputs.py reads it here
 from conversations.commands import Args, AskNext, Command
-from conversations.intents import FindCases, LogReview, Register, ShowCases, SignIn
+from conversations.intents import (
+    Away,
+    FindCases,
+    ListCanned,
+    LogReview,
+    Register,
+    ReplyInChat,
+    ReplyToCustomer,
+    ShowCases,
+    SignIn,
+)
 from conversations.languages import language_chosen, language_menu
 from conversations.state import IDLE, Context, Flow, Outcome, State, say
 from conversations.wording import cannot_read
@@ -45,14 +56,22 @@ def help_text(t: NullTranslations) -> str:
         "/reassign N department reason, /regrade N grade reason, /link N M, "
         "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
         "/verify N effective|ineffective note, /badreview, "
-        "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
+        "/outcome N contacted|updated|no_response note, /reply N text (or #key), "
+        "/canned [N], /assign N person, /away first-day last-day substitute, /file, "
+        "/signin, /language, /cancel."
     )
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
+    if inbound.is_group and inbound.button is None:
+        return in_topic(state, inbound, text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
+    if inbound.media and not inbound.button and state.flow not in {FLOW, REVIEW_FLOW}:
+        return with_media(state, inbound, text, ctx)
+    if inbound.quoted and not inbound.button and not text.startswith("/"):
+        return say(state, intents=(ReplyInChat(inbound.chat_id, inbound.quoted, text),))
     chosen = language_chosen(inbound.button) if inbound.button else None
     if chosen is not None:  # needs no answer: the dialogue goes on (as for customers)
         return say(state, intents=(chosen,))
@@ -97,10 +116,66 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return review_platform(ctx)
     if name == "signin":  # a link for a browser outside Telegram (issue 16)
         return say(State(IDLE), intents=(SignIn(),))
+    if name == "canned":  # the canned answers, for one case's category when named
+        return say(State(IDLE), intents=(ListCanned(find_case_number(rest)),))
+    if name == "away":
+        return away(rest, ctx)
     command = COMMANDS.get(name)
     if command is None:
         return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))
     return parse_and_run(command, rest, ctx)
+
+
+def in_topic(state: State, inbound: Inbound, text: str) -> Outcome:
+    """A staff member's message in a group reaches the desk only from a case's forum topic
+    (the adapter passes no other group talk): it goes to that case's customer. The
+    person's own private dialogue is left as it was; a command there is not for them."""
+    if text.startswith("/") or not (text or inbound.media):
+        return say(state)
+    return say(state, intents=(ReplyInChat(inbound.chat_id, inbound.quoted, text, inbound.media),))
+
+
+def with_media(state: State, inbound: Inbound, text: str, ctx: Context) -> Outcome:
+    """A photo or file from staff goes to a customer: captioned `/reply N [words]`, or
+    sent as a Telegram reply to the bot's message about the case."""
+    head, rest = leading(text, 2)
+    if head and head[0].split("@")[0].casefold() == "/reply":
+        number = find_case_number(head[1]) if len(head) > 1 else None
+        if number is not None:
+            words = rest[:MAX_TEXT]
+            return say(State(IDLE), intents=(ReplyToCustomer(number, words, "", inbound.media),))
+    elif inbound.quoted and not text.startswith("/"):
+        return say(
+            state, intents=(ReplyInChat(inbound.chat_id, inbound.quoted, text, inbound.media),)
+        )
+    ask = ctx.t.gettext(
+        "To send this to a customer, caption it /reply and the case number, "
+        "e.g. /reply TS202611-0007, or send it as a reply to a message about the case."
+    )
+    return say(state, Reply(ask))
+
+
+def away(text: str, ctx: Context) -> Outcome:
+    """`/away 2026-12-01 2026-12-05 韩梅梅` (inclusive days; the substitute by name as the
+    roster has it) or `/away off`: the days are checked here, the people by the use case."""
+    words = text.split(maxsplit=2)
+    if len(words) == 1 and words[0].casefold() in {"off", "cancel", "取消"}:
+        return say(State(IDLE), intents=(Away(cancel=True),))
+    usage = ctx.t.gettext(
+        "Usage: /away FIRST-DAY LAST-DAY substitute, e.g. /away 2026-12-01 2026-12-05 韩梅梅; "
+        "/away off ends it."
+    )
+    if len(words) < 3:
+        return say(State(IDLE), Reply(usage))
+    try:
+        first, last = date.fromisoformat(words[0]), date.fromisoformat(words[1])
+    except ValueError:
+        return say(State(IDLE), Reply(usage))
+    today = ctx.now.astimezone(ctx.policy.calendar.zone).date()
+    if last < first or last < today:
+        past = ctx.t.gettext("The last day must be today or later, and not before the first.")
+        return say(State(IDLE), Reply(past))
+    return say(State(IDLE), intents=(Away(first, last, words[2].strip()[:200]),))
 
 
 def find(text: str, ctx: Context) -> Outcome:

@@ -24,6 +24,7 @@ class Flow(StrEnum):
     SURVEY = "survey"  # customer: the satisfaction follow-up
     STAFF_INPUT = "staff_input"  # staff: the text a command still needs
     REVIEW_LOG = "review_log"  # staff: logging a bad review
+    STAFF_FILING = "staff_file"  # staff: filing a complaint taken by phone etc. (issue 13)
 
 
 IDLE = Flow.IDLE

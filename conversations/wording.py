@@ -70,6 +70,9 @@ def event_label(t: NullTranslations, kind: str) -> str:
         EventKind.REVIEW_OUTCOME: g("review outcome recorded"),
         EventKind.VIEWED: g("full case opened"),
         EventKind.IDENTITY_REVEALED: g("customer's identity shown"),
+        EventKind.STAFF_REPLIED: g("message sent to the customer"),
+        EventKind.ASSIGNED: g("assigned to a named person"),
+        EventKind.RECEIVED_BY_STAFF: g("taken from the customer by staff"),
     }
     return labels.get(kind, kind)
 

@@ -8,10 +8,15 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Media:
-    """A photo or file the platform holds; `ref` is the platform's id for it."""
+    """A photo, file, voice note or video. `ref` is the platform's id for it; `path` the
+    desk's own copy in its file store (relative to it), when the adapter has saved one;
+    `size` in bytes and the file's `name` when the platform says (issue 13)."""
 
     kind: str
     ref: str
+    path: str | None = None
+    size: int | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Inbound:
     # What the person sent that the desk cannot read (a voice note, a sticker, a
     # location), so the flow can say so instead of silently asking again.
     unreadable: str | None = None
+    # The platform's id of the bot's message this one answers (Telegram's reply), so a
+    # staff member's reply reaches the customer of the case it was about (issue 13).
+    quoted: str | None = None
 
     @property
     def only_unreadable(self) -> bool:

@@ -118,6 +118,9 @@ class EventKind(StrEnum):
     REVIEW_OUTCOME = "review_outcome"
     VIEWED = "viewed"  # staff opened the full case (POLICY §8: every access is recorded)
     IDENTITY_REVEALED = "identity_revealed"
+    STAFF_REPLIED = "staff_replied"  # a handler's message or file to the customer (issue 13)
+    ASSIGNED = "assigned"  # a lead or manager gave the case to a named person (issue 13)
+    RECEIVED_BY_STAFF = "received_by_staff"  # filed by staff for the customer (seed 001)
 
 
 class Purpose(StrEnum):
@@ -126,3 +129,4 @@ class Purpose(StrEnum):
 
     CARD = "card"
     DIGEST = "digest"
+    TOPIC = "topic"  # a case's forum topic in a department group (issue 13)

@@ -23,7 +23,7 @@ from storage.models.messaging import (
     ProcessedUpdate,
     ServiceWindow,
 )
-from storage.models.people import Customer, Identity, Staff, StaffInvite
+from storage.models.people import Customer, Identity, Staff, StaffAbsence, StaffInvite
 from storage.models.privacy import AuditEntry, TimelineUnlock
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "Review",
     "ServiceWindow",
     "Staff",
+    "StaffAbsence",
     "StaffInvite",
     "SupportingDepartment",
     "Survey",

@@ -60,6 +60,9 @@ class Case(Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # First-contact ownership (seed 001 首问负责制, issue 13): the staff member who took
+    # the complaint by phone, at the counter or by letter and filed it for the customer.
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # The hash of the newest timeline event (storage/timeline_chain.py, issue 15).
     timeline_head: Mapped[str | None] = mapped_column(String(64))
     # Names, contacts and the customer's words replaced by the retention sweep (issue 15).
@@ -128,6 +131,10 @@ class Deadline(Base):
 
 
 class Attachment(Base):
+    """A photo, file, voice note or video on a case, from the customer or from staff.
+    `file_ref` is the platform's id (it dies with the bot token); `stored_path` is the
+    copy in the desk's file store, relative to it (issue 13)."""
+
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +143,11 @@ class Attachment(Base):
     file_ref: Mapped[str] = mapped_column(String(500))
     media_kind: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
+    stored_path: Mapped[str | None] = mapped_column(String(500))
+    size_bytes: Mapped[int | None]
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    # Who sent it: the customer (None) or a staff member replying (issue 13).
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Survey(Base):

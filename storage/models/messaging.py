@@ -34,7 +34,12 @@ class OutboxMessage(Base):
     """A message to send (or edit), written in the transaction that decided it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "status", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "not_before", "id"),
+        # A staff member's Telegram reply to one of the bot's messages names the case
+        # that message was about (issue 13).
+        Index("ix_outbox_sent_message", "channel", "chat_id", "platform_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
@@ -61,7 +66,11 @@ class MessageRef(Base):
     """The platform id of a sent message about a case, so it can be edited later."""
 
     __tablename__ = "message_refs"
-    __table_args__ = (UniqueConstraint("case_id", "channel", "chat_id", "purpose"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "channel", "chat_id", "purpose"),
+        # From a forum topic (purpose 'topic', the id is the thread's) back to its case.
+        Index("ix_message_refs_platform", "channel", "chat_id", "platform_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,6 +36,22 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
+
+
+class StaffAbsence(Base):
+    """`/away`: a staff member is away for these days (inclusive, the desk's local dates)
+    and `substitute_id` gets their alerts and new assignments meanwhile (issue 13)."""
+
+    __tablename__ = "staff_absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    cancelled_at: Mapped[datetime | None]
 
 
 class StaffInvite(Base):

@@ -33,17 +33,21 @@ def message(
     button: str | None = None,
     media: tuple[Media, ...] = (),
     unreadable: str | None = None,
+    quoted: str | None = None,
+    chat_id: str = "c1",
 ) -> Inbound:
     return Inbound(
         channel="console",
         update_id="1",
-        chat_id="c1",
+        chat_id=chat_id,
         sender_id="c1",
         received_at=NOW,
         text=text,
         button=button,
         media=media,
         unreadable=unreadable,
+        quoted=quoted,
+        is_group=chat_id.startswith("-"),
     )
 
 

@@ -38,8 +38,20 @@ HELP = said(
     "/reassign N department reason, /regrade N grade reason, /link N M, "
     "/typical N lesson, /capa N cause | correction | prevention | owner | date, "
     "/verify N effective|ineffective note, /badreview, "
-    "/outcome N contacted|updated|no_response note, /signin, /language, /cancel."
+    "/outcome N contacted|updated|no_response note, /reply N text (or #key), "
+    "/canned [N], /assign N person, /away first-day last-day substitute, /file, "
+    "/signin, /language, /cancel."
 )
+PHOTO = (Media("photo", "p1"),)
+PHOTO_HOW = (
+    "To send this to a customer, caption it /reply and the case number, e.g. /reply "
+    "TS202611-0007, or send it as a reply to a message about the case."
+)
+AWAY_USAGE = (
+    "Usage: /away FIRST-DAY LAST-DAY substitute, e.g. /away 2026-12-01 2026-12-05 韩梅梅; "
+    "/away off ends it."
+)
+AWAY_PAST = "The last day must be today or later, and not before the first."
 STALE = said("That button is not available here (any more).")
 NOTE_LEFT = said(
     "/{command} {number} was not sent; send it again when ready.", command="note", number=N
@@ -150,6 +162,25 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("register", "/register ABC123", i.Register("ABC123")),
     ("signin", "/signin", i.SignIn()),
     ("signin-bot-name-suffix", "/signin@ComplaintDeskBot", i.SignIn()),
+    # issue 13: talking to the customer, canned answers, named handlers, absences
+    ("reply", f"/reply {N} 快递员下午三点联系您", i.ReplyToCustomer(N, "快递员下午三点联系您")),
+    ("reply-canned", f"/reply {N} #Courier", i.ReplyToCustomer(N, canned="courier")),
+    ("reply-hash-in-text", f"/reply {N} #3 号楼已修好", i.ReplyToCustomer(N, "#3 号楼已修好")),
+    ("assign", f"/assign {N} 韩梅梅", i.Assign(N, "韩梅梅")),
+    ("assign-name-with-blank", f"/assign {N} Li  Lei", i.Assign(N, "Li Lei")),
+    ("canned", "/canned", i.ListCanned()),
+    ("canned-for-case", f"/canned {N}", i.ListCanned(N)),
+    (
+        "away",
+        "/away 2026-12-01 2026-12-05 韩梅梅",
+        i.Away(date(2026, 12, 1), date(2026, 12, 5), "韩梅梅"),
+    ),
+    (
+        "away-today",
+        "/away 2026-11-24 2026-11-24 韩梅梅",
+        i.Away(date(2026, 11, 24), date(2026, 11, 24), "韩梅梅"),
+    ),
+    ("away-off", "/away off", i.Away(cancel=True)),
 ]
 
 # A command that needs text, given only the number: (command, what it asks for).
@@ -162,6 +193,8 @@ ASKS_TEXT: list[tuple[str, Said]] = [
     ("reject", REASON),
     ("resolve", said("Send a short summary of what was done.")),
     ("ask", said("Send the question for the customer.")),
+    ("reply", said("Send the message for the customer.")),
+    ("assign", said("Send the name of the person to give it to.")),
     ("typical", said("Send the lesson learned.")),
     ("capa", CAPA_ASK),
 ]
@@ -176,6 +209,8 @@ TEXT_NEXT: list[tuple[str, tuple[str, ...], str, i.Intent]] = [
     ("reject", (), "没修好", i.RejectResolution(N, "没修好")),
     ("resolve", (), "已退款", i.Resolve(N, "已退款")),
     ("ask", (), "订单号？", i.AskCustomer(N, "订单号？")),
+    ("reply", (), "已安排上门", i.ReplyToCustomer(N, "已安排上门")),
+    ("assign", (), "韩梅梅", i.Assign(N, "韩梅梅")),
     ("typical", (), "先查库存", i.MarkTypical(N, "先查库存")),
     ("capa", (), CAPA, i.RecordCapa(N, "焊点开裂", "返修", "来料检验", "张工", date(2026, 12, 31))),
     ("reassign", ("logistics",), "运输损坏", i.Reassign(N, "logistics", "运输损坏")),
@@ -278,6 +313,37 @@ ROWS = [
         (NOTE_LEFT,), intents=(i.Take(N2),)),
     Row("waiting-button", waiting("note"), press(f"take:{N2}"), IDLE, "", (NOTE_LEFT,),
         intents=(i.Take(N2),)),
+    # -- issue 13: a photo or file for a customer; a Telegram reply; a case's forum topic --
+    Row("photo-captioned-reply", FRESH, message(f"/reply {N} 新的水壶", media=PHOTO), IDLE,
+        intents=(i.ReplyToCustomer(N, "新的水壶", "", PHOTO),)),
+    Row("photo-captioned-reply-number-only", FRESH, message(f"/reply {N}", media=PHOTO), IDLE,
+        intents=(i.ReplyToCustomer(N, "", "", PHOTO),)),
+    Row("photo-as-telegram-reply", FRESH, message("看这张", media=PHOTO, quoted="77"), IDLE,
+        intents=(i.ReplyInChat("c1", "77", "看这张", PHOTO),)),
+    Row("photo-without-a-case", FRESH, message("看这张", media=PHOTO), IDLE, "",
+        (said(PHOTO_HOW),)),
+    Row("photo-captioned-reply-bad-number", FRESH, message("/reply 7", media=PHOTO), IDLE, "",
+        (said(PHOTO_HOW),)),
+    Row("telegram-reply-text", FRESH, message("已安排", quoted="77"), IDLE,
+        intents=(i.ReplyInChat("c1", "77", "已安排"),)),
+    Row("telegram-reply-while-waiting-keeps-dialogue", waiting("note"),
+        message("已安排", quoted="77"), INPUT, "text",
+        intents=(i.ReplyInChat("c1", "77", "已安排"),)),
+    Row("telegram-reply-command-is-a-command", FRESH, message(f"/take {N}", quoted="77"), IDLE,
+        intents=(i.Take(N),)),
+    Row("topic-text", FRESH, message("您好，已联系快递", chat_id="-100:5"), IDLE,
+        intents=(i.ReplyInChat("-100:5", None, "您好，已联系快递"),)),
+    Row("topic-photo", waiting("note"), message("", media=PHOTO, chat_id="-100:5"), INPUT, "text",
+        intents=(i.ReplyInChat("-100:5", None, "", PHOTO),)),
+    Row("topic-command-ignored", FRESH, message(f"/take {N}", chat_id="-100:5"), IDLE),
+    Row("away-bad-day", FRESH, message("/away 2026-13-01 2026-12-05 韩梅梅"), IDLE, "",
+        (said(AWAY_USAGE),)),
+    Row("away-no-substitute", FRESH, message("/away 2026-12-01 2026-12-05"), IDLE, "",
+        (said(AWAY_USAGE),)),
+    Row("away-ends-before-it-starts", FRESH, message("/away 2026-12-05 2026-12-01 韩梅梅"), IDLE,
+        "", (said(AWAY_PAST),)),
+    Row("away-all-past", FRESH, message("/away 2026-11-01 2026-11-02 韩梅梅"), IDLE, "",
+        (said(AWAY_PAST),)),
     # -- buttons on group cards ----------------------------------------------------------
     Row("button-take", FRESH, press(f"take:{N}"), IDLE, intents=(i.Take(N),)),
     Row("button-details", FRESH, press(f"details:{N}"), IDLE, intents=(i.ShowCase(N),)),
