@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from conversations.base.messages import Document
-from notifications.senders import Outgoing, Sender, Windowed
+from notifications.senders import Attached, Outgoing, Sender, Windowed
 from storage.engine import Database
 from storage.models import OutboxMessage
 from storage.outbox import OutboxRepository
@@ -40,6 +40,7 @@ def outgoing(row: OutboxMessage, edit_of: str | None) -> Outgoing:
         template=_template(row.payload),
         values=_values(row.payload),
         first_part=row.parts_sent if edit_of is None else 0,
+        media=_media(row.payload),
     )
 
 
@@ -91,10 +92,28 @@ def _plain_run(queued: Sequence[OutboxMessage], head: OutboxMessage) -> list[Out
         return []
     run = []
     for row in queued:
-        if "image" in row.payload or "document" in row.payload:
+        if "image" in row.payload or "document" in row.payload or "media" in row.payload:
             break
         run.append(row)
     return run
+
+
+def _media(payload: dict[str, object]) -> tuple[Attached, ...]:
+    """The files a row carries (see `Attached`); malformed entries are skipped."""
+    listed = payload.get("media")
+    if not isinstance(listed, list):
+        return ()
+    return tuple(
+        Attached(
+            kind=str(item.get("kind", "document")),
+            channel=str(item.get("channel", "")),
+            ref=str(item.get("ref") or ""),
+            path=str(item["path"]) if item.get("path") else None,
+            name=str(item["name"]) if item.get("name") else None,
+        )
+        for item in listed
+        if isinstance(item, dict)
+    )
 
 
 def _template(payload: dict[str, object]) -> str | None:

@@ -13,6 +13,20 @@ from conversations.base.messages import Document
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A photo, file, voice note or video sent with a message (issue 13). A sender uses
+    `ref` when the file came from its own channel (a Telegram file id is reusable by the
+    same bot), otherwise it uploads the desk's stored copy at `path` (relative to the
+    file store); with neither, the text says the file could not be attached."""
+
+    kind: str
+    channel: str
+    ref: str = ""
+    path: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One message to deliver, or an edit of one already delivered."""
 
@@ -27,6 +41,7 @@ class Outgoing:
     # A text split for the platform's size limit: the parts before this one were
     # delivered by an earlier attempt, so only the rest is sent (issue 11).
     first_part: int = 0
+    media: tuple[Attached, ...] = ()  # files sent with the text (issue 13)
 
 
 def without_document(message: Outgoing) -> Outgoing:
