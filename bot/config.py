@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot import config_rules as rules
 from bot.config_checks import Problem, refusals
@@ -303,6 +304,9 @@ class PathSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     data_dir: str | None = Field(None, description="default: complaintdesk-files/ by the database")
+    # Photos and files people send are kept in data_dir/attachments/ up to this size
+    # (20 MB: what the Bot API lets a bot download; issue 13).
+    max_file_mb: int = Field(20, ge=1, le=2000, description="largest file kept, in MB")
 
 
 class LoggingSettings(BaseModel):
@@ -367,7 +371,22 @@ def load_config(path: Path, now: datetime | None = None) -> Config:
     problems = refusals(config, now or datetime.now(UTC))
     if problems:
         raise ConfigError(report_problems(path, problems))
-    return config
+    return _anchored(config, path)
+
+
+def _anchored(config: Config, path: Path) -> Config:
+    """[paths] data_dir as an absolute directory: relative to the config file when set,
+    else beside the SQLite database, or beside the config file; so parts built without
+    the file's path (the file store, issue 13) find the same directory as the commands."""
+    if config.paths.data_dir:
+        folder = path.resolve().parent / Path(config.paths.data_dir).expanduser()
+    else:
+        url = make_url(config.database.url)
+        sqlite = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        base = Path(str(url.database)).resolve().parent if sqlite else path.resolve().parent
+        folder = base / "complaintdesk-files"
+    paths = config.paths.model_copy(update={"data_dir": str(folder)})
+    return config.model_copy(update={"paths": paths})
 
 
 def describe(path: Path, error: ValidationError) -> str:
