@@ -7,6 +7,7 @@ no business constants. These are plain values: any layer may read them.
 from __future__ import annotations
 
 import re
+import string
 from datetime import date, time, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -114,6 +115,9 @@ class Department(Strict):
     key: str
     names: Names
     chats: dict[str, str] = Field({}, description="channel -> group chat for alerts")
+    topics: bool = Field(
+        False, description="its Telegram group is a forum supergroup: one topic per case"
+    )
 
 
 class Category(Strict):
@@ -351,6 +355,72 @@ class Measures(Strict):
     satisfied_from: int = Field(4, ge=1, le=5)
 
 
+CANNED_PLACEHOLDERS = ("name", "number", "due")
+
+
+def placeholders(template: str) -> set[str]:
+    """The `{field}` names a template uses; a malformed brace, a conversion or a format
+    spec is an error (a canned text is shown to customers as written)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        msg = f"cannot read {template[:40]!r}: {error} (write {{{{ or }}}} for a brace)"
+        raise ValueError(msg) from None
+    names = set()
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if spec or conversion:
+            msg = f"write {{{field}}} without a format or conversion"
+            raise ValueError(msg)
+        names.add(field)
+    return names
+
+
+class CannedAnswer(Strict):
+    """A ready answer staff send with `/reply N #key` (issue 13): one text per language,
+    with {name}, {number} and {due} filled in the customer's language when sent."""
+
+    key: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    categories: list[str] = Field([], description="empty: every category")
+    texts: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        languages = [language.value for language in Language]
+        unknown = sorted(set(self.texts) - set(languages))
+        if unknown:
+            msg = f"canned answer {self.key!r}: unknown language(s) {unknown}; use {languages}"
+            raise ValueError(msg)
+        missing = [code for code in languages if not self.texts.get(code, "").strip()]
+        if missing:
+            msg = f"canned answer {self.key!r} has no text in {missing}: each needs {languages}"
+            raise ValueError(msg)
+        for code, text in self.texts.items():
+            try:
+                extra = sorted(placeholders(text) - set(CANNED_PLACEHOLDERS))
+            except ValueError as error:
+                msg = f"canned answer {self.key!r} ({code}): {error}"
+                raise ValueError(msg) from None
+            if extra:
+                msg = (
+                    f"canned answer {self.key!r} ({code}) uses unknown placeholder(s) {extra}; "
+                    f"known: {list(CANNED_PLACEHOLDERS)}"
+                )
+                raise ValueError(msg)
+        return self
+
+    def fits(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+    def text(self, language: Language) -> str:
+        return self.texts[language.value]
+
+    def render(self, language: Language, name: str, number: str, due: str) -> str:
+        """The text in `language` with its placeholders filled (validated at load)."""
+        return self.text(language).format(name=name, number=number, due=due)
+
+
 class RosterEntry(Strict):
     """A staff member from the config file, with their account on each channel."""
 
@@ -435,6 +505,7 @@ class Policy(Strict):
     survey_reminder_after: SpanField = Span(amount=1, unit="day", working=True)
     progress_report_every: SpanField = Span(amount=1, unit="day", working=True)
     staff: list[RosterEntry] = []
+    canned: list[CannedAnswer] = Field([], description="answers sent with /reply N #key")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:
@@ -457,7 +528,27 @@ class Policy(Strict):
                 msg = f"deadlines.{grade} is missing: every grade needs its deadlines"
                 raise ValueError(msg)
         self._rules_resolve()
+        self._canned_resolve()
         return self
+
+    def _canned_resolve(self) -> None:
+        categories, seen = {c.key for c in self.categories}, set()
+        for answer in self.canned:
+            if answer.key in seen:
+                msg = f"canned answer {answer.key!r} is defined twice: keys must be unique"
+                raise ValueError(msg)
+            seen.add(answer.key)
+            unknown = sorted(set(answer.categories) - categories)
+            if unknown:
+                msg = (
+                    f"canned answer {answer.key!r} names unknown categories {unknown}; "
+                    f"known {sorted(categories)}"
+                )
+                raise ValueError(msg)
+
+    def canned_for(self, category: str | None = None) -> list[CannedAnswer]:
+        """The canned answers, those fitting `category` when one is given."""
+        return [a for a in self.canned if category is None or a.fits(category)]
 
     def _rules_resolve(self) -> None:
         categories = {c.key for c in self.categories}
