@@ -132,6 +132,18 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         "capa.needs_valid": g("Case {number} needs findings marked valid first (/valid)."),
         "capa.result": g("Say whether it was effective or ineffective."),
         "capa.none_open": g("Case {number} has no corrective action waiting for verification."),
+        "relay.case_closed": g(
+            "Case {number} is closed: nothing more can be sent to its customer through it."
+        ),
+        "relay.no_chat": g(
+            "The customer of case {number} has no chat with the desk; "
+            "please reach them by phone or in writing."
+        ),
+        "relay.not_a_case": g(
+            "That message is not about a case. To write to a customer, send /reply N text."
+        ),
+        "canned.unknown": g("There is no canned answer #{key} for case {number}. Try: {keys}."),
+        "canned.none": g("No canned answers are set up for case {number}."),
     }
     text = texts.get(key, g("Sorry, that cannot be done right now."))
     if "roles" in params:
