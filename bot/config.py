@@ -104,7 +104,8 @@ class TelegramSettings(BaseModel):
         return self
 
 
-TEMPLATE_UPDATES = ("received", "solution", "resolved", "closed")
+# "reply": staff wrote to the customer (a photo or words) outside the 48-hour window (issue 13).
+TEMPLATE_UPDATES = ("received", "solution", "resolved", "closed", "reply")
 TEMPLATE_VALUES = ("number", "status", "category", "time", "message", "solution")
 
 
@@ -173,6 +174,11 @@ class WeChatSettings(SignedPlatform):
     api_base: str = "https://api.weixin.qq.com"
     window_hours: int = Field(48, ge=1, le=48, description="customer-service message window")
     window_messages: int = Field(5, ge=1, description="messages allowed per window")
+    public_url: str | None = Field(
+        None,
+        description="this server's public https base: template messages link to a photo "
+        "staff sent (default: [miniapp] url)",
+    )
     templates: dict[str, WeChatTemplate] = Field(
         {}, description="update (" + ", ".join(TEMPLATE_UPDATES) + ") -> its template"
     )
