@@ -10,6 +10,16 @@ class CaseKind(StrEnum):
     REVIEW = "review"  # a bad review found on an online platform (seed 003, 差评整改)
 
 
+class Via(StrEnum):
+    """How a complaint filed by staff for the customer reached them (seed 001 首问负责制):
+    the case's channel, where no chat with the desk exists (issue 13)."""
+
+    PHONE = "phone"
+    COUNTER = "counter"
+    LETTER = "letter"
+    EMAIL = "email"
+
+
 class ReviewOutcome(StrEnum):
     """How a review case ends, in place of a survey: the reviewer may be unreachable."""
 
