@@ -7,7 +7,7 @@ managers in the group chats configured for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from gettext import NullTranslations
 from zoneinfo import ZoneInfo
@@ -24,6 +24,8 @@ from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+
+Extra = Mapping[str, object] | None  # more payload keys for a row (issue 13)
 
 
 class Notifier:
@@ -46,14 +48,21 @@ class Notifier:
         return language_of(code, self.policy.default_language)
 
     async def customer(
-        self, case: Case, text: str, choices: Sequence[Option] = (), template: str | None = None
+        self,
+        case: Case,
+        text: str,
+        choices: Sequence[Option] = (),
+        template: str | None = None,
+        *,
+        extra: Extra = None,
     ) -> bool:
         """Queue a message to the case's customer; False when they have no address.
 
         `template` names the update ('received', 'solution', 'resolved', 'closed') for
-        channels that reach a customer outside a conversation only by template message."""
+        channels that reach a customer outside a conversation only by template message.
+        `extra`: more payload keys (issue 13: "media", "topic", "in_topic")."""
         address = await self.customer_address(case)
-        return await self.customer_at(address, case, text, choices, template)
+        return await self.customer_at(address, case, text, choices, template, extra=extra)
 
     async def customer_address(self, case: Case) -> tuple[str, str] | None:
         """The customer's chat on the channel the case came from, if they have one."""
@@ -71,6 +80,8 @@ class Notifier:
         choices: Sequence[Option] = (),
         template: str | None = None,
         language: Language | None = None,
+        *,
+        extra: Extra = None,
     ) -> bool:
         """`customer` with the address (and maybe the language) looked up beforehand, as
         handlers/file.py does to read nothing while it holds the month's counter row."""
@@ -80,7 +91,9 @@ class Notifier:
         values = None
         if template is not None:
             values = await self.template_values(case, text, language)
-        await self._queue(case, channel, chat_id, text, choices, None, template, values)
+        await self._queue(
+            case, channel, chat_id, text, choices, None, template, values, extra=extra
+        )
         return True
 
     async def template_values(
@@ -106,19 +119,25 @@ class Notifier:
         text: str,
         choices: Sequence[Option] = (),
         purpose: str | None = None,
+        *,
+        extra: Extra = None,
     ) -> None:
         """Queue to each chat of the department; `purpose` names a card edited later.
 
         Group chats never see a full phone number, even one typed into a description."""
         shown = await self.shown_to_staff(case, text)
         for channel, chat_id in self.policy.department(department).chats.items():
-            await self._queue(case, channel, chat_id, shown, choices, purpose, private=False)
+            await self._queue(
+                case, channel, chat_id, shown, choices, purpose, private=False, extra=extra
+            )
 
-    async def staff(self, case: Case, staff_id: int, text: str) -> None:
+    async def staff(self, case: Case, staff_id: int, text: str, *, extra: Extra = None) -> None:
         """Queue to a staff member's private chat on each channel they use."""
         shown = await self.shown_to_staff(case, text)
         for identity in await PeopleRepository(self.session).identities_of_staff(staff_id):
-            await self._queue(case, identity.channel, identity.external_id, shown, (), None)
+            await self._queue(
+                case, identity.channel, identity.external_id, shown, (), None, extra=extra
+            )
 
     async def shown_to_staff(self, case: Case, text: str) -> str:
         """Every message to staff about a case (cards, relays of the customer's words,
@@ -146,11 +165,13 @@ class Notifier:
         values: dict[str, str] | None = None,
         *,
         private: bool = True,
+        extra: Extra = None,
     ) -> None:
         body = payload(text, choices)
         if template is not None:
             body["template"] = template
             body["values"] = values or {}
+        body.update(extra or {})
         self._outbox.enqueue(
             OutboxMessage(
                 channel=channel,
