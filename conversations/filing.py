@@ -57,7 +57,9 @@ def _choice(inbound: Inbound, prefix: str) -> str | None:
     return None
 
 
-def _pick(inbound: Inbound, prefix: str, options: list[Option]) -> str | None:
+def pick(inbound: Inbound, prefix: str, options: list[Option]) -> str | None:
+    """The option chosen: pressed, or typed as its number or label (also for staff
+    filing, conversations/staff_filing.py)."""
     chosen = _choice(inbound, prefix)
     if chosen is not None:
         return chosen
@@ -85,7 +87,7 @@ def ask_kind(ctx: Context, data: Data) -> Reply:
 
 
 def answer_kind(inbound: Inbound, ctx: Context, data: Data) -> Answer:
-    chosen = _pick(inbound, "kind", kind_options(ctx))
+    chosen = pick(inbound, "kind", kind_options(ctx))
     if chosen not in {kind.value for kind in CaseKind}:
         return ctx.t.gettext("Please choose one of the options below.")
     return {"kind": chosen}
@@ -108,7 +110,7 @@ def ask_category(ctx: Context, data: Data) -> Reply:
 
 
 def answer_category(inbound: Inbound, ctx: Context, data: Data) -> Answer:
-    chosen = _pick(inbound, "category", category_options(ctx))
+    chosen = pick(inbound, "category", category_options(ctx))
     if chosen not in {c.key for c in ctx.policy.categories}:
         return ctx.t.gettext("Please choose one of the options below.")
     return {"category": chosen}
@@ -215,7 +217,7 @@ def ask_wanted(ctx: Context, data: Data) -> Reply:
 
 
 def answer_wanted(inbound: Inbound, ctx: Context, data: Data) -> Answer:
-    chosen = _pick(inbound, "wanted", wanted_options(ctx))
+    chosen = pick(inbound, "wanted", wanted_options(ctx))
     if chosen not in {w.value for w in Wanted}:
         return ctx.t.gettext("Please choose one of the options below.")
     return {"wanted": chosen}
@@ -441,7 +443,7 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         # never offered here (issue 12: `edit:kind` reopened a question it does not show)
         stale = ctx.t.gettext("That button is not available here (any more).")
         return Outcome(state, (Reply(stale), summary(ctx, data)))
-    choice = _pick(inbound, "confirm", offered)
+    choice = pick(inbound, "confirm", offered)
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:
         changed = forget(edit, data)
@@ -457,7 +459,7 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 
 
 def _typed_edit(inbound: Inbound, ctx: Context, data: Data) -> str | None:
-    picked = _pick(inbound, "edit", confirm_options(ctx, data))
+    picked = pick(inbound, "edit", confirm_options(ctx, data))
     return picked if picked in BY_KEY else None
 
 
