@@ -26,6 +26,29 @@ def status_label(t: NullTranslations, status: CaseStatus) -> str:
     return labels[status]
 
 
+def staff_status_label(t: NullTranslations, status: CaseStatus, *, approval: bool = False) -> str:
+    """A status as staff read it: where the work stands and who it waits for, never the
+    customer's words ("waiting for your feedback", issue 13). `approval`: a proposed
+    solution waits for a manager before the customer sees it."""
+    g = t.gettext
+    if status is CaseStatus.SOLUTION_PROPOSED and approval:
+        return g("waiting for a manager's approval")
+    labels = {
+        CaseStatus.RECEIVED: g("not routed yet"),
+        CaseStatus.ASSIGNED: g("new, waiting to be taken"),
+        CaseStatus.ACKNOWLEDGED: g("taken on"),
+        CaseStatus.INVESTIGATING: g("under investigation"),
+        CaseStatus.SOLUTION_PROPOSED: g("solution offered, waiting for the customer"),
+        CaseStatus.APPROVED: g("approved, waiting for the customer"),
+        CaseStatus.AGREED_BY_CUSTOMER: g("agreed by the customer, to be carried out"),
+        CaseStatus.IMPLEMENTING: g("being carried out"),
+        CaseStatus.RESOLVED: g("resolved, waiting for review"),
+        CaseStatus.FOLLOW_UP: g("in follow-up, waiting for the customer's survey"),
+        CaseStatus.CLOSED: g("closed"),
+    }
+    return labels[status]
+
+
 def event_label(t: NullTranslations, kind: str) -> str:
     """A timeline event as staff read it (the customer's view has its own wording); every
     EventKind has one (tests/conversations/test_labels.py), a kind unknown here shows as is."""
@@ -87,8 +110,9 @@ def role_label(t: NullTranslations, role: Role) -> str:
     return labels[role]
 
 
-def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
-    """A polite sentence for a refusal; unknown keys get a general one, never a crash."""
+def refusal(t: NullTranslations, key: str, params: dict[str, Any], *, staff: bool = False) -> str:
+    """A polite sentence for a refusal; unknown keys get a general one, never a crash.
+    `staff`: a status in it is named in staff wording."""
     g = t.gettext
     texts = {
         "case.not_found": g("We could not find that case among yours. Please check the number."),
@@ -150,7 +174,8 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any]) -> str:
         needed = g(" or ").join(role_label(t, role) for role in params["roles"])
         params = {**params, "needed": needed}
     if params.get("status") in set(CaseStatus):
-        params = {**params, "status": status_label(t, CaseStatus(params["status"]))}
+        label = staff_status_label if staff else status_label
+        params = {**params, "status": label(t, CaseStatus(params["status"]))}
     try:
         return text.format(**params)
     except (KeyError, IndexError):
