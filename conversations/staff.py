@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from gettext import NullTranslations
 
+from conversations import staff_filing
 from conversations.actions import STAFF_COMMANDS, CaseButton, CaseVerb, Pick, choice, picked
 from conversations.actions import decode as decode_action
 from conversations.base.messages import Inbound, Option, Reply
@@ -68,6 +69,8 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         return in_topic(state, inbound, text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
+    if state.flow == FILING_FLOW and not (inbound.button and language_chosen(inbound.button)):
+        return filing_turn(state, inbound, text, ctx)
     if inbound.media and not inbound.button and state.flow not in {FLOW, REVIEW_FLOW}:
         return with_media(state, inbound, text, ctx)
     if inbound.quoted and not inbound.button and not text.startswith("/"):
@@ -120,10 +123,24 @@ def on_command(text: str, ctx: Context) -> Outcome:
         return say(State(IDLE), intents=(ListCanned(find_case_number(rest)),))
     if name == "away":
         return away(rest, ctx)
+    if name == "file":  # a complaint taken by phone, at the counter, by letter (issue 13)
+        return staff_filing.start(ctx)
     command = COMMANDS.get(name)
     if command is None:
         return say(State(IDLE), Reply(ctx.t.gettext("Unknown command.")), Reply(help_text(ctx.t)))
     return parse_and_run(command, rest, ctx)
+
+
+FILING_FLOW = Flow.STAFF_FILING
+
+
+def filing_turn(state: State, inbound: Inbound, text: str, ctx: Context) -> Outcome:
+    """An answer to /file's questions; another command or a case button does what it
+    says and leaves the filing (conversations/staff_filing.py)."""
+    typed = text.startswith("/") and not staff_filing.cancelled(inbound)
+    if typed or (inbound.button is not None and acts(inbound.button, text)):
+        return staff_filing.left(step(State(IDLE), inbound, ctx), ctx)
+    return staff_filing.step(state, inbound, ctx)
 
 
 def in_topic(state: State, inbound: Inbound, text: str) -> Outcome:
