@@ -11,6 +11,8 @@ from gettext import NullTranslations
 
 from conversations.actions import SolvedButton, encode
 from conversations.base.messages import Option
+from conversations.base.values import CaseStatus
+from conversations.wording import staff_status_label
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,22 @@ def case_received(t: NullTranslations, number: str, due: str) -> str:
     ).format(number=number, due=due)
 
 
-def case_card(t: NullTranslations, case: CaseSummary, handler: str | None) -> str:
-    header = t.gettext("New case {number} · {severity} · {category}").format(
+def case_card(
+    t: NullTranslations,
+    case: CaseSummary,
+    handler: str | None,
+    status: CaseStatus = CaseStatus.ASSIGNED,
+    *,
+    approval: bool = False,
+    supporting: bool = False,
+) -> str:
+    """A department's card: where the case stands and who has it, first ("taken on · 李雷",
+    not "new case" forever, issue 13), then what it is about. A supporting department's
+    copy says so (POLICY §3: the lead department owns the case)."""
+    state = card_state(t, status, handler, approval=approval)
+    if supporting:
+        state = t.gettext("Supporting · {state}").format(state=state)
+    header = t.gettext("Case {number} · {severity} · {category}").format(
         number=case.number, severity=case.severity, category=case.category
     )
     if case.urgent:
@@ -44,12 +60,17 @@ def case_card(t: NullTranslations, case: CaseSummary, handler: str | None) -> st
     body = t.gettext("Contact: {phone}\nDue: {due}\n{description}").format(
         phone=case.masked_phone or "-", due=case.due, description=_short(case.description)
     )
-    owner = (
-        t.gettext("Taken by {handler}").format(handler=handler)
-        if handler
-        else t.gettext("Not taken yet")
-    )
-    return f"{header}\n{body}\n{owner}"
+    return f"{state}\n{header}\n{body}"
+
+
+def card_state(
+    t: NullTranslations, status: CaseStatus, handler: str | None, *, approval: bool = False
+) -> str:
+    """The status in staff wording with the handler's name when someone has the case."""
+    label = staff_status_label(t, status, approval=approval)
+    if not handler:
+        return label
+    return t.gettext("{status} · {handler}").format(status=label, handler=handler)
 
 
 def manager_alert(t: NullTranslations, case: CaseSummary, reason: str) -> str:

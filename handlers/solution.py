@@ -13,6 +13,7 @@ from conversations.base.values import CaseStatus, EventKind, Role
 from handlers import deadlines
 from handlers.access import require_owner, require_role
 from handlers.actors import Actor
+from handlers.approval import needs_approval as needs_approval  # its old home
 from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance, check
@@ -22,11 +23,6 @@ from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case
 from storage.uow import UnitOfWork
-
-
-def needs_approval(desk: Desk, case: Case) -> bool:
-    grading = desk.policy.grading
-    return grading.rank(case.severity) >= grading.rank(grading.approval_from)
 
 
 async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, solution: str) -> Case:
