@@ -11,6 +11,7 @@ from conversations.actions import CaseVerb, case_button
 from conversations.base.messages import Option
 from conversations.base.values import CaseStatus, Purpose
 from conversations.notices import CaseSummary
+from handlers.approval import needs_approval
 from handlers.common import staff_name, summary
 from handlers.desk import Desk
 from handlers.lifecycle import OPEN_WORK
@@ -23,20 +24,41 @@ CARD = Purpose.CARD
 async def post_card(
     session: AsyncSession, desk: Desk, case: Case, shown: CaseSummary | None = None
 ) -> None:
-    """Queue the card; the dispatcher edits the earlier one when it has a reference.
-    `shown` is the case's summary when the caller has read it already."""
+    """Queue the card, headed by where the case stands, to the lead department and a
+    marked copy to each supporting one (POLICY §3, Details only); the dispatcher edits the
+    earlier card in each chat. `shown` is the case's summary when the caller has read it."""
     notifier = Notifier(session, desk.policy, desk.clock.now())
     language = notifier.staff_language
     handler = await staff_name(session, case.handler_id)
-    text = notices.case_card(language, shown or await summary(session, desk, case), handler)
+    about = shown or await summary(session, desk, case)
+    approval = needs_approval(desk, case)
+    text = notices.case_card(language, about, handler, case.status, approval=approval)
     choices = card_choices(language, case.status, case.number)
     await notifier.department(case, case.department, text, choices, purpose=CARD)
+    for department in supporting_departments(desk, case):
+        text = notices.case_card(
+            language, about, handler, case.status, approval=approval, supporting=True
+        )
+        details = card_choices(language, case.status, case.number, supporting=True)
+        await notifier.department(case, department, text, details, purpose=CARD)
 
 
-def card_choices(language: NullTranslations, status: CaseStatus, number: str) -> list[Option]:
+def supporting_departments(desk: Desk, case: Case) -> list[str]:
+    """The category's supporting departments, as filing stored them in case_departments;
+    read from the policy so posting a card costs no query (the filing's budget, issue 12)."""
+    supporting = desk.policy.category(case.category).supporting
+    return [department for department in supporting if department != case.department]
+
+
+def card_choices(
+    language: NullTranslations, status: CaseStatus, number: str, *, supporting: bool = False
+) -> list[Option]:
     """The card's buttons for a case in `status`: Take while untaken, Details, Reassign
-    while work is open (leads and managers only; others are refused)."""
+    while work is open (leads and managers only; others are refused). A supporting
+    department's card has Details only: the lead department takes and reassigns."""
     choices = [Option(language.gettext("Details"), case_button(CaseVerb.DETAILS, number))]
+    if supporting:
+        return choices
     if status is CaseStatus.ASSIGNED:
         choices.insert(0, Option(language.gettext("Take"), case_button(CaseVerb.TAKE, number)))
     if status in OPEN_WORK:
