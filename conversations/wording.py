@@ -166,7 +166,7 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any], *, staff: boo
         "relay.not_a_case": g(
             "That message is not about a case. To write to a customer, send /reply N text."
         ),
-        "canned.unknown": g("There is no canned answer #{key} for case {number}. Try: {keys}."),
+        "canned.unknown": g("There is no canned answer #{wanted} for case {number}. Try: {keys}."),
         "canned.none": g("No canned answers are set up for case {number}."),
     }
     text = texts.get(key, g("Sorry, that cannot be done right now."))
