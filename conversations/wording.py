@@ -144,6 +144,22 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any], *, staff: boo
         "staff.bad_invite": g("That invitation code is not valid or was already used."),
         "staff.already_registered": g("You are already registered as staff."),
         "staff.unknown_command": g("Unknown command."),
+        "staff.ambiguous": g(
+            "More than one person is called {person}; please write one of: {names}."
+        ),
+        "assign.closed": g("Case {number} is closed; it cannot be assigned."),
+        "assign.unknown": g(
+            "No one called {person} can take case {number}. Those who can: {names}."
+        ),
+        "assign.already": g("{person} already handles case {number}."),
+        "away.unknown": g("No one called {person} can stand in for you. Those who can: {names}."),
+        "away.self": g("Please name someone else to stand in for you."),
+        "away.dates": g("The last day must be today or later, and not before the first."),
+        "away.none": g("You have no absence recorded from today on."),
+        "access.withdrawn": g(
+            "Your staff access to the desk has been withdrawn. "
+            "If you think this is a mistake, please ask your lead."
+        ),
         "review.duplicate": g("This review was logged before, as case {number}."),
         "review.platform": g("Platforms are: {platforms}."),
         "review.reviewer": g("Please give the reviewer's name (up to 200 characters)."),
