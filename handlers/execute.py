@@ -16,6 +16,7 @@ from handlers import (  # noqa: F401
     manage,
     miniapp_signin,
     personal_data,
+    relay,
     resolution,
     reviews,
     solution,
