@@ -6,8 +6,15 @@ from collections.abc import Collection
 
 from conversations.base.values import ActorKind, Role
 from handlers.actors import Actor
+from handlers.identify import Person
 from handlers.refusals import Refusal
 from storage.models import Case
+
+
+def require_access(person: Person) -> None:
+    """Staff whose access was withdrawn (deactivated, issue 13) act on nothing, at once."""
+    if person.withdrawn:
+        raise Refusal("access.withdrawn")
 
 
 def require_staff(actor: Actor) -> None:

@@ -1,5 +1,7 @@
 """Who sent an update: a staff member on the roster, or a customer (created on first
 contact in a private chat). Strangers in group chats are nobody: they may not act.
+A deactivated staff member (issue 13) is no customer either: nobody in a group, and in
+private a person whose access was withdrawn, refused whatever they send.
 
 The sender's rows come with the turn's joined read (storage/conversations.py); only what
 changes is written: a new customer, or a known one who was unreachable or had no language.
@@ -23,6 +25,7 @@ class Person:
     actor: Actor
     language: Language
     known_name: str | None
+    withdrawn: bool = False  # staff no longer active: every intent is refused
 
     @property
     def is_staff(self) -> bool:
@@ -30,9 +33,12 @@ class Person:
 
 
 def known_person(sender: Sender, inbound: Inbound, policy: Policy) -> Person | None:
-    """The sender as read, when they are an active staff member or a known customer."""
-    if sender.staff_id is not None and sender.staff_active:
+    """The sender as read, when they are staff (active, or withdrawn and writing in
+    private) or a known customer; None for anyone else, a withdrawn one in a group too."""
+    if sender.staff_id is not None:
         assert sender.staff_name is not None
+        if not sender.staff_active and inbound.is_group:
+            return None
         actor = Actor(
             ActorKind.STAFF,
             sender.staff_id,
@@ -41,7 +47,7 @@ def known_person(sender: Sender, inbound: Inbound, policy: Policy) -> Person | N
             sender.staff_department,
         )
         language = language_of(sender.staff_language or inbound.language, policy.default_language)
-        return Person(actor, language, sender.staff_name)
+        return Person(actor, language, sender.staff_name, withdrawn=not sender.staff_active)
     if sender.customer_id is not None:
         spoken = sender.customer_language or _spoken(inbound, policy)
         language = language_of(spoken or inbound.language, policy.default_language)

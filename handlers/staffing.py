@@ -1,4 +1,5 @@
-"""Joining the roster: one-time invitation codes, and the roster in the config file."""
+"""Joining the roster: one-time invitation codes, and the roster in the config file;
+leaving it: deactivation by the operator or by removal from the roster (issue 13)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.refusals import Refusal
 from handlers.registry import Call, handles
+from handlers.withdraw import ROSTER, withdraw
+from storage.audit import STAFF_ACTIVATED, STAFF_DEACTIVATED, AuditLog
 from storage.models import Identity, Staff, StaffInvite
 from storage.people import PeopleRepository, open_invite
 from storage.uow import UnitOfWork
@@ -65,8 +68,15 @@ async def _customer_identity(uow: UnitOfWork, person: Person, channel: str) -> I
     raise Refusal("staff.bad_invite")
 
 
-async def sync_roster(uow: UnitOfWork, desk: Desk, roster: Sequence[RosterEntry]) -> int:
-    """Make the staff table match the config roster (by name); returns how many changed."""
+async def sync_roster(
+    uow: UnitOfWork, desk: Desk, roster: Sequence[RosterEntry], *, complete: bool | None = None
+) -> int:
+    """Make the staff table match the config roster (by name); returns how many changed.
+
+    `complete`: `roster` is the whole roster, so people it made earlier and no longer
+    names are deactivated (those who joined by invitation code are not the roster's to
+    remove). By default it is complete when it is the desk's configured roster, as at
+    start-up; a partial list (a test, the console) only adds and updates."""
     people, changed = PeopleRepository(uow.session), 0
     for entry in roster:
         staff = await people.staff_by_name(entry.name)
@@ -82,9 +92,30 @@ async def sync_roster(uow: UnitOfWork, desk: Desk, roster: Sequence[RosterEntry]
         elif (staff.department, staff.role) != (entry.department, Role(entry.role)):
             staff.department, staff.role = entry.department, Role(entry.role)
             changed += 1
+        changed += await _back_on_roster(uow, desk, staff)
         for channel, external_id in entry.accounts.items():
             await _link(uow, channel, external_id, staff, desk)
+    if complete is None:
+        complete = list(roster) == list(desk.policy.staff)
+    if complete:
+        for gone in await people.from_roster_missing([entry.name for entry in roster]):
+            await withdraw(uow, desk, gone, ROSTER)
+            changed += 1
     return changed
+
+
+async def _back_on_roster(uow: UnitOfWork, desk: Desk, staff: Staff) -> int:
+    """Someone the roster removed and names again is active again; someone an operator
+    deactivated stays so until `complaintdesk staff activate`."""
+    if staff.active:
+        return 0
+    audit = AuditLog(uow.session)
+    last = await audit.last_about(f"staff:{staff.id}", (STAFF_DEACTIVATED, STAFF_ACTIVATED))
+    if last is None or (last.action, last.actor) != (STAFF_DEACTIVATED, ROSTER):
+        return 0
+    staff.active = True
+    audit.add(desk.clock.now(), STAFF_ACTIVATED, ROSTER, f"staff:{staff.id}")
+    return 1
 
 
 async def _link(uow: UnitOfWork, channel: str, external_id: str, staff: Staff, desk: Desk) -> None:

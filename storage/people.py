@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.base.values import Role
-from storage.models import Customer, Identity, Staff, StaffInvite
+from conversations.base.values import CaseStatus, Role
+from storage.models import Case, Customer, Identity, Staff, StaffInvite
 
 
 def _table(model: type[Any]) -> Table:
@@ -60,6 +60,47 @@ class PeopleRepository:
             )
         )
         return list(rows)
+
+    async def active_in(
+        self, departments: Sequence[str], roles: Sequence[Role] = ()
+    ) -> Sequence[Staff]:
+        """Active staff of these departments (or of these roles anywhere), by name: who
+        may be assigned a case or stand in for someone."""
+        where: ColumnElement[bool] = Staff.department.in_(departments)
+        if roles:
+            where = where | Staff.role.in_(roles)
+        rows = await self.session.scalars(
+            select(Staff).where(Staff.active, where).order_by(Staff.name, Staff.id)
+        )
+        return rows.all()
+
+    async def named(self, name: str) -> Sequence[Staff]:
+        """Every staff member, active or not, with this name (ASCII case ignored)."""
+        rows = await self.session.scalars(
+            select(Staff).where(func.lower(Staff.name) == name.lower()).order_by(Staff.id)
+        )
+        return rows.all()
+
+    async def all_staff(self) -> Sequence[Staff]:
+        return (await self.session.scalars(select(Staff).order_by(Staff.name, Staff.id))).all()
+
+    async def from_roster_missing(self, names: Sequence[str]) -> Sequence[Staff]:
+        """Active staff not named in the config roster who did not join by an invitation
+        code: the roster made them, so leaving the roster ends their access."""
+        invited = exists().where(StaffInvite.used_by == Staff.id)
+        rows = await self.session.scalars(
+            select(Staff).where(Staff.active, Staff.name.not_in(names), ~invited).order_by(Staff.id)
+        )
+        return rows.all()
+
+    async def open_cases_handled_by(self, staff_id: int) -> Sequence[Case]:
+        """The cases this person handles that are not closed, oldest first."""
+        rows = await self.session.scalars(
+            select(Case)
+            .where(Case.handler_id == staff_id, Case.status != CaseStatus.CLOSED)
+            .order_by(Case.created_at, Case.id)
+        )
+        return rows.all()
 
     async def add(self, person: Customer | Staff) -> None:
         self.session.add(person)
