@@ -7,6 +7,8 @@ from __future__ import annotations
 from conversations.base.messages import Reply
 from conversations.intents import Intent
 from handlers import (  # noqa: F401
+    absence,
+    assign,
     capa,
     customer,
     followup,
@@ -25,6 +27,7 @@ from handlers import (  # noqa: F401
     typical,
     views,
 )
+from handlers.access import require_access
 from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.registry import Call, handler_for
@@ -34,4 +37,5 @@ from storage.uow import UnitOfWork
 async def execute(
     uow: UnitOfWork, desk: Desk, person: Person, channel: str, intent: Intent
 ) -> list[Reply]:
+    require_access(person)  # withdrawn staff: refused at once, whatever they ask (issue 13)
     return await handler_for(intent)(Call(uow, desk, person, channel), intent)
