@@ -20,6 +20,7 @@ from conversations.base.policy import Language, Policy
 from conversations.base.privacy import for_staff
 from conversations.wording import status_label
 from notifications.outgoing import document_payload
+from storage.absences import stand_in
 from storage.conversations import ConversationRepository
 from storage.models import Case, OutboxMessage
 from storage.outbox import OutboxRepository
@@ -132,7 +133,15 @@ class Notifier:
             )
 
     async def staff(self, case: Case, staff_id: int, text: str, *, extra: Extra = None) -> None:
-        """Queue to a staff member's private chat on each channel they use."""
+        """Queue to a staff member's private chat on each channel they use; while they are
+        away (/away, the desk's local date), to their substitute, saying for whom (issue 13)."""
+        today = self.now.astimezone(self.policy.calendar.zone).date()
+        away = await stand_in(self.session, staff_id, today)
+        if away is not None:
+            staff_id = away.substitute_id
+            text = self.staff_language.gettext("For {name} (away): {text}").format(
+                name=away.absent_name, text=text
+            )
         shown = await self.shown_to_staff(case, text)
         for identity in await PeopleRepository(self.session).identities_of_staff(staff_id):
             await self._queue(
