@@ -104,8 +104,8 @@ class TelegramSettings(BaseModel):
         return self
 
 
-# "reply": staff wrote to the customer (a photo or words) outside the 48-hour window (issue 13).
-TEMPLATE_UPDATES = ("received", "solution", "resolved", "closed", "reply")
+# "message": staff wrote to the customer (words or a photo) outside the 48-hour window (issue 13).
+TEMPLATE_UPDATES = ("received", "solution", "resolved", "closed", "message")
 TEMPLATE_VALUES = ("number", "status", "category", "time", "message", "solution")
 
 
