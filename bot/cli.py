@@ -36,6 +36,7 @@ from handlers.personal_data import Forgotten, export_customer, forget
 from handlers.retention import sweep_retention
 from handlers.staffing import create_invite
 from handlers.typical import export_typical
+from handlers.withdraw import NoSuchStaff, activate, deactivate
 from notifications.digests import build_digest
 from notifications.reports import write_cases_csv, write_csv, write_xlsx
 from notifications.supervisor import Unrecoverable
@@ -365,6 +366,40 @@ def staff_invite(config_path: Path, department: str, role: str) -> None:
 
     code = _run(app, make)
     console.print(f"Invitation code: {code}\nThe new member sends: /register {code}")
+
+
+@staff.command("deactivate")
+@CONFIG_OPTION
+@click.argument("name", nargs=-1, required=True)
+def staff_deactivate(config_path: Path, name: tuple[str, ...]) -> None:
+    """Withdraw NAME's access at once (`NAME #id` when two share it); their open cases
+    are listed to their department's leads and group for /assign."""
+    _staff_access(config_path, " ".join(name), deactivate, "inactive: access withdrawn")
+
+
+@staff.command("activate")
+@CONFIG_OPTION
+@click.argument("name", nargs=-1, required=True)
+def staff_activate(config_path: Path, name: tuple[str, ...]) -> None:
+    """Give NAME their access back (undoes `staff deactivate`)."""
+    _staff_access(config_path, " ".join(name), activate, "active")
+
+
+def _staff_access(
+    config_path: Path, name: str, change: Callable[..., Awaitable[Any]], state: str
+) -> None:
+    app = build_app(_load(config_path))
+
+    async def work(app: App) -> Any:
+        await prepare(app)
+        async with unit_of_work(app.db) as uow:
+            return await change(uow, app.desk, name)
+
+    try:
+        person = _run(app, work)
+    except NoSuchStaff as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"{person.name} #{person.id} ({person.department}, {person.role}): {state}")
 
 
 @main.group()
