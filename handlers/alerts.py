@@ -16,6 +16,7 @@ from handlers.common import staff_name, summary
 from handlers.desk import Desk
 from handlers.lifecycle import OPEN_WORK
 from notifications.notices import Notifier
+from notifications.relays import card_topic
 from storage.models import Case
 
 CARD = Purpose.CARD
@@ -34,7 +35,8 @@ async def post_card(
     approval = needs_approval(desk, case)
     text = notices.case_card(language, about, handler, case.status, approval=approval)
     choices = card_choices(language, case.status, case.number)
-    await notifier.department(case, case.department, text, choices, purpose=CARD)
+    topic = card_topic(desk.policy, case, case.department)  # a forum group: the case's topic
+    await notifier.department(case, case.department, text, choices, purpose=CARD, extra=topic)
     for department in supporting_departments(desk, case):
         text = notices.case_card(
             language, about, handler, case.status, approval=approval, supporting=True
