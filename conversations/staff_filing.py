@@ -271,3 +271,29 @@ def left(outcome: Outcome, ctx: Context) -> Outcome:
     the person is told so first (as the other staff dialogues do, issue 12)."""
     note = ctx.t.gettext("The complaint was not filed; send /file to start again.")
     return Outcome(outcome.state, (Reply(note), *outcome.replies), outcome.intents)
+
+
+# -- what the use case answers ---------------------------------------------------------
+
+
+def filed(t: NullTranslations, number: str, receipt: str | None) -> str:
+    """To the receiver: the number, that the case is theirs until the department takes
+    it, and the receipt to read out or write down when the customer was not messaged
+    (`receipt` is then in the customer's language; None: it reached their chat)."""
+    done = t.gettext("Filed as case {number}. It is yours until the department takes it.")
+    done = done.format(number=number)
+    if receipt is None:
+        sent = t.gettext("The customer was sent the receipt in their chat with us.")
+        return f"{done}\n{sent}"
+    read_out = t.gettext(
+        "The customer has no chat with us and was not messaged: please read out or "
+        "write down this receipt for them."
+    )
+    return f"{done}\n{read_out}\n\n{receipt}"
+
+
+def handed_over(t: NullTranslations, number: str, handler: str) -> str:
+    """To the staff member who received the complaint, when the department takes it."""
+    return t.gettext(
+        "Case {number}, which you received, was taken over by {handler}; it is theirs now."
+    ).format(number=number, handler=handler)

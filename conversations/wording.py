@@ -184,6 +184,14 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any], *, staff: boo
         ),
         "canned.unknown": g("There is no canned answer #{wanted} for case {number}. Try: {keys}."),
         "canned.none": g("No canned answers are set up for case {number}."),
+        "staff_file.via": g("Say how the complaint came: {ways}."),
+        "staff_file.name": g(
+            "The customer's name needs a letter and at most 100 characters (- if anonymous)."
+        ),
+        "staff_file.contact": g(
+            "The contact must be a mobile number (11 digits, e.g. 13812345678), or for a "
+            "complaint by email an email address of up to 32 characters (- if none)."
+        ),
     }
     text = texts.get(key, g("Sorry, that cannot be done right now."))
     if "roles" in params:

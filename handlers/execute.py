@@ -22,6 +22,7 @@ from handlers import (  # noqa: F401
     resolution,
     reviews,
     solution,
+    staff_file,
     staffing,
     take,
     typical,
