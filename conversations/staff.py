@@ -7,6 +7,7 @@ the roster for every action, whatever the button or command said.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from gettext import NullTranslations
@@ -18,6 +19,7 @@ from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_case_number
 from conversations.commands import COMMANDS as COMMANDS  # tests/fakes/fuzz_inputs.py reads it here
 from conversations.commands import Args, AskNext, Command
+from conversations.filing import too_large
 from conversations.intents import (
     Away,
     FindCases,
@@ -64,6 +66,18 @@ def help_text(t: NullTranslations) -> str:
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    """A file over the size limit was left out by the adapter: said so, and the rest of
+    the message counts (issue 13)."""
+    if inbound.too_large_mb is None:
+        return turn(state, inbound, ctx)
+    refusal = Reply(too_large(ctx.t, inbound.too_large_mb))
+    if not (inbound.text.strip() or inbound.button or inbound.media):
+        return say(state, refusal)
+    outcome = turn(state, inbound, ctx)
+    return replace(outcome, replies=(refusal, *outcome.replies))
+
+
+def turn(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
     if inbound.is_group and inbound.button is None:
         return in_topic(state, inbound, text)
