@@ -10,3 +10,13 @@ from storage.models import Case
 def needs_approval(desk: Desk, case: Case) -> bool:
     grading = desk.policy.grading
     return grading.rank(case.severity) >= grading.rank(grading.approval_from)
+
+
+def approval_grades(desk: Desk) -> list[str]:
+    """The grades whose solutions a manager approves."""
+    grading = desk.policy.grading
+    return [
+        grade
+        for grade in grading.grades
+        if grading.rank(grade) >= grading.rank(grading.approval_from)
+    ]

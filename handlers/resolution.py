@@ -1,22 +1,27 @@
-"""Implementing, resolving, and customer service's review before the survey (POLICY §4)."""
+"""Implementing, resolving, and customer service's review before the survey (POLICY §4);
+who is told at each of these steps, in staff wording (issue 13)."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from conversations import intents as i
-from conversations import notices
-from conversations.base.messages import Reply
+from conversations import notices, staff_notices
+from conversations.actions import CaseVerb, case_button
+from conversations.base.messages import Option, Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseKind, CaseStatus, EventKind, Validity
 from handlers import deadlines
 from handlers.access import require_owner, require_staff
 from handlers.actors import Actor
 from handlers.alerts import post_card
-from handlers.common import clean_text, load_case
+from handlers.common import clean_text, load_case, staff_name
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
 from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
+from handlers.told import tell_handler
 from notifications.notices import Notifier
 from storage.models import Case, Survey
 from storage.uow import UnitOfWork
@@ -27,6 +32,7 @@ async def start_work(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> 
     require_owner(actor, case)
     advance(case, Action.START)
     record(uow.session, case, actor, EventKind.IMPLEMENTING, desk.clock.now(), visible=True)
+    await post_card(uow.session, desk, case)
     return case
 
 
@@ -53,11 +59,24 @@ async def resolve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, summar
         Step.INVESTIGATE,
         Step.RESOLVE,
     )
-    record(session, case, actor, EventKind.RESOLVED, now, visible=True, text=clean_text(summary))
+    text = clean_text(summary)
+    record(session, case, actor, EventKind.RESOLVED, now, visible=True, text=text)
     deadlines.start(session, desk, case, Step.FOLLOW_UP, now)
     await session.flush()
     await post_card(session, desk, case)
+    await _ask_for_review(session, desk, case, text)
     return case
+
+
+async def _ask_for_review(session: AsyncSession, desk: Desk, case: Case, summary: str) -> None:
+    """Customer service is told in its group that the work waits for its review, with the
+    Review button (issue 13: her /mine said nothing while one waited)."""
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    t = notifier.staff_language
+    handler = await staff_name(session, case.handler_id) or "-"
+    text = staff_notices.review_waiting(t, case.number, handler, summary)
+    button = Option(t.gettext("Review"), case_button(CaseVerb.REVIEW, case.number))
+    await notifier.department(case, desk.policy.service_department, text, [button])
 
 
 async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
@@ -67,6 +86,7 @@ async def review(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     _require_service(desk, actor, case)
     advance(case, Action.FOLLOW_UP)
     await deadlines.meet(session, case, now, Step.FOLLOW_UP)
+    await post_card(session, desk, case)
     if case.kind is CaseKind.REVIEW:  # no survey: the follow-up result is recorded instead
         record(session, case, actor, EventKind.FOLLOW_UP_STARTED, now, visible=False)
         return case
@@ -104,7 +124,25 @@ async def reject_resolution(
         reason=clean_text(reason),
     )
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
+    await post_card(session, desk, case)
+    notifier = Notifier(session, desk.policy, now)
+    text = staff_notices.resolution_rejected(notifier.staff_language, case.number, reason.strip())
+    await tell_handler(notifier, case, text)
     return case
+
+
+async def tell_survey_answer(session: AsyncSession, desk: Desk, case: Case, survey: Survey) -> None:
+    """The handler hears the customer's survey answer (issue 13), before it closes or
+    reopens the case; handlers/followup.py calls it once the answer is recorded."""
+    notifier = Notifier(session, desk.policy, desk.clock.now())
+    text = staff_notices.survey_answered(
+        notifier.staff_language,
+        case.number,
+        solved=bool(survey.solved),
+        score=survey.score or 0,
+        comment=survey.comment,
+    )
+    await tell_handler(notifier, case, text)
 
 
 def _require_service(desk: Desk, actor: Actor, case: Case) -> None:

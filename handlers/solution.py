@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import intents as i
-from conversations import notices
+from conversations import notices, staff_notices
 from conversations.actions import CaseVerb, case_button
 from conversations.base.messages import Option, Reply
 from conversations.base.policy import Step
@@ -13,6 +13,7 @@ from conversations.base.values import CaseStatus, EventKind, Role
 from handlers import deadlines
 from handlers.access import require_owner, require_role
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.approval import needs_approval as needs_approval  # its old home
 from handlers.common import clean_text, load_case
 from handlers.desk import Desk
@@ -20,6 +21,7 @@ from handlers.lifecycle import Action, advance, check
 from handlers.refusals import Refusal
 from handlers.registry import Call, handles, staff_done
 from handlers.timeline import record
+from handlers.told import tell_handler
 from notifications.notices import Notifier
 from storage.models import Case
 from storage.uow import UnitOfWork
@@ -47,6 +49,7 @@ async def propose(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, soluti
         )
     else:
         await _offer(session, desk, case, actor)
+    await post_card(session, desk, case)
     return case
 
 
@@ -58,6 +61,10 @@ async def approve(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Cas
     advance(case, Action.APPROVE)
     record(uow.session, case, actor, EventKind.APPROVED, desk.clock.now(), visible=False)
     await _offer(uow.session, desk, case, actor)
+    await post_card(uow.session, desk, case)
+    notifier = Notifier(uow.session, desk.policy, desk.clock.now())
+    told = staff_notices.solution_approved(notifier.staff_language, case.number, actor.name)
+    await tell_handler(notifier, case, told)
     return case
 
 
@@ -72,11 +79,11 @@ async def send_back(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reas
     advance(case, Action.SEND_BACK)
     record(session, case, actor, EventKind.SENT_BACK, now, visible=False, reason=clean_text(reason))
     notifier = Notifier(session, desk.policy, now)
-    await notifier.department(
-        case,
-        case.department,
-        notices.sent_back(notifier.staff_language, case.number, reason.strip()),
-    )
+    told = notices.sent_back(notifier.staff_language, case.number, reason.strip())
+    await notifier.department(case, case.department, told)
+    if case.handler_id is not None:  # the group may be busy: the handler hears it in private
+        await notifier.staff(case, case.handler_id, told)
+    await post_card(session, desk, case)
     return case
 
 

@@ -14,11 +14,13 @@ from conversations.base.messages import Option, Reply
 from conversations.base.privacy import mask_phone, redact
 from conversations.base.values import CaseStatus, EventKind
 from conversations.filing import wanted_labels
-from conversations.wording import status_label
+from conversations.wording import staff_status_label, status_label
 from handlers.access import require_customer_of, require_department, require_staff
+from handlers.case_files import attachment_lines
 from handlers.common import due_words, load_case, local_time
 from handlers.desk import Desk
 from handlers.identify import Person
+from handlers.mine import staff_cases
 from handlers.miniapp_signin import case_page_option
 from handlers.registry import Call, handles
 from handlers.solution import needs_approval
@@ -101,30 +103,6 @@ def _customer_options(t: NullTranslations, desk: Desk, case: Case) -> list[Optio
     return options
 
 
-async def staff_cases(session: AsyncSession, desk: Desk, person: Person) -> Reply:
-    t = translation(person.language)
-    assert person.actor.id is not None
-    found = await CaseRepository(session).open_for_staff(
-        person.actor.id, person.actor.department or ""
-    )
-    if not found:
-        return Reply(t.gettext("You have no open cases."))
-    lines = [t.gettext("Your open cases, most urgent first:")]
-    for case, due in found[:20]:
-        lines.append(
-            t.gettext("{number} · {severity} · {status} · due {due}").format(
-                number=case.number,
-                severity=desk.policy.grading.label(case.severity, person.language),
-                status=status_label(t, case.status),
-                due=local_time(desk, due) if due else "-",
-            )
-        )
-    return Reply(
-        "\n".join(lines),
-        tuple(Option(c.number, case_button(CaseVerb.DETAILS, c.number)) for c, _ in found[:20]),
-    )
-
-
 async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: str) -> Reply:
     """Staff look a case up; they find only cases they may open, contacts masked."""
     require_staff(person.actor)
@@ -144,7 +122,7 @@ async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: s
             t.gettext("{number} · {severity} · {status} · {category} · {phone}").format(
                 number=case.number,
                 severity=desk.policy.grading.label(case.severity, person.language),
-                status=status_label(t, case.status),
+                status=staff_status_label(t, case.status, approval=needs_approval(desk, case)),
                 category=desk.policy.category(case.category).names.get(
                     person.language, case.category
                 ),
@@ -159,8 +137,11 @@ async def found_cases(session: AsyncSession, desk: Desk, person: Person, text: s
     )
 
 
-async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: str) -> Reply:
-    """Full details for those allowed; the access itself goes on the timeline (POLICY §8)."""
+async def staff_case(
+    session: AsyncSession, desk: Desk, person: Person, number: str, *, page: bool = False
+) -> Reply:
+    """Full details for those allowed; the access itself goes on the timeline (POLICY §8).
+    Its photos and files are listed; `page`: the Mini App's case page shows them."""
     case = await load_case(session, number)
     require_department(person.actor, case, await CaseRepository(session).supporting(case.id))
     record(session, case, person.actor, EventKind.VIEWED, desk.clock.now(), visible=False)
@@ -184,7 +165,7 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
     ).format(
         number=case.number,
         severity=desk.policy.grading.label(case.severity, person.language),
-        status=status_label(t, case.status),
+        status=staff_status_label(t, case.status, approval=needs_approval(desk, case)),
         category=desk.policy.category(case.category).names.get(person.language, case.category),
         name=secret if hidden else (customer.name if customer else None) or "-",
         phone=secret if hidden else (customer.phone if customer else None) or "-",
@@ -198,7 +179,8 @@ async def staff_case(session: AsyncSession, desk: Desk, person: Person, number: 
         text += "\n" + t.gettext(
             "The customer cannot be messaged on {channel} since {when}."
         ).format(channel=case.channel, when=local_time(desk, customer.unreachable_since))
-    return Reply(text)
+    files = await attachment_lines(session, desk, t, case.id, page=page)
+    return Reply("\n".join([text, *files]))
 
 
 @handles(i.ShowCases)
@@ -210,9 +192,13 @@ async def on_show_cases(call: Call, intent: i.ShowCases) -> list[Reply]:
 
 @handles(i.ShowCase)
 async def on_show_case(call: Call, intent: i.ShowCase) -> list[Reply]:
-    one = staff_case if call.person.is_staff else customer_case
-    reply = await one(call.uow.session, call.desk, call.person, intent.number)
-    return [Reply(reply.text, reply.options + case_page_option(call, intent.number))]
+    session, desk, person = call.uow.session, call.desk, call.person
+    page = case_page_option(call, intent.number)
+    if person.is_staff:
+        reply = await staff_case(session, desk, person, intent.number, page=bool(page))
+    else:
+        reply = await customer_case(session, desk, person, intent.number)
+    return [Reply(reply.text, reply.options + page)]
 
 
 @handles(i.FindCases)
