@@ -1,9 +1,12 @@
-"""A department member takes a case and becomes its handler (assigned -> acknowledged)."""
+"""A department member takes a case and becomes its handler (assigned -> acknowledged).
+
+A case staff filed for a customer belongs to whoever received it until then (seed 001
+首问负责制, handlers/staff_file.py): the department takes it over, and they are told."""
 
 from __future__ import annotations
 
 from conversations import intents as i
-from conversations import notices
+from conversations import notices, staff_filing
 from conversations.base.messages import Reply
 from conversations.base.policy import Step
 from conversations.base.values import CaseStatus, EventKind
@@ -30,6 +33,7 @@ async def take(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
     if case.handler_id is not None and case.status is not CaseStatus.ASSIGNED:
         owner = await staff_name(session, case.handler_id)
         raise Refusal("case.already_taken", number=case.number, owner=owner or "?")
+    receiver = case.handler_id if case.handler_id == case.received_by_id else None
     advance(case, Action.TAKE)
     case.handler_id = actor.id
     case.acknowledged_at = case.acknowledged_at or now
@@ -41,6 +45,9 @@ async def take(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
     status = language.gettext("a specialist is now handling it")
     await notifier.customer(case, notices.status_changed(language, case.number, status))
     await post_card(session, desk, case)
+    if receiver is not None and receiver != actor.id:
+        told = staff_filing.handed_over(notifier.staff_language, case.number, actor.name)
+        await notifier.staff(case, receiver, told)
     return case
 
 

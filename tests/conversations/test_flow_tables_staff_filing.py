@@ -119,7 +119,7 @@ ROWS = [
         gone=("via",), offers=VIAS),
     Row("via-other-step-button", at(VIA), press("wanted:refund"), FILING, VIA,
         (CHOOSE, ASK_VIA)),
-    Row("via-text", at(VIA), message("电话"), FILING, VIA, (CHOOSE, ASK_VIA)),
+    Row("via-text", at(VIA), message("传真"), FILING, VIA, (CHOOSE, ASK_VIA)),
     # -- the customer's name ---------------------------------------------------------------
     Row("name", at(NAME, via="counter"), message(" 王芳 "), FILING, CONTACT, (ASK_PHONE,),
         data={"name": "王芳"}),
