@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import intents as i
-from conversations import notices, replies
+from conversations import notices, relays, replies
 from conversations.base.i18n import translation
 from conversations.base.messages import Media, Reply
 from conversations.base.policy import Step
@@ -25,6 +25,7 @@ from handlers.registry import Call, handles
 from handlers.solution import needs_approval
 from handlers.timeline import record
 from notifications.notices import Notifier
+from notifications.relays import in_topic, media_payload
 from storage.deadlines import DeadlineRepository
 from storage.models import Attachment, Case
 from storage.people import PeopleRepository
@@ -54,6 +55,11 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True)
     await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
+    await session.flush()  # the implement deadline, for the handler's notice
+    due = await DeadlineRepository(session).next_due(case.id)
+    t = translation(desk.policy.default_language)
+    when = due_words(desk, desk.policy.default_language, due.due_at) if due else "-"
+    await _tell_staff(uow, desk, case, relays.customer_accepted(t, case.number, when), group=False)
     return case
 
 
@@ -74,7 +80,8 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     )
     await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.PROPOSE, now)
-    await _tell_department(uow, desk, case, reason)
+    t = translation(desk.policy.default_language)
+    await _tell_staff(uow, desk, case, relays.customer_refused(t, case.number, reason.strip()))
     await danger.check_later(session, desk, case, reason)
     return case
 
@@ -82,8 +89,17 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
 MAX_ADDED = 10_000  # as long as a filed story: a story added to an open case is not cut
 
 
-async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text: str) -> Case:
-    """More words (or photos, recorded by the caller) on an open case; clocks resume."""
+async def add_info(
+    uow: UnitOfWork,
+    desk: Desk,
+    actor: Actor,
+    number: str,
+    text: str,
+    media: Sequence[Media] = (),
+    channel: str = "",
+) -> Case:
+    """More words or files on an open case; clocks resume. The handler and the group get
+    the files too (`channel`: where they came in; the caller records them)."""
     session, now = uow.session, desk.clock.now()
     case = await _own_case(uow, actor, number)
     if case.status is CaseStatus.CLOSED:
@@ -100,18 +116,33 @@ async def add_info(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, text:
     if case.waiting_on_customer:
         case.waiting_on_customer = False
         await deadlines.resume(session, desk, case, now)
-    await _tell_department(uow, desk, case, text)
+    staff_language = translation(desk.policy.default_language)
+    message = notices.customer_added(staff_language, case.number, text.strip())
+    await _tell_staff(uow, desk, case, message, media_payload(channel, media))
     await danger.check_later(session, desk, case, text)
     return case
 
 
-async def _tell_department(uow: UnitOfWork, desk: Desk, case: Case, text: str) -> None:
-    """The department's group hears of it, and the handler in private, if there is one."""
+async def _tell_staff(
+    uow: UnitOfWork,
+    desk: Desk,
+    case: Case,
+    message: str,
+    files: dict[str, object] | None = None,
+    *,
+    group: bool = True,
+) -> None:
+    """The handler hears in private, with the files, and the department's group (in the
+    case's topic when it has topics; `group=False`: only there, or while nobody took it).
+    Every text is masked for staff by the notifier (POLICY §8)."""
     notifier = Notifier(uow.session, desk.policy, desk.clock.now())
-    message = notices.customer_added(notifier.staff_language, case.number, text.strip())
-    await notifier.department(case, case.department, message)
+    department, files = case.department, files or {}
+    topics = desk.policy.department(department).topics
+    if group or topics or case.handler_id is None:
+        extra = {**files, **in_topic(desk.policy, department)}
+        await notifier.department(case, department, message, extra=extra)
     if case.handler_id is not None:
-        await notifier.staff(case, case.handler_id, message)
+        await notifier.staff(case, case.handler_id, message, extra=files)
 
 
 # -- the customer's intents ----------------------------------------------------------
@@ -147,7 +178,9 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
 async def on_add_info(call: Call, intent: i.AddInfo) -> list[Reply]:
     t = translation(call.person.language)
     words = intent.text or replies.media_only(t, len(intent.media))
-    case = await add_info(call.uow, call.desk, call.actor, intent.number, words)
+    case = await add_info(
+        call.uow, call.desk, call.actor, intent.number, words, intent.media, call.channel
+    )
     attach(call.uow.session, case, call.channel, intent.media, call.desk)
     return [Reply(replies.info_added(t, case.number))]
 
@@ -178,5 +211,8 @@ def attach(
                 file_ref=item.ref[:500],
                 media_kind=item.kind[:32],
                 created_at=desk.clock.now(),
+                stored_path=item.path[:500] if item.path else None,
+                size_bytes=item.size,
+                file_name=item.name[:200] if item.name else None,
             )
         )

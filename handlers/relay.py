@@ -15,7 +15,7 @@ from conversations import intents as i
 from conversations import relays
 from conversations.base.i18n import translation
 from conversations.base.messages import Media, Reply
-from conversations.base.policy import CannedAnswer, Language
+from conversations.base.policy import CannedAnswer, Language, Policy
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from handlers.access import require_staff
 from handlers.actors import Actor
@@ -153,17 +153,26 @@ def keep_files(
         )
 
 
-async def case_in_chat(session: AsyncSession, channel: str, intent: i.ReplyInChat) -> Case | None:
+def in_group(policy: Policy, channel: str, chat: str) -> bool:
+    """Whether `chat` is a department's group, or a topic ('group:thread') of one."""
+    groups = {d.chats[channel] for d in policy.departments if channel in d.chats}
+    return chat in groups or chat.rpartition(":")[0] in groups
+
+
+async def case_in_chat(
+    session: AsyncSession, desk: Desk, channel: str, intent: i.ReplyInChat
+) -> Case | None:
     """The case a message written in a chat is about: the forum topic it was written in,
     else the bot's message it answers (in that chat, or the group the topic is in)."""
-    relays_repo = RelayRepository(session)
-    group, _, thread = intent.chat.partition(":")
-    case_id = None
-    if thread:
-        case_id = await relays_repo.case_of_topic(channel, group, thread)
+    found = RelayRepository(session)
+    chats, case_id = [intent.chat], None
+    if in_group(desk.policy, channel, intent.chat):
+        group, _, thread = intent.chat.rpartition(":")
+        if group:
+            chats.append(group)
+            case_id = await found.case_of_topic(channel, group, thread)
     if case_id is None and intent.quoted:
-        chats = [intent.chat, group] if thread else [intent.chat]
-        case_id = await relays_repo.case_of_sent(channel, chats, intent.quoted)
+        case_id = await found.case_of_sent(channel, chats, intent.quoted)
     return await CaseRepository(session).get(case_id) if case_id is not None else None
 
 
@@ -183,16 +192,16 @@ async def on_reply_in_chat(call: Call, intent: i.ReplyInChat) -> list[Reply]:
     """In a topic, the topic itself shows what was sent: only errors are answered (in the
     writer's private chat). Talk in a group topic that is no case's is left alone."""
     require_staff(call.actor)
-    case = await case_in_chat(call.uow.session, call.channel, intent)
-    in_group = ":" in intent.chat
+    case = await case_in_chat(call.uow.session, call.desk, call.channel, intent)
+    group = in_group(call.desk.policy, call.channel, intent.chat)
     if case is None:
-        if in_group and not intent.quoted:
+        if group and not intent.quoted:
             log.info("topic_not_a_case channel=%s chat=%s", call.channel, intent.chat)
             return []
         raise Refusal("relay.not_a_case")
     message = Message(intent.text, "", intent.media, call.channel)
     await reply_to_customer(call.uow, call.desk, call.actor, case.number, message)
-    if in_group:
+    if group:
         return []
     t = translation(call.person.language)
     return [Reply(relays.sent_to_customer(t, case.number, len(message.media[:MAX_FILES])))]
