@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import mimetypes
+import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 import aiohttp
@@ -35,6 +39,31 @@ SAFETY_MARGIN = timedelta(minutes=5)
 
 class OutsideWindow(Exception):
     """Customer-service messages are not allowed now; a template message may be."""
+
+
+class TooLarge(Exception):
+    """A file over the file store's limit: not downloaded (issue 13)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    content_type: str
+    name: str | None
+
+
+def _file_name(disposition: str) -> str | None:
+    """filename="x.jpg" from a Content-Disposition header, without any folder."""
+    found = re.search(r'filename="?([^";]+)"?', disposition)
+    return PurePosixPath(found.group(1)).name[:200] or None if found else None
+
+
+def _content_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class TokenKeeper:
@@ -127,6 +156,66 @@ class PlatformAPI:
             return body
         raise SendFailed("access token refused twice", permanent=False, retry_after=60)
 
+    async def download(self, path: str, params: dict[str, str], max_bytes: int) -> Download:
+        """A file the platform keeps (media/get): its bytes, content type and name; an
+        error answer is JSON (mapped as for post), a file over `max_bytes` is TooLarge."""
+        assert self.tokens is not None
+        for attempt in (1, 2):
+            token = await self.tokens.get()
+            found = await self._fetch(path, {**params, "access_token": token}, max_bytes)
+            if isinstance(found, Download):
+                return found
+            if found.get("errcode") in EXPIRED_TOKEN and attempt == 1:
+                await self.tokens.invalidate(token)
+                continue
+            raise _failure(found)
+        raise SendFailed("access token refused twice", permanent=False, retry_after=60)
+
+    async def upload(self, path: str, kind: str, data: bytes, name: str) -> str:
+        """A temporary media upload (media/upload, multipart): the media_id to send."""
+        assert self.tokens is not None
+        for attempt in (1, 2):
+            token = await self.tokens.get()
+            form = aiohttp.FormData()
+            form.add_field("media", data, filename=name, content_type=_content_type(name))
+            body = await self._call(
+                "POST", self.base + path, {"access_token": token, "type": kind}, None, form
+            )
+            code = body.get("errcode", 0)
+            if code in EXPIRED_TOKEN and attempt == 1:
+                await self.tokens.invalidate(token)
+                continue
+            if code != 0 or not isinstance(body.get("media_id"), str):
+                raise _failure(body)
+            return str(body["media_id"])
+        raise SendFailed("access token refused twice", permanent=False, retry_after=60)
+
+    async def _fetch(
+        self, path: str, params: dict[str, str], max_bytes: int
+    ) -> Download | dict[str, Any]:
+        """The file, or the JSON error answer; transient SendFailed as in _call."""
+        try:
+            async with self.http.get(self.base + path, params=params) as response:
+                if response.status >= 500:
+                    raise SendFailed(f"HTTP {response.status} from {path}", permanent=False)
+                kind = response.content_type
+                if kind in {"application/json", "text/plain"}:
+                    return _json_object(await response.text(errors="replace"), 200, path)
+                if (response.content_length or 0) > max_bytes:
+                    raise TooLarge(response.content_length or 0)
+                data = await response.content.read(max_bytes + 1)
+        except TimeoutError as error:
+            raise SendFailed(
+                f"no answer from {path} within {self.timeout:g} s", permanent=False
+            ) from error
+        except aiohttp.ClientError as error:
+            raise SendFailed(
+                f"{type(error).__name__} calling {path}: {error}", permanent=False
+            ) from error
+        if len(data) > max_bytes:
+            raise TooLarge(len(data))
+        return Download(data, kind, _file_name(response.headers.get("Content-Disposition", "")))
+
     async def post_plain(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
         """A call authorised by its URL (a WeCom group robot's key), not by a token."""
         body = await self._call("POST", url, {}, payload)
@@ -135,12 +224,19 @@ class PlatformAPI:
         return body
 
     async def _call(
-        self, method: str, url: str, params: dict[str, str], payload: dict[str, Any] | None
+        self,
+        method: str,
+        url: str,
+        params: dict[str, str],
+        payload: dict[str, Any] | None,
+        form: aiohttp.FormData | None = None,
     ) -> dict[str, Any]:
         """The answer's JSON object, or a transient SendFailed saying what went wrong."""
         where = url.split("?")[0].removeprefix(self.base)  # never the robot key or a token
         try:
-            async with self.http.request(method, url, params=params, json=payload) as response:
+            async with self.http.request(
+                method, url, params=params, json=payload, data=form
+            ) as response:
                 if response.status >= 500:
                     raise SendFailed(f"HTTP {response.status} from {where}", permanent=False)
                 text = await response.text(errors="replace")

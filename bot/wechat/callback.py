@@ -27,6 +27,8 @@ from wechatpy.utils import check_signature
 
 from bot.wechat.convert import OFFICIAL_ACCOUNT, WECOM_APP, to_inbound
 from bot.wechat.envelope import BROKEN, MAX_CLOCK_SKEW, Envelope, Refused
+from bot.wechat.links import MediaLinks
+from bot.wechat.media import Fetcher
 from conversations.base.messages import Inbound, Reply
 from handlers.boundary import perform
 from handlers.dispatch import Inbox, dispatch
@@ -52,10 +54,13 @@ class SecureCallback:
         *,
         hold_for: float = HOLD_FOR,
         dispatch: Dispatch = dispatch,
+        fetcher: Fetcher | None = None,
+        links: MediaLinks | None = None,
     ) -> None:
         self.channel, self.envelope, self.inbox = channel, envelope, inbox
         self.verify_url, self.opens_window = verify_url, opens_window
         self.hold_for, self.dispatch = hold_for, dispatch
+        self.fetcher, self.links = fetcher, links  # files kept; links to them (issue 13)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_get(self, request: web.Request) -> web.Response:
@@ -103,6 +108,8 @@ class SecureCallback:
         inbound = to_inbound(message, self.channel, now)
         if inbound is None:
             return
+        if self.fetcher is not None:  # before the transaction: no network I/O inside it
+            inbound = await self.fetcher.keep(inbound)
         if self.opens_window:  # the customer wrote: customer-service messages may follow
             async with unit_of_work(self.inbox.db) as uow:
                 at = min(message.create_time.astimezone(UTC), now)
@@ -122,6 +129,8 @@ class SecureCallback:
     def mount(self, app: web.Application, path: str) -> None:
         app.router.add_get(path, self.on_get)
         app.router.add_post(path, self.on_post)
+        if self.links is not None:
+            self.links.mount(app)
 
 
 def _label(message: Any) -> str:

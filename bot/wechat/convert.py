@@ -17,8 +17,9 @@ MENU = {"FILE": ("", "file:complaint"), "CASES": ("/cases", None), "HELP": ("/he
 
 
 def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | None:
-    """Text, image and recognised voice messages; subscribe and menu-click events; what
-    the desk cannot read (unrecognised voice, video, location, link) marked as such."""
+    """Text, image and voice messages (the media_id as the ref, fetched into the file
+    store by bot/wechat/media.py); subscribe and menu-click events; what the desk cannot
+    read (video, location, link) marked as such."""
     kind = getattr(message, "type", "")
     sender = str(message.source)
     text, button, unreadable = "", None, None
@@ -27,9 +28,9 @@ def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | N
         text = message.content or ""
     elif kind == "image":
         media = (Media("photo", str(getattr(message, "media_id", "") or message.image)),)
-    elif kind == "voice":  # WeChat's speech recognition, when the account has it on
+    elif kind == "voice":  # kept as a file; its words when WeChat's recognition is on
         text = getattr(message, "recognition", None) or ""
-        unreadable = None if text else "voice"
+        media = (Media("voice", str(message.media_id), name=_voice_name(message)),)
     elif kind == "event":
         return _event(message, channel, sender, received_at)
     elif kind in UNREADABLE:
@@ -38,6 +39,12 @@ def to_inbound(message: Any, channel: str, received_at: datetime) -> Inbound | N
         return None
     inbound = _inbound(channel, f"msg:{message.id}", sender, received_at, text, button, media)
     return replace(inbound, unreadable=unreadable)
+
+
+def _voice_name(message: Any) -> str:
+    """voice.amr / voice.speex: the format WeChat says, for the stored copy's name."""
+    extension = "".join(c for c in str(getattr(message, "format", "") or "amr") if c.isalnum())
+    return f"voice.{extension[:8].lower() or 'amr'}"
 
 
 def _event(message: Any, channel: str, sender: str, received_at: datetime) -> Inbound | None:

@@ -3,9 +3,11 @@ posted over HTTP to the running aiohttp app; the outbox delivering to a fake API
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -13,7 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
-from bot.config import Config, WeChatSettings, WeChatTemplate, WeComSettings
+from bot.config import Config, PathSettings, WeChatSettings, WeChatTemplate, WeComSettings
+from bot.files import FileStore
 from bot.wechat.api import TIMEOUT
 from bot.wechat.callback import SecureCallback
 from bot.wechat.wiring import OFFICIAL_ACCOUNT_PATH, WECOM_PATH, add_callbacks, senders_for
@@ -54,7 +57,9 @@ TEMPLATES = {
         id="TPL-D", fields={**CASE_AND_TIME, "thing2": "{message}", "thing3": "{status}"}
     ),
     "closed": WeChatTemplate(id="TPL-C", fields={**CASE_AND_TIME, "thing3": "{status}"}),
+    "message": WeChatTemplate(id="TPL-M", fields={**CASE_AND_TIME, "thing2": "{message}"}),
 }
+PUBLIC_URL = "https://desk.example.com"
 
 
 def wechat_policy() -> Policy:
@@ -75,6 +80,7 @@ class WeChat:
     customers: WeChatCrypto
     staff_app: WeComCrypto
     callbacks: dict[str, SecureCallback]
+    store: FileStore  # the desk's file store, in a temporary folder (issue 13)
 
     def now(self) -> int:
         """The test clock's time as WeChat writes it (CreateTime, the signed timestamp)."""
@@ -117,7 +123,9 @@ class WeChat:
         return response.status
 
 
-def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
+def settings(
+    api_url: str, public_url: str | None = PUBLIC_URL
+) -> tuple[WeChatSettings, WeComSettings]:
     wechat = WeChatSettings(
         app_id=DOC_APP_ID,
         app_secret="app-secret",
@@ -125,6 +133,7 @@ def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
         encoding_aes_key=DOC_AES_KEY,
         api_base=api_url,
         templates=TEMPLATES,
+        public_url=public_url,
     )
     wecom = WeComSettings(
         corp_id=CORP_ID,
@@ -139,9 +148,26 @@ def settings(api_url: str) -> tuple[WeChatSettings, WeComSettings]:
 
 @asynccontextmanager
 async def running(
-    world: World, api_timeout: float = TIMEOUT, **callback_options: Any
+    world: World,
+    api_timeout: float = TIMEOUT,
+    public_url: str | None = PUBLIC_URL,
+    **callback_options: Any,
 ) -> AsyncIterator[WeChat]:
-    """`callback_options` go to add_callbacks (max_clock_skew, hold_for, dispatch)."""
+    """`callback_options` go to add_callbacks (max_clock_skew, hold_for, dispatch);
+    `public_url`: the server's address for links to photos (None: the desk has none)."""
+    with tempfile.TemporaryDirectory(prefix="cd-files-") as folder:
+        async with _running(world, api_timeout, public_url, Path(folder), callback_options) as wx:
+            yield wx
+
+
+@asynccontextmanager
+async def _running(
+    world: World,
+    api_timeout: float,
+    public_url: str | None,
+    folder: Path,
+    callback_options: dict[str, Any],
+) -> AsyncIterator[WeChat]:
     api = FakeWeChatAPI()
     await api.start()
     policy = wechat_policy()
@@ -155,8 +181,9 @@ async def running(
                 for name, (dept, role, userid) in STAFF.items()
             ],
         )
-    wechat, wecom = settings(api.url)
-    config = Config(policy=policy, wechat=wechat, wecom=wecom)
+    wechat, wecom = settings(api.url, public_url)
+    paths = PathSettings(data_dir=str(folder))
+    config = Config(policy=policy, wechat=wechat, wecom=wecom, paths=paths)
     parts = senders_for(config, world.db, world.clock, api_timeout)
     outbox = Dispatcher(
         world.db, parts.senders, world.clock, on_unreachable=MarkUnreachable(world.desk)
@@ -176,6 +203,7 @@ async def running(
             WeChatCrypto(DOC_TOKEN, DOC_AES_KEY, DOC_APP_ID),
             WeComCrypto(WECOM_TOKEN, DOC_AES_KEY, CORP_ID),
             parts.callbacks,
+            FileStore.for_config(config),
         )
     finally:
         for callback in parts.callbacks.values():

@@ -52,6 +52,16 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A temporary media upload: its type (image, voice), file name, bytes and the id."""
+
+    kind: str
+    name: str
+    data: bytes
+    media_id: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """A scripted answer for the next request: a raw body and status, or no answer at all
     until the server stops (`hang`: the client's timeout must end the call)."""
@@ -71,6 +81,9 @@ class FakeWeChatAPI:
     # WeChat's own rule, when enforced: 5 customer-service messages per customer message.
     enforce_window: bool = False
     window_sends: dict[str, int] = field(default_factory=dict)
+    # media/get serves these (media_id -> bytes, content type); media/upload records here.
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
     url: str = ""
     _runner: web.AppRunner | None = None
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -79,6 +92,8 @@ class FakeWeChatAPI:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_get("/cgi-bin/gettoken", self._token)
+        app.router.add_get("/cgi-bin/media/get", self._media_get)
+        app.router.add_post("/cgi-bin/media/upload", self._media_upload)
         app.router.add_post("/cgi-bin/{path:.*}", self._post)
         self._runner, self.url = await serve_locally(app)
 
@@ -138,6 +153,45 @@ class FakeWeChatAPI:
             return scripted
         self.token_fetches += 1
         return web.json_response({"access_token": f"T{self.token_fetches}", "expires_in": 7200})
+
+    async def _media_get(self, request: web.Request) -> web.Response:
+        """media/get: the file with WeChat's headers, or its JSON error (40007)."""
+        if (scripted := await self._scripted()) is not None:
+            return scripted
+        self.calls.append(Call("/cgi-bin/media/get", dict(request.query), {}))
+        if request.query.get("access_token", "") in self.expired_tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        data, kind = found
+        disposition = f'attachment; filename="{request.query["media_id"]}.{kind.split("/")[-1]}"'
+        return web.Response(
+            body=data, content_type=kind, headers={"Content-disposition": disposition}
+        )
+
+    async def _media_upload(self, request: web.Request) -> web.Response:
+        """media/upload (multipart, field "media"): recorded, answered with a media_id."""
+        if (scripted := await self._scripted()) is not None:
+            return scripted
+        form = await request.post()
+        media = form.get("media")
+        if not isinstance(media, web.FileField):
+            return web.json_response({"errcode": 41005, "errmsg": "media data missing"})
+        kind = request.query.get("type", "")
+        upload = Upload(kind, media.filename, media.file.read(), f"up-{next(_ids)}")
+        self.uploads.append(upload)
+        self.calls.append(Call("/cgi-bin/media/upload", dict(request.query), {"type": kind}))
+        return web.json_response({"type": kind, "media_id": upload.media_id, "created_at": 0})
+
+    def media_sent_to(self, user: str) -> list[tuple[str, str]]:
+        """(msgtype, media_id) of the image and voice messages a person received."""
+        found = []
+        for call in self.calls:
+            kind = call.body.get("msgtype")
+            if call.body.get("touser") == user and kind in {"image", "voice"}:
+                found.append((kind, call.body[kind]["media_id"]))
+        return found
 
     async def _post(self, request: web.Request) -> web.Response:
         if (scripted := await self._scripted()) is not None:
