@@ -24,12 +24,13 @@ from bot.config import EXAMPLE_CONFIG, Config, ConfigError, load_config, report_
 from bot.config_checks import Problem
 from bot.config_warnings import warnings
 from bot.console_chat import UnknownStaff, converse, staff_player
+from bot.filing_cli import CliFiling, FilingRefused, file_for_customer
 from bot.output import data_dir, show
 from bot.preflight import outside_problems
 from bot.progress import progress
 from bot.reviews_import import ImportResult, UnreadableCsv, import_reviews
 from bot.views import case_detail, case_table, outbox_view, report_extras, report_tables
-from conversations.base.values import CaseStatus, Role
+from conversations.base.values import CaseStatus, Role, Via, Wanted
 from handlers.boundary import perform
 from handlers.digest_job import send_due_digests
 from handlers.personal_data import Forgotten, export_customer, forget
@@ -450,6 +451,28 @@ def cases_show(config_path: Path, number: str, reveal: bool, as_json: bool) -> N
     if found is None:
         raise click.ClickException(f"no case numbered {number}")
     show(console, found, as_json=as_json)
+
+
+@cases.command("file")
+@CONFIG_OPTION
+@click.option("--via", required=True, type=click.Choice([v.value for v in Via]))
+@click.option("--name", default="-", show_default=True, help="The customer's name (- anonymous).")
+@click.option("--phone", default="-", show_default=True, help="Mobile (or email with --via email).")
+@click.option("--category", required=True, help="A category key, e.g. product_quality.")
+@click.option("--description", required=True, help="What happened, as the customer told it.")
+@click.option("--wants", type=click.Choice([w.value for w in Wanted]))
+@click.option("--order", help="Order or product number.")
+@click.option("--staff", help="Who took it: they own the case until the department takes it.")
+def cases_file(config_path: Path, **given: Any) -> None:
+    """File a complaint taken by phone, at the counter, by letter or by email for the
+    customer (first-contact ownership); print the receipt."""
+    app = build_app(_load(config_path))
+    try:
+        lines = _run(app, lambda app: file_for_customer(app, CliFiling(**given)))
+    except FilingRefused as error:
+        raise click.ClickException(str(error)) from None
+    for line in lines:
+        console.print(line, markup=False, soft_wrap=True)  # a receipt read out whole
 
 
 @cases.command("verify")
