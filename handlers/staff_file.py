@@ -82,7 +82,7 @@ async def require_active(uow: UnitOfWork, actor: Actor) -> None:
     require_staff(actor)
     staff = await PeopleRepository(uow.session).staff(actor.id or 0)
     if staff is None or not staff.active:
-        raise Refusal("access.staff_only")
+        raise Refusal("access.withdrawn")
 
 
 def _checked(via: str, filing: i.FileCase) -> tuple[str | None, str | None]:
