@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,8 +56,15 @@ class Due:
 
 @dataclass(frozen=True)
 class File:
+    """One attachment as the page lists it, in the reader's words (issue 13); photos
+    with a stored copy or a platform id are shown inline through the file route."""
+
     id: int
     kind: str
+    name: str
+    size: str
+    sender: str
+    photo: bool
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ async def case_page(
         solution=case.solution or "",
         timeline=await _timeline(session, desk, language, case, shown),
         deadlines=await _deadlines(session, desk, language, case, now),
-        files=await _files(session, case),
+        files=await _files(session, case, t),
         actions=_actions(desk, actor, case),
     )
 
@@ -181,8 +189,40 @@ async def _deadlines(
     ]
 
 
-async def _files(session: AsyncSession, case: Case) -> list[File]:
-    return [File(a.id, a.media_kind) for a in await AttachmentRepository(session).of_case(case.id)]
+async def _files(session: AsyncSession, case: Case, t: NullTranslations) -> list[File]:
+    found = await AttachmentRepository(session).of_case(case.id)
+    names = await staff_names(session, [a.staff_id for a in found if a.staff_id])
+    customer = t.gettext("the customer")
+    return [
+        File(
+            id=a.id,
+            kind=file_kind(t, a.media_kind),
+            name=a.file_name or "-",
+            size=file_size(t, a.size_bytes),
+            sender=names.get(a.staff_id, "-") if a.staff_id else customer,
+            photo=a.media_kind == "photo",
+        )
+        for a in found
+    ]
+
+
+def file_kind(t: NullTranslations, kind: str) -> str:
+    labels = {
+        "photo": t.gettext("Photo"),
+        "document": t.gettext("Document"),
+        "voice": t.gettext("Voice note"),
+        "video": t.gettext("Video"),
+    }
+    return labels.get(kind, t.gettext("File"))
+
+
+def file_size(t: NullTranslations, size: int | None) -> str:
+    """1.2 MB, 35 KB; empty when unknown (a file kept only as a platform id)."""
+    if size is None:
+        return ""
+    if size >= 1024 * 1024:
+        return t.gettext("{size} MB").format(size=round(size / 1024 / 1024, 1))
+    return t.gettext("{size} KB").format(size=max(1, round(size / 1024)))
 
 
 def _actions(desk: Desk, actor: Actor, case: Case) -> frozenset[str]:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.config import MiniAppSettings
+from bot.files import FileStore
 from bot.miniapp.auth import NotSignedIn, Signer, read_session, telegram_user
 from bot.miniapp.files import FileSource
 from conversations.base.i18n import language_of
@@ -41,6 +42,7 @@ class MiniApp:
     bot_token: str | None
     wake: Callable[[], None] = lambda: None
     files: FileSource | None = None
+    store: FileStore | None = None  # the desk's copies of people's files (issue 13)
     report: Callable[[Period], Awaitable[bytes]] | None = None
     shared_signer: Signer | None = None  # the desk's, so /signin's links open here too
     signer: Signer = field(init=False)

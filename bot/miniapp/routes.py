@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.miniapp import actions
 from bot.miniapp.auth import NotSignedIn, read_signin_token, session_cookie
+from bot.miniapp.files import file_headers, stored_file
 from bot.miniapp.readers import COOKIE, MiniApp, Reader, reader
 from bot.miniapp.render import STATIC, render, secured
 from conversations.base.i18n import translation
@@ -106,16 +107,20 @@ async def _case(mini: MiniApp, request: web.Request) -> web.StreamResponse:
 
 
 async def _file(mini: MiniApp, request: web.Request) -> web.StreamResponse:
-    """A photo through our server, for those who may open its case."""
+    """A case's file through our server, for those who may open its case (never a public
+    path): the file store's copy, else the platform's (issue 13)."""
     who = await reader(mini, request)
     async with unit_of_work(mini.db, readonly=True) as uow:
         attachment = await AttachmentRepository(uow.session).get(int(request.match_info["id"]))
         case = await CaseRepository(uow.session).get(attachment.case_id) if attachment else None
-    if attachment is None or case is None or mini.files is None:
+    if attachment is None or case is None:
         raise Refusal("case.not_found")
     await _may_open(mini, who, case.number)
-    data, kind = await mini.files.fetch(attachment.file_ref)
-    return web.Response(body=data, content_type=kind, headers={"Cache-Control": "private"})
+    found = await stored_file(mini, attachment)
+    if found is None:
+        raise Refusal("case.not_found")
+    data, kind = found
+    return web.Response(body=data, content_type=kind, headers=file_headers(kind, attachment))
 
 
 async def _may_open(mini: MiniApp, who: Reader, number: str) -> None:

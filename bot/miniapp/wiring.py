@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.files import FileStore
 from bot.miniapp.files import TelegramFiles
 from bot.miniapp.links import Links
 from bot.miniapp.readers import MiniApp
@@ -26,6 +27,7 @@ def mini_app(app: App) -> MiniApp:
         bot_token=token.get_secret_value() if token else None,
         wake=app.dispatcher.wake,
         files=TelegramFiles(app.telegram.bot) if app.telegram is not None else None,
+        store=FileStore.for_config(app.config),
         report=lambda period: excel_report(app, period),
         shared_signer=links.signer if isinstance(links := app.desk.miniapp, Links) else None,
     )

@@ -29,6 +29,7 @@ def page_words(t: NullTranslations) -> dict[str, str]:
         "internal": g("internal"),
         "files": g("Photos and files"),
         "file": g("File {number}"),
+        "sent_by": g("sent by {name}"),
         "deadlines": g("Deadlines"),
         "hours_left": g("{hours} h left"),
         "hours_late": g("{hours} h overdue"),
