@@ -297,3 +297,12 @@ def handed_over(t: NullTranslations, number: str, handler: str) -> str:
     return t.gettext(
         "Case {number}, which you received, was taken over by {handler}; it is theirs now."
     ).format(number=number, handler=handler)
+
+
+def call_customer(t: NullTranslations, number: str, message: str) -> str:
+    """To whoever owns a case staff filed for a customer who has no chat with the desk:
+    what the customer would have been sent, to tell them by phone or in writing."""
+    return t.gettext(
+        "The customer of case {number} has no chat with us and could not be sent this; "
+        "please call or write to them:\n{message}"
+    ).format(number=number, message=message)

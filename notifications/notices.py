@@ -18,6 +18,8 @@ from conversations.base.i18n import language_of, translation
 from conversations.base.messages import Option, Reply
 from conversations.base.policy import Language, Policy
 from conversations.base.privacy import for_staff
+from conversations.base.values import Via
+from conversations.staff_filing import call_customer
 from conversations.wording import status_label
 from notifications.outgoing import document_payload
 from storage.absences import stand_in
@@ -63,15 +65,32 @@ class Notifier:
         channels that reach a customer outside a conversation only by template message.
         `extra`: more payload keys (issue 13: "media", "topic", "in_topic")."""
         address = await self.customer_address(case)
-        return await self.customer_at(address, case, text, choices, template, extra=extra)
+        sent = await self.customer_at(address, case, text, choices, template, extra=extra)
+        if not sent and case.channel in set(Via):
+            await self._tell_by_hand(case, text)
+        return sent
 
     async def customer_address(self, case: Case) -> tuple[str, str] | None:
-        """The customer's chat on the channel the case came from, if they have one."""
+        """The customer's chat on the channel the case came from, if they have one; for a
+        case staff filed for them (by phone, letter...: no chat), their newest chat."""
         people = PeopleRepository(self.session)
-        for identity in await people.identities_of_customer(case.customer_id):
+        chats = list(await people.identities_of_customer(case.customer_id))
+        for identity in chats:
             if identity.channel == case.channel:
                 return identity.channel, identity.external_id
+        if chats and case.channel in set(Via):  # first-contact filing (issue 13)
+            newest = max(chats, key=lambda identity: identity.id)
+            return newest.channel, newest.external_id
         return None
+
+    async def _tell_by_hand(self, case: Case, text: str) -> None:
+        """A customer staff filed for who has no chat: the case's owner (the department
+        while nobody has it) is asked to pass the message on (issue 13)."""
+        told = call_customer(self.staff_language, case.number, text)
+        if case.handler_id is not None:
+            await self.staff(case, case.handler_id, told)
+        else:
+            await self.department(case, case.department, told)
 
     async def customer_at(
         self,
