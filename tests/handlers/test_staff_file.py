@@ -16,7 +16,7 @@ from conversations.base.messages import Inbound
 from conversations.base.policy import Language
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Wanted
 from conversations.intents import FileCase
-from conversations.staff_filing import filed, handed_over
+from conversations.staff_filing import call_customer, filed, handed_over
 from handlers.actors import Actor
 from handlers.common import due_words
 from handlers.dispatch import Inbox, dispatch
@@ -264,3 +264,46 @@ async def test_a_customer_sending_file_gets_no_staff_dialogue(world: World) -> N
     assert asked not in answers
     await say(world, "cust-1", button="via:phone")
     assert await world.all(Case) == []
+
+
+# -- later in the case ----------------------------------------------------------------
+
+
+async def test_later_notices_reach_the_chat_of_the_customer_known_by_phone(
+    world: World,
+) -> None:
+    actor, _ = await receiver(world)
+    async with unit_of_work(world.db) as uow:
+        known = Customer(name="王芳", phone=PHONE, created_at=world.clock.now())
+        uow.session.add(known)
+        await uow.session.flush()
+        uow.session.add(
+            Identity(
+                channel="telegram",
+                external_id="1001",
+                customer_id=known.id,
+                created_at=world.clock.now(),
+            )
+        )
+    received = await file(world, actor)
+    li = await world.staff("李雷", "product")
+    await world.act(take, li, received.case.number)
+    receipt, update = await world.queued_texts("1001")
+    assert received.case.number in receipt and received.case.number in update
+
+
+async def test_a_customer_without_a_chat_is_told_through_whoever_owns_the_case(
+    world: World,
+) -> None:
+    actor, _ = await receiver(world)
+    received = await file(world, actor)
+    li_chat = await enrol(world, "李雷", "product")
+    li = next(s for s in await world.all(Staff) if s.name == "李雷")
+    li_actor = Actor(ActorKind.STAFF, li.id, li.name, li.role, li.department)
+    await world.act(take, li_actor, received.case.number)
+    (told,) = await world.queued_texts(li_chat)
+    t = translation(world.desk.policy.default_language)
+    status = notices.status_changed(
+        t, received.case.number, t.gettext("a specialist is now handling it")
+    )
+    assert told == call_customer(t, received.case.number, status)
