@@ -26,7 +26,7 @@ from datetime import datetime
 
 from conversations import customer, staff
 from conversations.base.i18n import translation
-from conversations.base.messages import Inbound, Media, Reply
+from conversations.base.messages import Inbound, Reply
 from conversations.base.parsing import clean, storable
 from conversations.state import Context, Outcome, State
 from conversations.wording import refusal
@@ -60,6 +60,7 @@ class Inbox:
 MAX_BUTTON = 64  # Telegram's callback data limit; longer data was never a button of ours
 MAX_NAME = 200  # customers.name
 MAX_REF = 500  # attachments.file_ref
+MAX_FILE_NAME = 200  # attachments.file_name
 
 
 async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
@@ -94,17 +95,26 @@ async def dispatch(inbox: Inbox, inbound: Inbound) -> list[Reply]:
 def at_the_edge(inbound: Inbound) -> Inbound:
     """What a person sent, made safe to store on every database before anything reads it
     (issue 11: a NUL in a display name failed every update on PostgreSQL): the text keeps
-    all but NUL and lone surrogates; names, buttons and file refs lose control characters
-    and are cut to their columns (a display name cut is harmless; a longer button is junk)."""
+    all but NUL and lone surrogates; names, buttons, file refs and file names lose control
+    characters and are cut to their columns (a display name cut is harmless; a longer
+    button is junk); a file's stored path and size, set by the adapter, are kept."""
     name = clean(inbound.sender_name or "")[:MAX_NAME] or None
     button = clean(inbound.button)[:MAX_BUTTON] if inbound.button is not None else None
-    media = tuple(Media(clean(m.kind)[:32], clean(m.ref)[:MAX_REF]) for m in inbound.media)
+    media = tuple(
+        replace(
+            m,
+            kind=clean(m.kind)[:32],
+            ref=clean(m.ref)[:MAX_REF],
+            name=(clean(m.name)[:MAX_FILE_NAME] or None) if m.name is not None else None,
+        )
+        for m in inbound.media
+    )
     return replace(
         inbound,
         text=storable(inbound.text),
         sender_name=name,
         button=button,
-        media=tuple(m for m in media if m.ref),
+        media=tuple(m for m in media if m.ref or m.path),
         language=clean(inbound.language or "")[:16] or None,
     )
 
