@@ -12,6 +12,7 @@ from rich.table import Column, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
+from bot.files import FileStore
 from conversations.base.policy import Policy
 from conversations.base.privacy import redact
 from conversations.base.values import EventKind, OutboxStatus
@@ -22,10 +23,11 @@ from notifications.digests import trend_chart
 from notifications.dispatcher import SENDER_LEASE_PREFIX
 from notifications.reports import ReportSection, ranking
 from storage import leases
+from storage.attachments import AttachmentRepository
 from storage.cases import CaseFilter, CaseRepository, TimelineRepository
 from storage.deadlines import DeadlineRepository
 from storage.measures import Dimension, Measures, Period, compute
-from storage.models import Case
+from storage.models import Attachment, Case
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository, staff_names
 from storage.reviews import PlatformMeasures, per_platform
@@ -140,7 +142,12 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
         events = await TimelineRepository(uow.session).of_case(case.id)
         people = PeopleRepository(uow.session)
         customer = await people.customer(case.customer_id)
-        names = await staff_names(uow.session, [e.actor_id for e in events if e.actor_id])
+        attachments = await AttachmentRepository(uow.session).of_case(case.id)
+        names = await staff_names(
+            uow.session,
+            [e.actor_id for e in events if e.actor_id]
+            + [a.staff_id for a in attachments if a.staff_id],
+        )
     fields = Table(*_columns("Field", "Value"), title=f"Case {case.number}")
     name = customer.name if customer else None
     hidden = case.confidential and not reveal
@@ -182,7 +189,44 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
         )
     fields_data = {label.lower().replace(" / ", "_").replace(" ", "_"): v for label, v in shown}
     data = {"number": case.number, "filed": _iso(app, case.created_at)} | fields_data
-    return View([fields, timeline], {"case": data, "timeline": steps})
+    files, files_data = _attachments(app, attachments, names)
+    return View(
+        [fields, timeline, *files], {"case": data, "timeline": steps, "attachments": files_data}
+    )
+
+
+def _attachments(
+    app: App, attachments: Sequence[Attachment], names: dict[int, str]
+) -> tuple[list[Table], list[dict[str, Any]]]:
+    """Each file, then where the file store keeps it (the store's folder in the title,
+    each path whole on a line of its own), or "-" when only the platform's id is kept;
+    the JSON has each file's full path (issue 13)."""
+    store = FileStore.for_config(app.config)
+    table = Table(*_columns("#", "When", "From", "Kind", "Name", "Size"), title="Files")
+    number, path = _columns("#", "Stored at")
+    path.no_wrap = True  # attachments/<2 hex>/<sha256>.<ext>: 83 characters, kept whole
+    paths = Table(number, path, title=f"Files kept in {store.root}")
+    rows: list[dict[str, Any]] = []
+    for index, item in enumerate(attachments, start=1):
+        sender = f"staff {names.get(item.staff_id, '-')}" if item.staff_id else "customer"
+        where = str(store.root / item.stored_path) if item.stored_path else None
+        size = str(item.size_bytes) if item.size_bytes is not None else "-"
+        when = _local(app, item.created_at)
+        table.add_row(str(index), when, sender, item.media_kind, item.file_name or "-", size)
+        paths.add_row(str(index), item.stored_path or "- (only the platform's id)")
+        rows.append(
+            {
+                "when": _iso(app, item.created_at),
+                "from": sender,
+                "kind": item.media_kind,
+                "name": item.file_name,
+                "size_bytes": item.size_bytes,
+                "channel": item.channel,
+                "stored_path": item.stored_path,
+                "file": where,
+            }
+        )
+    return ([table, paths] if attachments else []), rows
 
 
 def _fields(case: Case, customer_name: str | None) -> list[tuple[str, str]]:
