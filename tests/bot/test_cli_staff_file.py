@@ -55,3 +55,11 @@ def test_cases_file_says_what_is_wrong(
     result = CliRunner().invoke(main, [*PHONE_CALL, *change])
     assert result.exit_code != 0 and error in result.output, result.output
     assert "Filed" not in result.output
+
+
+def test_cases_file_refuses_a_deactivated_receiver(workdir: Path) -> None:  # noqa: F811
+    invoke("init")
+    invoke("staff", "deactivate", "韩梅梅")
+    result = CliRunner().invoke(main, [*PHONE_CALL, "--staff", "韩梅梅"])
+    assert result.exit_code != 0 and "access was withdrawn" in result.output, result.output
+    assert "Filed" not in result.output

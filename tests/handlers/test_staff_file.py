@@ -254,6 +254,8 @@ async def test_the_dialogue_files_and_shows_the_receipt_to_read_out(world: World
     receipt = notices.case_received(t, case.number, due_words(world.desk, Language.ZH_HANS, due))
     assert answer == filed(t, case.number, receipt)
     assert "没有" in answer and case.number in answer
+    (mine,) = await say(world, account, "/mine")  # the receiver's own open work
+    assert case.number in mine
 
 
 async def test_a_customer_sending_file_gets_no_staff_dialogue(world: World) -> None:
