@@ -125,12 +125,9 @@ def answer_contact(inbound: Inbound, ctx: Context, data: Data) -> Answer:
 def contact_in(text: str, *, email: bool) -> str | None:
     """A mobile number (as the customer flow reads one), or for a complaint by email an
     address that fits the contact column; None when the text is neither."""
-    phone = find_phone(text)
-    if phone is not None:
-        return phone
-    if email and _EMAIL.fullmatch(text) and len(text) <= MAX_CONTACT:
-        return text
-    return None
+    if email and _EMAIL.fullmatch(text):  # before the phone: 13812345678@qq.com is mail
+        return text if len(text) <= MAX_CONTACT else None
+    return find_phone(text)
 
 
 # -- the customer flow's questions, asked of staff ------------------------------------
