@@ -50,7 +50,7 @@ class Message:
     channel: str = ""
 
 
-def require_writer(actor: Actor, case: Case) -> None:
+def require_writer(actor: Actor, case: Case, policy: Policy) -> None:
     """Who may write to the customer: the handler, their department's lead, managers,
     and, while nobody has taken the case, its department's staff."""
     require_staff(actor)
@@ -60,7 +60,9 @@ def require_writer(actor: Actor, case: Case) -> None:
         if actor.role is Role.LEAD or case.handler_id is None:
             return
         raise Refusal("access.not_handler", number=case.number)
-    raise Refusal("access.department", number=case.number, department=case.department)
+    names = policy.department(case.department).names
+    department = names.get(policy.default_language, case.department)
+    raise Refusal("access.department", number=case.number, department=department)
 
 
 async def reply_to_customer(
@@ -68,7 +70,7 @@ async def reply_to_customer(
 ) -> Case:
     session, now = uow.session, desk.clock.now()
     case = await load_case(session, number)
-    require_writer(actor, case)
+    require_writer(actor, case, desk.policy)
     if case.status is CaseStatus.CLOSED:
         raise Refusal("relay.case_closed", number=case.number)
     notifier = Notifier(session, desk.policy, now)

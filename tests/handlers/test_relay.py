@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from conversations import relays
 from conversations.base.i18n import translation
@@ -23,6 +23,7 @@ from storage.models import (
     Case,
     CaseEvent,
     Customer,
+    Identity,
     MessageRef,
     OutboxMessage,
     Staff,
@@ -171,7 +172,7 @@ async def test_writing_is_refused_to_others_and_on_a_closed_or_unknown_case(worl
     colleague = Chat(world, await enrol(world, "王工", "product"), sender=shared)
     lead = Chat(world, await enrol(world, "产品主管", "product", "lead"), sender=shared)
     refused = await other.send(f"/reply {number} 您好")
-    params = {"number": number, "department": "product"}
+    params = {"number": number, "department": "技术/产品部"}  # its name, not its key
     assert refused[0].text == refusal(ZH, "access.department", params)
     refused = await colleague.send(f"/reply {number} 您好")
     assert refused[0].text == refusal(ZH, "access.not_handler", {"number": number})
@@ -202,7 +203,9 @@ async def test_a_customer_without_a_chat_is_not_written_to(world: World) -> None
     shared = RecordingSender()
     handler = Chat(world, await enrol(world, "李雷", "product"), sender=shared)
     buyer = await world.customer()
-    case = await world.file(buyer, channel="phone")  # taken by phone: no chat with the desk
+    async with unit_of_work(world.db) as uow:  # no chat with the desk at all
+        await uow.session.execute(delete(Identity).where(Identity.customer_id == buyer.id))
+    case = await world.file(buyer, channel="phone")  # taken by phone
     refused = await handler.send(f"/reply {case.number} 您好")
     assert refused[0].text == refusal(ZH, "relay.no_chat", {"number": case.number})
 

@@ -1,0 +1,116 @@
+"""Staff and customer talk through the case on Telegram (issue 13), with the real aiogram
+client against the fake Bot API (both backends): the handler's `/reply N text` and a
+Telegram reply to the bot's message about the case reach the customer; the customer's
+words after filing reach the handler's private chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from conversations.base.values import EventKind
+from storage.models import Case, CaseEvent, OutboxMessage
+from storage.uow import UnitOfWork
+from tests.bot.telegram_harness import GROUPS, running
+from tests.fakes.telegram_api import BOT_USER, button_update, message_update, user
+from tests.fakes.world import World
+
+CUSTOMER = user(1001, "王芳")
+LI, WANG = user(2001, "李雷"), user(2003, "物流小刘")
+
+
+def reply_update(sender: dict[str, Any], text: str, quoted: int, bot_id: int) -> dict[str, Any]:
+    """A message in the sender's private chat sent as a reply to the bot's message (the
+    bot's id is its token's first part)."""
+    update = message_update(sender, text)
+    message = update["message"]
+    message["reply_to_message"] = {
+        "message_id": quoted,
+        "date": message["date"],
+        "chat": message["chat"],
+        "from": {**BOT_USER, "id": bot_id},
+        "text": "…",
+    }
+    return update
+
+
+async def filed_and_taken(world: World, tg: Any) -> str:
+    await tg.send(message_update(CUSTOMER, "电水壶漏水，想换新"))
+    for button in ("category:product_quality", "skip:details", "wanted:replacement"):
+        await tg.send(button_update(CUSTOMER, 1001, button))
+    await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
+    number = (await world.only(Case)).number
+    await tg.send(button_update(LI, GROUPS["product"], f"take:{number}", 1))
+    return number
+
+
+async def sent_to_handler(world: World) -> int:
+    """The platform id of the newest bot message about a case in 李雷's private chat."""
+
+    async def query(uow: UnitOfWork) -> str | None:
+        return await uow.session.scalar(
+            select(OutboxMessage.platform_message_id)
+            .where(OutboxMessage.chat_id == "2001", OutboxMessage.case_id.is_not(None))
+            .order_by(OutboxMessage.id.desc())
+        )
+
+    found = await world.read(query)
+    assert found is not None
+    return int(found)
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_handler_and_customer_talk_through_the_case(world: World, mode: str) -> None:
+    async with running(world, mode) as tg:
+        api = tg.api
+        number = await filed_and_taken(world, tg)
+
+        await tg.send(button_update(CUSTOMER, 1001, f"add:{number}"))
+        await tg.send(message_update(CUSTOMER, "底部有一道裂缝，电话 13812345678"))
+        relayed = api.texts_to(2001)[-1]
+        assert number in relayed and "底部有一道裂缝" in relayed
+        assert "13812345678" not in relayed  # masked for staff (POLICY §8)
+        assert "底部有一道裂缝" in api.texts_to(GROUPS["product"])[-1]
+
+        await tg.send(message_update(LI, f"/reply {number} 快递员今天下午三点给您打电话"))
+        got = api.texts_to(1001)[-1]
+        assert "快递员今天下午三点给您打电话" in got and number in got and "工作人员" in got
+        assert api.texts_to(2001)[-1] == f"已发送给案件 {number} 的客户。"
+
+        quoted = await sent_to_handler(world)
+        await tg.send(reply_update(LI, "新水壶明天上午送到", quoted, tg.channel.bot.id))
+        got = api.texts_to(1001)[-1]
+        assert "新水壶明天上午送到" in got and number in got
+        assert api.texts_to(2001)[-1] == f"已发送给案件 {number} 的客户。"
+
+        await tg.send(message_update(WANG, f"/reply {number} 我来回复"))
+        assert "我来回复" not in api.texts_to(1001)[-1]
+        refused = api.texts_to(2003)[-1]
+        assert number in refused and "技术/产品部" in refused and "无权" in refused
+
+        async def replied(uow: UnitOfWork) -> list[str]:
+            rows = await uow.session.scalars(
+                select(CaseEvent).where(CaseEvent.kind == EventKind.STAFF_REPLIED)
+            )
+            return [str(event.data["text"]) for event in rows if event.customer_visible]
+
+        assert await world.read(replied) == ["快递员今天下午三点给您打电话", "新水壶明天上午送到"]
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_a_reply_to_a_message_about_no_case_is_answered_politely(
+    world: World, mode: str
+) -> None:
+    async with running(world, mode) as tg:
+        await tg.send(message_update(LI, "/mine"))
+
+        async def answer(uow: UnitOfWork) -> str | None:
+            return await uow.session.scalar(
+                select(OutboxMessage.platform_message_id).where(OutboxMessage.chat_id == "2001")
+            )
+
+        about_nothing = int(await world.read(answer) or 0)
+        await tg.send(reply_update(LI, "这是哪个案件？", about_nothing, tg.channel.bot.id))
+        assert "/reply" in tg.api.texts_to(2001)[-1]
