@@ -291,3 +291,54 @@ async def test_a_staff_photo_from_the_wecom_app_is_kept_like_a_customers(world: 
             "wecom-photo"
         ]
         assert len(list((wx.store.root / "attachments").rglob("*.jpeg"))) == 1
+
+
+async def test_the_wecom_app_sends_a_stored_photo_as_an_uploaded_image_then_the_text(
+    world: World,
+) -> None:
+    async with running(world) as wx:
+        stored = await wx.store.keep(JPEG, "photo", "leak.jpg")
+        media = [photo(stored.path, channel="wechat", name="leak.jpg")]
+        await queue(wx, world, "lilei", media, channel="wecom", text="客户补充了照片")
+        (upload,) = wx.api.uploads
+        image, text = wx.api.sent("/cgi-bin/message/send", "lilei")[-2:]
+        assert image == {
+            "touser": "lilei",
+            "agentid": 1000002,
+            "msgtype": "image",
+            "image": {"media_id": upload.media_id},
+        }
+        assert text["text"]["content"] == "客户补充了照片"
+
+
+async def test_staff_words_reach_the_customer_inside_the_window_and_by_template_after(
+    world: World,
+) -> None:
+    async with running(world) as wx:
+        case = await filed(wx, world)
+        await wx.staff_says("lilei", f"/take {case.number}")
+        await wx.staff_says("lilei", f"/reply {case.number} 快递明天上午到")
+        assert any("快递明天上午到" in text for text in wx.api.texts_to(CUSTOMER))
+        world.clock.advance(hours=49)  # the window has closed
+        await wx.staff_says("lilei", f"/reply {case.number} 新水壶已寄出")
+        (sent,) = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)
+        assert sent["template_id"] == "TPL-M"
+        assert sent["data"]["character_string1"]["value"] == case.number
+        parked = [r for r in await world.all(OutboxMessage) if r.status == OutboxStatus.PARKED]
+        assert parked == []
+
+
+async def test_a_customers_photo_reaches_the_handler_in_the_wecom_app_as_an_image(
+    world: World,
+) -> None:
+    async with running(world) as wx:
+        wx.api.media["media-77"] = (JPEG, "image/jpeg")
+        case = await filed(wx, world)
+        await wx.staff_says("lilei", f"/take {case.number}")
+        await add_to(wx, case, media_xml(wx, "image", "media-77", 9400))
+        (upload,) = wx.api.uploads  # the stored copy, uploaded to WeCom for the handler
+        assert upload.data == JPEG and upload.kind == "image"
+        assert ("image", upload.media_id) in [
+            (c["msgtype"], c.get("image", {}).get("media_id"))
+            for c in wx.api.sent("/cgi-bin/message/send", "lilei")
+        ]
