@@ -75,3 +75,10 @@ def customer_refused(t: NullTranslations, number: str, reason: str) -> str:
         "The customer refused the solution for case {number}.\nReason: {reason}\n"
         "Please propose another: /propose {number} solution."
     ).format(number=number, reason=reason)
+
+
+def filed_with(t: NullTranslations, number: str, count: int) -> str:
+    """For the department, after the card: the files the customer filed the case with."""
+    return t.gettext("The customer sent {count} photo(s) or file(s) with case {number}.").format(
+        count=count, number=number
+    )

@@ -171,6 +171,14 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
     )
     case = await file_case(call.uow, call.desk, actor.id, new)
     attach(call.uow.session, case, call.channel, intent.media, call.desk)
+    if intent.media:  # the card cannot carry them: they follow it (in the case's topic)
+        notifier = Notifier(call.uow.session, call.desk.policy, call.desk.clock.now())
+        text = relays.filed_with(notifier.staff_language, case.number, len(intent.media))
+        files = {
+            **media_payload(call.channel, intent.media),
+            **in_topic(call.desk.policy, case.department),
+        }
+        await notifier.department(case, case.department, text, extra=files)
     return []
 
 

@@ -325,3 +325,20 @@ async def test_attach_keeps_the_stored_copy_size_and_name(world: World) -> None:
         "发票.pdf",
     )
     assert kept.staff_id is None
+
+
+async def test_files_sent_while_filing_follow_the_card(world: World) -> None:
+    """The card carries no files: they follow it to the group (the case's topic)."""
+    shared = RecordingSender()
+    customer = Chat(world, "u1", name="王芳", sender=shared)
+    await customer.send("电水壶漏水，见照片", media=(Media("photo", "filed-1"),))
+    for button in ("category:product_quality", "skip:details", "wanted:replacement"):
+        await customer.press(button)
+    await customer.press("confirm:submit")
+    number = (await world.only(Case)).number
+    to_group = [r for r in await world.all(OutboxMessage) if r.chat_id == "product"]
+    assert [r.purpose for r in to_group] == [Purpose.CARD.value, None]
+    files = to_group[1]
+    assert files.payload["text"] == relays.filed_with(ZH, number, 1)
+    assert [m["ref"] for m in files.payload["media"]] == ["filed-1"]
+    assert "in_topic" not in files.payload
