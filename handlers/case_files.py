@@ -61,5 +61,5 @@ def size_words(size: int | None) -> str:
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
-        return f"{round(size / 1024)} KB"
+        return f"{size // 1024} KB"
     return f"{size / (1024 * 1024):.1f} MB"
