@@ -342,3 +342,26 @@ async def test_a_customers_photo_reaches_the_handler_in_the_wecom_app_as_an_imag
             (c["msgtype"], c.get("image", {}).get("media_id"))
             for c in wx.api.sent("/cgi-bin/message/send", "lilei")
         ]
+
+
+async def test_a_kept_wechat_voice_note_goes_back_as_an_uploaded_voice_message(
+    world: World,
+) -> None:
+    async with running(world) as wx:
+        await filed(wx, world)
+        stored = await wx.store.keep(AMR, "voice", "voice.amr")
+        media = [
+            {
+                "kind": "voice",
+                "channel": "wechat",
+                "ref": "v1",
+                "path": stored.path,
+                "name": "voice.amr",
+            }
+        ]
+        await queue(wx, world, CUSTOMER, media, text="")
+        (upload,) = wx.api.uploads
+        assert (upload.kind, upload.data) == ("voice", AMR)
+        assert wx.api.media_sent_to(CUSTOMER) == [("voice", upload.media_id)]
+        last = [c.body for c in wx.api.calls if c.body.get("touser") == CUSTOMER][-1]
+        assert last["msgtype"] == "voice"  # no empty text after a file with no words
