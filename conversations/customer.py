@@ -118,7 +118,18 @@ def menu(ctx: Context, lead: str | None = None) -> Reply:
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
-    """One customer message in, the new state, replies and intents out."""
+    """One customer message in, the new state, replies and intents out. A file over the
+    size limit was left out by the adapter: said so, and the rest counts (issue 13)."""
+    if inbound.too_large_mb is None:
+        return answer(state, inbound, ctx)
+    refusal = Reply(filing.too_large(ctx.t, inbound.too_large_mb))
+    if not (inbound.text.strip() or inbound.button or inbound.media):
+        return say(state, refusal)
+    outcome = answer(state, inbound, ctx)
+    return replace(outcome, replies=(refusal, *outcome.replies))
+
+
+def answer(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
@@ -147,12 +158,12 @@ def on_idle_text(state: State, inbound: Inbound, ctx: Context, text: str) -> Out
         return say(state, intents=(ShowCase(number),))
     if (not text and not inbound.media) or is_greeting(text):
         return say(state, menu(ctx))
-    if ctx.open_cases and text and len(text) <= filing.MAX_DESCRIPTION:
-        return triage(state, text, ctx)  # a longer story is refused by new_story, with the limit
-    return new_story(state, inbound, ctx)
+    if ctx.open_cases and text and len(text) <= filing.MAX_DESCRIPTION:  # its photos kept
+        return triage(state, filing.with_media({"text": text}, inbound.media), ctx)
+    return new_story(state, inbound, ctx)  # a longer story is refused there, with the limit
 
 
-def triage(state: State, text: str, ctx: Context) -> Outcome:
+def triage(state: State, written: filing.Data, ctx: Context) -> Outcome:
     """Someone with an open case who writes freely is asked before a second case is
     started: most such messages are about the case they already have."""
     number, t = ctx.open_cases[0], ctx.t
@@ -165,22 +176,26 @@ def triage(state: State, text: str, ctx: Context) -> Outcome:
         Option(t.gettext("Show how it stands"), case_button(CaseVerb.CASE, number)),
         Option(t.gettext("No, it is something new"), choice(Pick.NEW, "story")),
     )
-    data = {"text": text, "source": state.data.get("source")}  # kept whole: it may be filed
+    data = {**written, "source": state.data.get("source")}  # kept whole: it may be filed
     return say(State(TRIAGE, "", data), Reply(question, options))
 
 
 def triage_flow(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     action = decode(inbound.button)
     written = str(state.data.get("text", ""))
+    media = filing.media_of(state.data)
     idle = State(IDLE, "", {"source": state.data.get("source")})
     if isinstance(action, CaseButton) and action.verb is CaseVerb.APPEND:
-        return say(idle, intents=(AddInfo(action.number, text=written),))
+        return say(idle, intents=(AddInfo(action.number, written, media),))
     if isinstance(action, Choice) and action.pick is Pick.NEW:
-        return new_story(idle, replace(inbound, text=written, button=None), ctx)
+        return new_story(idle, replace(inbound, text=written, button=None, media=media), ctx)
+    if inbound.media and not (inbound.text.strip() or inbound.button):  # an album's rest
+        kept = State(TRIAGE, "", filing.with_media(state.data, inbound.media))
+        return say(kept, Reply(filing.file_kept(ctx.t)))
     if inbound.button:  # forged or out of date: said so, and what they wrote is kept
         if not ctx.open_cases:  # closed meanwhile: nothing to ask about any more
             return say(state, menu(ctx, stale_button(ctx)))
-        asked = triage(state, written, ctx)
+        asked = triage(state, state.data, ctx)
         return Outcome(asked.state, (Reply(stale_button(ctx)), *asked.replies))
     return on_idle_text(idle, inbound, ctx, clean(inbound.text))  # wrote again instead
 

@@ -126,6 +126,7 @@ def ask_description(ctx: Context, data: Data) -> Reply:
 def answer_description(inbound: Inbound, ctx: Context, data: Data) -> Answer:
     text = clean(inbound.text)
     media = [[m.kind, m.ref] for m in inbound.media]
+    kept = {**data.get("media_kept", {}), **kept_copies(inbound.media)}
     if len(text) > MAX_DESCRIPTION:
         return ctx.t.gettext(
             "That is longer than we can take ({limit} characters at most). "
@@ -133,11 +134,12 @@ def answer_description(inbound: Inbound, ctx: Context, data: Data) -> Answer:
         ).format(limit=MAX_DESCRIPTION)
     if not text:
         if media:
-            return {"media": data.get("media", []) + media, "_stay": True}
+            return {"media": data.get("media", []) + media, "media_kept": kept, "_stay": True}
         return ctx.t.gettext("Please describe what happened in a few words.")
     return {
         "description": text,
         "media": data.get("media", []) + media,
+        "media_kept": kept,
         **found_details(text, local_date(ctx.now, ctx.policy.calendar.zone)),
     }
 
@@ -306,11 +308,19 @@ def ask_next(ctx: Context, data: Data) -> Outcome:
 
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
+    """One answer; a photo or file sent at a step that asks none is kept, not lost."""
     if state.step == FilingStep.CONFIRM:
+        if inbound.media and not (inbound.text.strip() or inbound.button):
+            kept = State(FLOW, state.step, with_media(state.data, inbound.media))
+            return Outcome(kept, (Reply(file_kept(ctx.t)), summary(ctx, kept.data)))
         return confirm(state, inbound, ctx)
     question = BY_KEY.get(state.step)
     if question is None:  # a step this version no longer has: ask afresh
         return ask_next(ctx, state.data)
+    if inbound.media and question.key != FilingStep.DESCRIPTION:  # kept, asked again
+        state = State(FLOW, state.step, with_media(state.data, inbound.media))
+        if inbound.album and not (inbound.text.strip() or inbound.button):  # an album's rest
+            return Outcome(state, (Reply(file_kept(ctx.t)),))
     result = question.answer(inbound, ctx, state.data)
     if isinstance(result, str):
         return Outcome(state, (Reply(result), question.ask(ctx, state.data)))
@@ -474,8 +484,46 @@ def to_intent(data: Data) -> FileCase:
         occurred_on=date.fromisoformat(occurred) if occurred else None,
         name=data.get("name") or data.get("known_name"),
         phone=data.get("phone"),
-        media=tuple(Media(kind, ref) for kind, ref in data.get("media", [])),
+        media=media_of(data),
         source=data.get("source"),
         complainant_type=data.get("complainant_type"),
         confidential=bool(data.get("confidential")),
     )
+
+
+# -- photos and files ---------------------------------------------------------------
+# The state keeps each file as [kind, ref] in "media" and, for files the adapter saved,
+# their stored copy by ref in "media_kept" ([path, size, name]; issue 13).
+
+
+def kept_copies(media: tuple[Media, ...]) -> dict[str, list[Any]]:
+    return {m.ref: [m.path, m.size, m.name] for m in media if m.path}
+
+
+def with_media(data: Data, media: tuple[Media, ...]) -> Data:
+    """`data` with these files added (sent at a step that asks no file, an album's rest)."""
+    return {
+        **data,
+        "media": data.get("media", []) + [[m.kind, m.ref] for m in media],
+        "media_kept": {**data.get("media_kept", {}), **kept_copies(media)},
+    }
+
+
+def media_of(data: Data) -> tuple[Media, ...]:
+    """The files collected in `data`, with their stored copies."""
+    kept = data.get("media_kept", {})
+    return tuple(
+        Media(kind, ref, *kept.get(ref, [None, None, None])) for kind, ref in data.get("media", [])
+    )
+
+
+def file_kept(t: NullTranslations) -> str:
+    return t.gettext("Received, thank you: it is kept with what you are telling us.")
+
+
+def too_large(t: NullTranslations, limit_mb: int) -> str:
+    """For a file over the desk's size limit: not kept, and the person knows the limit."""
+    return t.gettext(
+        "Sorry, that file is too large for us to keep (up to {limit} MB). "
+        "Please send a smaller one, or a photo of it."
+    ).format(limit=limit_mb)

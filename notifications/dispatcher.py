@@ -34,6 +34,7 @@ from notifications.outcomes import Outcomes, Retries, UnreachableHandler
 from notifications.outgoing import combined, outgoing
 from notifications.senders import Sender, SendFailed
 from notifications.supervisor import Unrecoverable
+from notifications.topics import CaseTopics
 from storage import chat_moves, leases
 from storage.engine import Database
 from storage.models import OutboxMessage
@@ -79,6 +80,7 @@ class Dispatcher:
         self._renew_at: dict[str, datetime] = {}
         self._moves: dict[str, dict[str, str]] = {}  # channel -> old chat -> new chat
         self.limiters = {name: Limiter(sender.limits) for name, sender in self.senders.items()}
+        self.topics = CaseTopics(db)  # a case's forum topic, opened with its card (issue 13)
         self._wake = asyncio.Event()
         self._paced_until: datetime | None = None
 
@@ -236,7 +238,8 @@ class Dispatcher:
         sender = self.senders[row.channel]
         try:
             message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
-            delivered = await sender.deliver(message)
+            routed = await self.topics.route(sender, row, message)
+            delivered = await sender.deliver(routed.message)
         except SendFailed as failure:
             self._count(row.channel, error_class(failure))
             if await self._record(row, self.outcomes.failed(row, failure)) and failure.moved_to:
@@ -258,6 +261,8 @@ class Dispatcher:
             if self.metrics is not None:
                 self.metrics.sent(row.channel)
             await self._record(row, self.outcomes.sent(row, delivered, edit_of, merged))
+            if routed.close is not None and not delivered.more:
+                await self.topics.close(sender, row, routed.close)
 
     def _count(self, channel: str, reason: ErrorClass) -> None:
         if self.metrics is not None:

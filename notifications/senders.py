@@ -131,3 +131,16 @@ class Windowed(Protocol):
     async def sends_left(self, chat_id: str) -> int | None:
         """Messages the chat's window still allows now; None when it sets no limit."""
         ...
+
+
+@runtime_checkable
+class Topics(Protocol):
+    """A sender whose groups may be forums: a topic per case (Telegram, issue 13). Both
+    raise SendFailed like `deliver` when the platform cannot be reached."""
+
+    async def open_topic(self, chat_id: str, name: str) -> str | None:
+        """Create a topic in the group: its thread id, or None when the group has no
+        topics (not a forum, or the bot may not manage them)."""
+        ...
+
+    async def close_topic(self, chat_id: str, thread: str) -> None: ...

@@ -20,7 +20,9 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, CallbackQu
 from aiohttp import web
 
 from bot.config import TelegramSettings
+from bot.files import FileStore
 from bot.telegram.convert import to_inbound
+from bot.telegram.downloads import Downloads
 from bot.telegram.polling import ALLOWED_UPDATES, Beat, Poller, Sleep
 from bot.telegram.webhook import Webhook
 from conversations.base.i18n import translation
@@ -44,18 +46,25 @@ def make_bot(settings: TelegramSettings) -> Bot:
 
 
 class TelegramChannel:
-    def __init__(self, settings: TelegramSettings, bot: Bot, inbox: Inbox) -> None:
+    def __init__(
+        self, settings: TelegramSettings, bot: Bot, inbox: Inbox, files: FileStore | None = None
+    ) -> None:
         self.settings = settings
         self.bot = bot
         self.inbox = inbox
+        self.downloads = Downloads(bot, files) if files is not None else None
         self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.message.register(self.on_message)
         self.dispatcher.callback_query.register(self.on_button)
 
     async def on_message(self, message: Message, event_update: Update) -> None:
-        inbound = to_inbound(event_update, datetime.now(UTC))
-        if inbound is not None:
-            await dispatch(self.inbox, inbound)
+        """Files are downloaded into the store before the dispatch (issue 13)."""
+        inbound = to_inbound(event_update, datetime.now(UTC), self.bot.id)
+        if inbound is None:
+            return
+        if self.downloads is not None:
+            inbound = await self.downloads.fetched(inbound)
+        await dispatch(self.inbox, inbound)
 
     async def on_button(self, query: CallbackQuery, event_update: Update) -> None:
         """Every press is answered after the commit (or Telegram's spinner keeps turning);

@@ -21,9 +21,12 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
+from bot.files import FileStore
 from bot.telegram.convert import CHANNEL
 from bot.telegram.format import ButtonTooLong, Pages, address, keyboard, pages
+from bot.telegram.media import FilePart, MediaSender, Target, caption_of
 from conversations.base.messages import Document
+from conversations.base.policy import Language
 from notifications.senders import (
     ChannelLimits,
     Delivered,
@@ -43,15 +46,26 @@ REVOKED = (
     "and start again."
 )
 GONE = ("chat not found", "chat_id is empty", "user not found", "group chat was deactivated")
+MAX_TOPIC_NAME = 128  # createForumTopic's name limit
+Part = str | bytes | Document | FilePart
 
 
 class TelegramSender:
     channel = CHANNEL
     limits = LIMITS
 
-    def __init__(self, bot: Bot, case_pages: Pages | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        case_pages: Pages | None = None,
+        files: FileStore | None = None,
+        language: Language = Language.ZH_HANS,
+    ) -> None:
         self.bot = bot
         self.case_pages = case_pages  # the Mini App, when enabled: Details opens it
+        # Files from other channels are uploaded from the store; `language` words the
+        # line that says a file could not be attached (the desk's default).
+        self.media = MediaSender(bot, files, language)
 
     def _keyboard(self, message: Outgoing) -> InlineKeyboardMarkup | None:
         private = not self.is_group(message.chat_id)
@@ -68,9 +82,33 @@ class TelegramSender:
         except TelegramBadRequest as error:
             if message.edit_of is not None and "message is not modified" in error.message:
                 return Delivered(message.edit_of)  # the card already says this
-            raise _failure(error, message) from error
+            raise _failure(error, message.chat_id) from error
         except (AiogramError, ButtonTooLong, TimeoutError) as error:
-            raise _failure(error, message) from error
+            raise _failure(error, message.chat_id) from error
+
+    async def open_topic(self, chat_id: str, name: str) -> str | None:
+        """A forum topic in the group (issue 13): its thread id, or None when the group
+        is no forum or the bot may not manage its topics (Telegram answers 400)."""
+        chat, _thread = address(chat_id)
+        try:
+            topic = await self.bot.create_forum_topic(chat, name[:MAX_TOPIC_NAME] or "-")
+        except TelegramBadRequest as error:
+            if any(words in error.message.lower() for words in GONE):
+                raise _failure(error, chat_id) from error
+            return None
+        except (AiogramError, TimeoutError) as error:
+            raise _failure(error, chat_id) from error
+        return str(topic.message_thread_id)
+
+    async def close_topic(self, chat_id: str, thread: str) -> None:
+        """Close a case's topic; one closed already (or deleted) stays as it is."""
+        chat, _thread = address(chat_id)
+        try:
+            await self.bot.close_forum_topic(chat, int(thread))
+        except TelegramBadRequest:
+            return  # TOPIC_NOT_MODIFIED, TOPIC_ID_INVALID: nothing left to close
+        except (AiogramError, TimeoutError) as error:
+            raise _failure(error, chat_id) from error
 
     async def _send(self, message: Outgoing) -> Delivered:
         """One part per call: the picture (if any), then each page of the text, so the
@@ -87,6 +125,9 @@ class TelegramSender:
         elif isinstance(part, Document):
             file = BufferedInputFile(part.content, filename=part.name)
             sent = await self.bot.send_document(chat, file, message_thread_id=thread)
+        elif isinstance(part, FilePart):
+            to = Target(chat, thread, markup if last else None)
+            sent = await self.media.send(part, to)
         else:
             sent = await self.bot.send_message(
                 chat,
@@ -109,20 +150,26 @@ class TelegramSender:
         return Delivered(message_id)
 
 
-def _parts(message: Outgoing) -> list[str | bytes | Document]:
-    """What goes, one call each: the picture, the file, then the text's pages. A file
-    over Telegram's limit goes as the text written for channels without files."""
+def _parts(message: Outgoing) -> list[Part]:
+    """What goes, one call each: the picture, the file, the photos and files (issue 13),
+    then the text's pages, unless it fits as the first file's caption (1024 characters).
+    A file over Telegram's limit goes as the text written for channels without files."""
     if message.document is not None and len(message.document.content) > MAX_FILE_BYTES:
         message = without_document(message)
-    parts: list[str | bytes | Document] = [message.image] if message.image is not None else []
+    parts: list[Part] = [message.image] if message.image is not None else []
     if message.document is not None:
         parts.append(message.document)
-    return [*parts, *pages(message.text)]
+    caption = caption_of(message.text) if message.media else None
+    for index, attached in enumerate(message.media):
+        parts.append(FilePart(attached, caption if index == 0 else None))
+    if caption is None and (message.text or not message.media):
+        parts.extend(pages(message.text))
+    return parts
 
 
-def _failure(error: Exception, message: Outgoing) -> SendFailed:
+def _failure(error: Exception, chat_id: str) -> SendFailed:
     """The error as what the dispatcher does next."""
-    verdict = _verdict(error, message.chat_id)
+    verdict = _verdict(error, chat_id)
     return SendFailed(
         f"{type(error).__name__}: {error}",
         permanent=verdict.permanent,

@@ -40,6 +40,12 @@ class Inbound:
     # The platform's id of the bot's message this one answers (Telegram's reply), so a
     # staff member's reply reaches the customer of the case it was about (issue 13).
     quoted: str | None = None
+    # A file the person sent was over the desk's size limit (this many MB) and was not
+    # kept; they are told so, and the rest of the message counts as usual (issue 13).
+    too_large_mb: int | None = None
+    # The album this photo or file belongs to (Telegram sends each as its own update,
+    # the caption with the first), so the flow keeps the rest quietly (issue 13).
+    album: str | None = None
 
     @property
     def only_unreadable(self) -> bool:
