@@ -52,11 +52,11 @@ def case_card(
     state = card_state(t, status, handler, approval=approval)
     if supporting:
         state = t.gettext("Supporting · {state}").format(state=state)
+    if case.urgent:  # on the first line, which a notification's preview shows
+        state = t.gettext("{header} · urgent").format(header=state)
     header = t.gettext("Case {number} · {severity} · {category}").format(
         number=case.number, severity=case.severity, category=case.category
     )
-    if case.urgent:
-        header = t.gettext("{header} · urgent").format(header=header)
     body = t.gettext("Contact: {phone}\nDue: {due}\n{description}").format(
         phone=case.masked_phone or "-", due=case.due, description=_short(case.description)
     )
