@@ -59,7 +59,9 @@ class Download:
 def _file_name(disposition: str) -> str | None:
     """filename="x.jpg" from a Content-Disposition header, without any folder."""
     found = re.search(r'filename="?([^";]+)"?', disposition)
-    return PurePosixPath(found.group(1)).name[:200] or None if found else None
+    if found is None:
+        return None
+    return PurePosixPath(found.group(1)).name[:200] or None
 
 
 def _content_type(name: str) -> str:
