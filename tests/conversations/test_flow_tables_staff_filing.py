@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conversations import staff
+from conversations import staff, staff_filing
 from conversations.base.messages import Media
 from conversations.base.policy import Language
 from conversations.base.values import CaseKind, Wanted
@@ -257,3 +257,8 @@ def test_a_whole_staff_filing_chains_the_steps_to_one_intent(language: Language)
             ),
         ),
     )
+
+
+def test_every_question_is_a_step_and_the_flow_is_stored_as_staff_file() -> None:
+    assert set(staff_filing.BY_KEY) == set(StaffFilingStep) - {StaffFilingStep.CONFIRM}
+    assert staff_filing.FLOW is Flow.STAFF_FILING and Flow.STAFF_FILING.value == "staff_file"
