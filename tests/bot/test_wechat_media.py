@@ -365,3 +365,20 @@ async def test_a_kept_wechat_voice_note_goes_back_as_an_uploaded_voice_message(
         assert wx.api.media_sent_to(CUSTOMER) == [("voice", upload.media_id)]
         last = [c.body for c in wx.api.calls if c.body.get("touser") == CUSTOMER][-1]
         assert last["msgtype"] == "voice"  # no empty text after a file with no words
+
+
+async def test_an_expired_token_on_media_get_is_fetched_anew_and_the_photo_kept(
+    world: World,
+) -> None:
+    async with running(world) as wx:
+        wx.api.media["media-50"] = (JPEG, "image/jpeg")
+        case = await filed(wx, world)
+        await wx.customer_says(CUSTOMER, case.number)
+        await wx.customer_says(CUSTOMER, "1")
+        wx.api.expired_tokens.add(f"T{wx.api.token_fetches}")  # WeChat ended it early
+        assert await send(wx, media_xml(wx, "image", "media-50", 9500)) == 200
+        gets = [c.query["access_token"] for c in wx.api.calls if c.path == "/cgi-bin/media/get"]
+        assert len(gets) == 2 and gets[0] != gets[1]  # refused once, fetched anew
+        (attachment,) = await world.all(Attachment)
+        assert attachment.stored_path is not None
+        assert await wx.store.read(attachment.stored_path) == JPEG
