@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.typedefs import Handler, Middleware
 
 from bot.config import TelegramSettings
+from bot.files import FileStore
 from bot.telegram.polling import Sleep
 from bot.telegram.runtime import WEBHOOK_PATH as WEBHOOK_PATH  # used by the fuzz test
 from bot.telegram.runtime import TelegramChannel, make_bot
@@ -90,19 +91,24 @@ class Telegram:
 
 @asynccontextmanager
 async def running(
-    world: World, mode: str, api: FakeBotAPI | None = None, sleep: Sleep = asyncio.sleep
+    world: World,
+    mode: str,
+    api: FakeBotAPI | None = None,
+    sleep: Sleep = asyncio.sleep,
+    files: FileStore | None = None,
 ) -> AsyncIterator[Telegram]:
     """The channel in `mode` against `api` (a fresh fake Bot API unless one is given, e.g.
-    to start a second process against the first one's), on the world's database."""
+    to start a second process against the first one's), on the world's database; with
+    `files`, people's files are downloaded into that store and staff files sent from it."""
     async with AsyncExitStack() as stack:
         if api is None:
             api = await stack.enter_async_context(fake_bot_api())
-        yield await stack.enter_async_context(_channel(world, mode, api, sleep))
+        yield await stack.enter_async_context(_channel(world, mode, api, sleep, files))
 
 
 @asynccontextmanager
 async def _channel(
-    world: World, mode: str, api: FakeBotAPI, sleep: Sleep
+    world: World, mode: str, api: FakeBotAPI, sleep: Sleep, files: FileStore | None
 ) -> AsyncIterator[Telegram]:
     settings = TelegramSettings(
         token="123:TEST",
@@ -125,11 +131,11 @@ async def _channel(
     bot = make_bot(settings)
     outbox = Dispatcher(
         world.db,
-        {"telegram": TelegramSender(bot)},
+        {"telegram": TelegramSender(bot, files=files)},
         world.clock,
         on_unreachable=MarkUnreachable(desk),
     )
-    channel = TelegramChannel(settings, bot, Inbox(world.db, desk, outbox.wake))
+    channel = TelegramChannel(settings, bot, Inbox(world.db, desk, outbox.wake), files)
     harness = Telegram(api, channel, outbox, mode, world.clock)
     try:
         if mode == "webhook":

@@ -2,6 +2,10 @@
 
 It answers the methods the desk uses, keeps every call for assertions, serves queued
 updates to long polling, and can be told to refuse a chat (403) or rate-limit (429).
+Files (issue 13): `files` holds what people "uploaded" by file id (getFile and the file
+route serve them); photos, documents, voice notes and videos sent by the bot are kept
+there too, so a file id it was given back can be sent again; `forums` are the groups
+where createForumTopic works (elsewhere: 400 "the chat is not a forum").
 Like the real API, an update is served again by every getUpdates until one asks for an
 offset above it (that request is its acknowledgement); `offsets` records every offset
 asked for, and `refuse_polling` makes getUpdates fail (401 bad token, 409 conflict, 502).
@@ -57,6 +61,11 @@ class FakeBotAPI:
     refuse_polling: list[tuple[int, str]] = field(default_factory=list)  # next getUpdates
     callbacks_expired: bool = False
     fail_documents: int = 0  # the next sendDocument calls answer 502 (a transient failure)
+    files: dict[str, bytes] = field(default_factory=dict)  # file id -> content
+    fail_downloads: int = 0  # the next file downloads answer 502
+    forums: set[int] = field(default_factory=set)  # groups with topics
+    topics: dict[tuple[int, int], str] = field(default_factory=dict)  # (group, thread) -> name
+    closed_topics: set[tuple[int, int]] = field(default_factory=set)
     on_acknowledge: Callable[[int], Awaitable[None]] | None = None  # awaited per new offset
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -70,6 +79,7 @@ class FakeBotAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
@@ -91,6 +101,17 @@ class FakeBotAPI:
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [p["text"] for p in self.sent("sendMessage", chat_id)]
+
+    def files_to(self, chat_id: int, method: str) -> list[tuple[str | None, bytes]]:
+        """(caption, content) of each photo, document, voice note or video sent, by file id
+        or uploaded (`method`: sendPhoto, sendDocument, ...)."""
+        field_name = method.removeprefix("send").lower()
+        return [
+            (p.get("caption"), self._content(p[field_name])) for p in self.sent(method, chat_id)
+        ]
+
+    def _content(self, sent: Any) -> bytes:
+        return sent["content"] if isinstance(sent, dict) else self.files[str(sent)]
 
     def documents_to(self, chat_id: int) -> list[tuple[str, bytes]]:
         """(file name, content) of each file sent to the chat."""
@@ -183,21 +204,85 @@ class FakeBotAPI:
         return _ok(self._message(chat, params))
 
     async def _sendDocument(self, params: dict[str, Any]) -> web.Response:
+        if self.fail_documents and int(params["chat_id"]) not in self.blocked_chats:
+            self.fail_documents -= 1
+            return _error(502, "Bad Gateway")
+        return self._send_file(params, "document")
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        return self._send_file(params, "photo")
+
+    async def _sendVoice(self, params: dict[str, Any]) -> web.Response:
+        return self._send_file(params, "voice")
+
+    async def _sendVideo(self, params: dict[str, Any]) -> web.Response:
+        return self._send_file(params, "video")
+
+    def _send_file(self, params: dict[str, Any], kind: str) -> web.Response:
+        """A file uploaded (multipart) or sent again by the file id Telegram gave."""
         chat = int(params["chat_id"])
         if chat in self.blocked_chats:
             return _error(403, "Forbidden: bot was blocked by the user")
-        if self.fail_documents:
-            self.fail_documents -= 1
-            return _error(502, "Bad Gateway")
-        if len(params["document"]["content"]) > 50 * 1024 * 1024:
+        sent = params[kind]
+        if isinstance(sent, str) and sent not in self.files:
+            return _error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        content = self._content(sent)
+        if len(content) > (10 if kind == "photo" else 50) * 1024 * 1024:
             return _error(413, "Request Entity Too Large")
+        if len(params.get("caption", "")) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
         message = self._message(chat, {})
-        message["document"] = {
-            "file_id": f"doc-{message['message_id']}",
-            "file_unique_id": f"u{message['message_id']}",
-            "file_name": params["document"]["filename"],
-        }
+        file_id = f"{kind}-{message['message_id']}"
+        self.files[file_id] = content
+        described = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content)}
+        if isinstance(sent, dict):
+            described["file_name"] = sent["filename"]
+        if kind == "photo":
+            message["photo"] = [{**described, "width": 800, "height": 600}]
+        else:
+            message[kind] = (
+                {**described, "duration": 1} if kind in {"voice", "video"} else described
+            )
+            if kind == "video":
+                message[kind].update(width=640, height=360)
         return _ok(message)
+
+    async def _getFile(self, params: dict[str, Any]) -> web.Response:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            return _error(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        if size > 20 * 1024 * 1024:
+            return _error(400, "Bad Request: file is too big")
+        described = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size}
+        return _ok({**described, "file_path": f"documents/{file_id}"})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("download", {"path": request.match_info["path"]}))
+        if self.fail_downloads:
+            self.fail_downloads -= 1
+            return web.Response(status=502, text="Bad Gateway")
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if file_id not in self.files:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=self.files[file_id])
+
+    async def _createForumTopic(self, params: dict[str, Any]) -> web.Response:
+        chat = int(params["chat_id"])
+        if chat not in self.forums:
+            return _error(400, "Bad Request: the chat is not a forum")
+        thread = next(self._ids)
+        self.topics[(chat, thread)] = str(params["name"])
+        return _ok({"message_thread_id": thread, "name": params["name"], "icon_color": 7322096})
+
+    async def _closeForumTopic(self, params: dict[str, Any]) -> web.Response:
+        key = (int(params["chat_id"]), int(params["message_thread_id"]))
+        if key not in self.topics:
+            return _error(400, "Bad Request: TOPIC_ID_INVALID")
+        if key in self.closed_topics:
+            return _error(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        self.closed_topics.add(key)
+        return _ok(True)
 
     async def _editMessageText(self, params: dict[str, Any]) -> web.Response:
         key = (int(params["chat_id"]), int(params["message_id"]))
@@ -301,3 +386,70 @@ def button_update(
             },
         },
     }
+
+
+def file_update(
+    sender: dict[str, Any],
+    kind: str,
+    file_id: str,
+    *,
+    caption: str = "",
+    size: int | None = None,
+    name: str | None = None,
+    album: str | None = None,
+    update_id: int | None = None,
+) -> dict[str, Any]:
+    """A photo, document, voice note or video from a person in private chat (issue 13);
+    the file's bytes are for the fake's `files` to serve."""
+    update = message_update(sender, update_id=update_id)
+    message = update["message"]
+    del message["text"]
+    described: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u-{file_id}"}
+    if size is not None:
+        described["file_size"] = size
+    if name is not None:
+        described["file_name"] = name
+    if kind == "photo":
+        small = {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90}
+        message["photo"] = [small, {**described, "width": 900, "height": 900}]
+    elif kind in {"voice", "video"}:
+        message[kind] = {**described, "duration": 3}
+        if kind == "video":
+            message[kind].update(width=640, height=360)
+    else:
+        message[kind] = described
+    if caption:
+        message["caption"] = caption
+    if album:
+        message["media_group_id"] = album
+    return update
+
+
+def replying(update: dict[str, Any], to_message_id: int, chat_id: int) -> dict[str, Any]:
+    """The update as a Telegram reply to the bot's message `to_message_id`."""
+    update["message"]["reply_to_message"] = {
+        "message_id": to_message_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+        "from": BOT_USER,
+        "text": "…",
+    }
+    return update
+
+
+def in_topic(update: dict[str, Any], group: int, thread: int) -> dict[str, Any]:
+    """The update as a message written in a forum topic of `group` (as Telegram sends it:
+    a reply to the topic's first, service message)."""
+    message = update["message"]
+    message["chat"] = {"id": group, "type": "supergroup", "title": "部门", "is_forum": True}
+    message["message_thread_id"] = thread
+    message["is_topic_message"] = True
+    message["reply_to_message"] = {
+        "message_id": thread,
+        "date": int(time.time()),
+        "chat": message["chat"],
+        "from": BOT_USER,
+        "message_thread_id": thread,
+        "forum_topic_created": {"name": "topic", "icon_color": 7322096},
+    }
+    return update
