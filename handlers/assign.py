@@ -67,8 +67,9 @@ async def assign(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, name: s
         case.handler_id = handler.id
         await session.flush()  # the version check, as /take's
         await post_card(session, desk, case)
-    await _tell(uow, desk, Assigned(case, handler, away), actor, previous)
-    return Assigned(case, handler, away)
+    done = Assigned(case, handler, away)
+    await _tell(uow, desk, done, actor, previous)
+    return done
 
 
 def as_actor(person: Staff) -> Actor:
