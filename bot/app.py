@@ -179,7 +179,7 @@ async def prepare(app: App) -> None:
     """Schema up to date and the config roster in the staff table."""
     await migrate(app.db)
     async with unit_of_work(app.db) as uow:
-        await sync_roster(uow, app.desk, app.config.policy.staff)
+        await sync_roster(uow, app.desk, app.config.policy.staff, complete=True)
 
 
 async def tidy(app: App, sweeps: tuple[Sweep, ...] = SWEEPS) -> None:

@@ -182,8 +182,11 @@ async def _handle(
         role,
         await _open_cases(uow, turn),
     )
-    flow = staff.step if person.is_staff else customer.step
-    outcome = flow(state, turn.inbound, context)
+    if person.withdrawn:  # access withdrawn (issue 13): whatever they send, only this
+        outcome = Outcome(State(), (Reply(refusal(context.t, "access.withdrawn", {})),))
+    else:
+        flow = staff.step if person.is_staff else customer.step
+        outcome = flow(state, turn.inbound, context)
     replies = [*notice, *outcome.replies, *await _carry_out(uow, desk, turn, outcome, refused)]
     expires = None if outcome.state.idle else desk.calendar.add(now, desk.policy.conversation_idle)
     new = outcome.state

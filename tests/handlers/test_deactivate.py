@@ -49,6 +49,19 @@ async def test_a_deactivated_persons_commands_and_presses_are_refused_at_once(
     assert "已接单" not in (await world.queued_texts("product"))[-1]
 
 
+async def test_a_withdrawn_person_gets_only_the_refusal_whatever_they_send(
+    world: World,
+) -> None:
+    """Plain text, /help, a bad command and a half-typed one would each get the staff flow's
+    answer (the help, a usage line, a question): withdrawn staff read none of it."""
+    customer = Chat(world, "u1", name="王芳")
+    number = await file_complaint(world, customer)
+    li = Chat(world, await enrol(world, "李雷", "product"), sender=customer.sender)
+    await world.act(deactivate, "李雷")
+    for text in ("你好", "/help", "/nosuchcommand", f"/note {number}", "/away 2099-01-01"):
+        assert [m.text for m in await li.send(text)] == [WITHDRAWN], text
+
+
 async def test_open_cases_are_listed_to_the_lead_and_the_group(world: World) -> None:
     customer = Chat(world, "u1", name="王芳")
     first = await file_complaint(world, customer)
