@@ -46,11 +46,14 @@ STAFF = {  # name: (department, role, telegram user id)
 }
 
 
-def telegram_policy() -> Policy:
-    """The example policy with each department's Telegram group."""
+def telegram_policy(topics: frozenset[str] = frozenset()) -> Policy:
+    """The example policy with each department's Telegram group; the `topics` ones are
+    forum supergroups with a topic per case (issue 13)."""
     policy = test_policy()
     departments = [
-        d.model_copy(update={"chats": {"telegram": str(GROUPS[d.key])}}) if d.key in GROUPS else d
+        d.model_copy(update={"chats": {"telegram": str(GROUPS[d.key])}, "topics": d.key in topics})
+        if d.key in GROUPS
+        else d
         for d in policy.departments
     ]
     return policy.model_copy(update={"departments": departments})
@@ -96,19 +99,27 @@ async def running(
     api: FakeBotAPI | None = None,
     sleep: Sleep = asyncio.sleep,
     files: FileStore | None = None,
+    policy: Policy | None = None,
 ) -> AsyncIterator[Telegram]:
     """The channel in `mode` against `api` (a fresh fake Bot API unless one is given, e.g.
     to start a second process against the first one's), on the world's database; with
-    `files`, people's files are downloaded into that store and staff files sent from it."""
+    `files`, people's files are downloaded into that store and staff files sent from it;
+    `policy` instead of telegram_policy()."""
     async with AsyncExitStack() as stack:
         if api is None:
             api = await stack.enter_async_context(fake_bot_api())
-        yield await stack.enter_async_context(_channel(world, mode, api, sleep, files))
+        policy = policy or telegram_policy()
+        yield await stack.enter_async_context(_channel(world, mode, api, sleep, files, policy))
 
 
 @asynccontextmanager
 async def _channel(
-    world: World, mode: str, api: FakeBotAPI, sleep: Sleep, files: FileStore | None
+    world: World,
+    mode: str,
+    api: FakeBotAPI,
+    sleep: Sleep,
+    files: FileStore | None,
+    policy: Policy,
 ) -> AsyncIterator[Telegram]:
     settings = TelegramSettings(
         token="123:TEST",
@@ -117,7 +128,7 @@ async def _channel(
         webhook_url="https://desk.example/telegram/webhook",
         webhook_secret=SECRET,
     )
-    desk = Desk.build(telegram_policy(), world.clock)
+    desk = Desk.build(policy, world.clock)
     world.desk = desk
     async with unit_of_work(world.db) as uow:
         await sync_roster(

@@ -5,18 +5,22 @@ forum still gets every card, in the group itself (both backends)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.files import FileStore
 from conversations.base.values import OutboxStatus, Purpose
 from storage.models import Case, MessageRef, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
-from tests.bot.telegram_harness import Telegram, running
+from tests.bot.telegram_harness import GROUPS, Telegram, running, telegram_policy
+from tests.fakes.telegram_api import button_update, file_update, in_topic, message_update, user
 from tests.fakes.world import World
 from tests.notifications.rows import stored
 
 FORUM, PLAIN = -1005, -1006
+CUSTOMER, LI = user(1001, "王芳"), user(2001, "李雷")
 
 
 async def case_for(world: World) -> Case:
@@ -137,3 +141,34 @@ async def test_a_group_without_topics_still_gets_every_card(world: World) -> Non
         for r in rows
         if r.channel == "telegram" and r.status is not OutboxStatus.SENT
     ] == []
+
+
+async def test_a_case_talked_through_in_its_topic_end_to_end(world: World, tmp_path: Path) -> None:
+    """The product department's group is a forum: the customer's case opens its topic,
+    their photo follows the card there, what the handler writes or shows in the topic
+    reaches the customer, and the customer's later words come back into it."""
+    group = GROUPS["product"]
+    policy = telegram_policy(frozenset({"product"}))
+    async with running(world, "webhook", files=FileStore(tmp_path / "files"), policy=policy) as tg:
+        tg.api.forums.add(group)
+        tg.api.files.update({"ph-1": b"\xff\xd8 leak", "li-ph": b"\xff\xd8 new kettle"})
+        await tg.send(file_update(CUSTOMER, "photo", "ph-1", caption="水壶漏水，想换新"))
+        for data in ("category:product_quality", "skip:details", "wanted:replacement"):
+            await tg.send(button_update(CUSTOMER, 1001, data))
+        await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
+        case = await world.only(Case)
+        ((chat, thread),) = tg.api.topics
+        assert chat == group and case.number in tg.api.topics[(chat, thread)]
+        in_thread = [p for p in tg.api.calls if p.params.get("message_thread_id") == str(thread)]
+        assert case.number in in_thread[0].params["text"]  # the card, inside the topic
+        assert [p["photo"] for p in tg.api.sent("sendPhoto", group)] == ["ph-1"]
+
+        await tg.send(in_topic(message_update(LI, "明天上午上门更换"), group, thread))
+        assert "明天上午上门更换" in tg.api.texts_to(1001)[-1]
+        await tg.send(in_topic(file_update(LI, "photo", "li-ph"), group, thread))
+        assert tg.api.files_to(1001, "sendPhoto")[-1][1] == b"\xff\xd8 new kettle"
+
+        await tg.send(message_update(CUSTOMER, "好的，谢谢，底部还在滴水"))
+        await tg.send(button_update(CUSTOMER, 1001, f"append:{case.number}"))
+        back = tg.api.sent("sendMessage", group)[-1]
+        assert "底部还在滴水" in back["text"] and back["message_thread_id"] == str(thread)
