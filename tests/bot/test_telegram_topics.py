@@ -15,6 +15,7 @@ from conversations.base.values import OutboxStatus, Purpose
 from storage.models import Case, MessageRef, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
 from tests.bot.telegram_harness import GROUPS, Telegram, running, telegram_policy
+from tests.fakes.senders import drain_all
 from tests.fakes.telegram_api import button_update, file_update, in_topic, message_update, user
 from tests.fakes.world import World
 from tests.notifications.rows import stored
@@ -99,6 +100,22 @@ async def test_a_case_gets_one_topic_its_messages_and_its_closing(world: World) 
         for r in rows
         if r.channel == "telegram" and r.status is not OutboxStatus.SENT
     ] == []
+
+
+async def test_a_topic_that_could_not_be_opened_yet_is_opened_on_the_retry(
+    world: World,
+) -> None:
+    async with running(world, "webhook") as tg:
+        tg.api.forums.add(FORUM)
+        tg.api.fail_topics = 1  # Telegram has a bad moment
+        case = await case_for(world)
+        await send_row(world, tg, FORUM, case, card(case, open=case.number), Purpose.CARD)
+        assert tg.api.sent("sendMessage", FORUM) == []  # waits for its retry, not lost
+        await drain_all(tg.outbox, tg.clock)
+        ((_group, thread),) = tg.api.topics
+        (posted,) = tg.api.sent("sendMessage", FORUM)
+        assert posted["message_thread_id"] == str(thread)
+        assert await topic_refs(world) == [(case.id, str(FORUM), str(thread))]
 
 
 async def test_each_case_has_its_own_topic(world: World) -> None:

@@ -66,6 +66,7 @@ class FakeBotAPI:
     forums: set[int] = field(default_factory=set)  # groups with topics
     topics: dict[tuple[int, int], str] = field(default_factory=dict)  # (group, thread) -> name
     closed_topics: set[tuple[int, int]] = field(default_factory=set)
+    fail_topics: int = 0  # the next createForumTopic calls answer 502
     on_acknowledge: Callable[[int], Awaitable[None]] | None = None  # awaited per new offset
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -269,6 +270,9 @@ class FakeBotAPI:
 
     async def _createForumTopic(self, params: dict[str, Any]) -> web.Response:
         chat = int(params["chat_id"])
+        if self.fail_topics:
+            self.fail_topics -= 1
+            return _error(502, "Bad Gateway")
         if chat not in self.forums:
             return _error(400, "Bad Request: the chat is not a forum")
         thread = next(self._ids)
