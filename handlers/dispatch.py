@@ -261,7 +261,7 @@ async def _carry_out(
     person, inbound = turn.person, turn.inbound
     t = translation(person.language)
     if refused is not None:
-        return [Reply(refusal(t, refused.key, refused.params))]
+        return [Reply(refusal(t, refused.key, refused.params, staff=person.is_staff))]
     if len(outcome.intents) == 1:
         try:
             return await execute(uow, desk, person, inbound.channel, outcome.intents[0])
@@ -275,7 +275,7 @@ async def _carry_out(
                 replies += await execute(uow, desk, person, inbound.channel, intent)
         except Refusal as one:
             log.info("refused update=%s key=%s", inbound.update_id, one.key)
-            replies.append(Reply(refusal(t, one.key, one.params)))
+            replies.append(Reply(refusal(t, one.key, one.params, staff=person.is_staff)))
     return replies
 
 

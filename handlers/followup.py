@@ -13,12 +13,14 @@ from conversations.base.values import CaseStatus, EventKind, Role
 from handlers import danger, deadlines
 from handlers.access import require_customer_of, require_role
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.common import load_case
 from handlers.desk import Desk
 from handlers.grading import raise_grade
 from handlers.lifecycle import Action, advance
 from handlers.refusals import Refusal
 from handlers.registry import Call, handles, staff_done
+from handlers.resolution import tell_survey_answer
 from handlers.timeline import record
 from notifications.notices import Notifier
 from storage.models import Case, Survey
@@ -50,6 +52,7 @@ async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.Ans
         score=answer.score,
     )
     await danger.check_later(session, desk, case, answer.comment)
+    await tell_survey_answer(session, desk, case, survey)
     if answer.solved and answer.score >= desk.policy.measures.satisfied_from:
         await _close(uow, desk, case, solved=True)
     else:
@@ -99,6 +102,7 @@ async def _close(uow: UnitOfWork, desk: Desk, case: Case, *, solved: bool | None
     advance(case, Action.CLOSE)
     case.closed_at, case.solved = now, solved
     record(uow.session, case, Actor.system(), EventKind.CLOSED, now, visible=True, solved=solved)
+    await post_card(uow.session, desk, case)
     notifier = Notifier(uow.session, desk.policy, now)
     language = await notifier.customer_language(case)
     await notifier.customer(case, notices.closed(language, case.number), template="closed")
@@ -120,6 +124,7 @@ async def _reopen(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, reason:
     message = notices.reopened(notifier.staff_language, case.number, grade)
     await notifier.department(case, case.department, message)
     await notifier.managers(case, message)
+    await post_card(session, desk, case)
 
 
 @handles(i.AnswerSurvey)

@@ -10,6 +10,7 @@ from conversations.base.values import CaseStatus, EventKind
 from handlers import deadlines
 from handlers.access import require_department, require_owner
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.common import clean_text, load_case
 from handlers.desk import Desk
 from handlers.lifecycle import Action, advance
@@ -56,6 +57,7 @@ async def record_findings(uow: UnitOfWork, desk: Desk, actor: Actor, findings: i
         validity=findings.validity.value,
         root_cause=findings.root_cause.strip(),
     )
+    await post_card(uow.session, desk, case)
     return case
 
 

@@ -21,7 +21,7 @@ from conversations.base.privacy import for_staff, mask_phone
 from conversations.base.steps import step_label
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from conversations.filing import wanted_labels
-from conversations.wording import event_label, status_label
+from conversations.wording import event_label, staff_status_label
 from handlers.access import require_department, require_owner, require_role
 from handlers.actors import Actor
 from handlers.common import load_case, local_time, staff_name
@@ -122,7 +122,7 @@ async def case_page(
     return CasePage(
         number=case.number,
         severity=desk.policy.grading.label(case.severity, language),
-        status=status_label(t, case.status),
+        status=staff_status_label(t, case.status, approval=needs_approval(desk, case)),
         category=desk.policy.category(case.category).names.get(language, case.category),
         department=desk.policy.department(case.department).names.get(language, case.department),
         handler=await staff_name(session, case.handler_id) or "-",

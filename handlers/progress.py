@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations import notices
 from conversations.base.values import ActorKind, EventKind
-from conversations.wording import event_label, status_label
+from conversations.wording import event_label, staff_status_label
 from handlers.actors import Actor
+from handlers.approval import needs_approval
 from handlers.common import local_time, staff_name, summary
 from handlers.desk import Desk
 from handlers.rows import Row, contained
@@ -81,7 +82,7 @@ async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[Ca
     text = notices.progress_report(
         t,
         await summary(session, desk, case),
-        status_label(t, case.status),
+        staff_status_label(t, case.status, approval=needs_approval(desk, case)),
         await staff_name(session, case.handler_id),
         lines,
         waiting=waiting,

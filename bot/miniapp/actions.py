@@ -12,7 +12,7 @@ from bot.miniapp.links import Links
 from bot.miniapp.readers import MiniApp, reader
 from bot.miniapp.words import page_words
 from conversations.base.i18n import translation
-from conversations.wording import status_label
+from conversations.wording import staff_status_label
 from handlers import investigate, resolution, solution
 from handlers.actors import Actor
 from handlers.boundary import perform
@@ -48,7 +48,8 @@ async def act(mini: MiniApp, request: web.Request) -> web.StreamResponse:
 
     case = await perform(mini.db, work, mini.wake)
     t = translation(who.language)
-    done = page_words(t)["done"].format(number=case.number, status=status_label(t, case.status))
+    status = staff_status_label(t, case.status, approval=solution.needs_approval(mini.desk, case))
+    done = page_words(t)["done"].format(number=case.number, status=status)
     return web.json_response({"message": done})
 
 

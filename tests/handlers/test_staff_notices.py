@@ -250,9 +250,6 @@ async def test_the_handler_is_told_the_survey_answer(world: World) -> None:
     assert "还是漏水" in told and "13812345678" not in told
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the three-line handlers/followup.py change in helper E's report"
-)
 async def test_a_survey_answer_reaches_the_handler_and_the_closed_card(world: World) -> None:
     case, buyer = await in_follow_up(world)
     await world.act(followup.answer_survey, buyer, AnswerSurvey(case.number, True, 5, "很好"))
