@@ -168,13 +168,21 @@ def in_topic(state: State, inbound: Inbound, text: str) -> Outcome:
 
 def with_media(state: State, inbound: Inbound, text: str, ctx: Context) -> Outcome:
     """A photo or file from staff goes to a customer: captioned `/reply N [words]`, or
-    sent as a Telegram reply to the bot's message about the case."""
+    sent as a Telegram reply to the bot's message about the case. An album's photos come
+    one update each, the caption with the first: the rest follow it to the same case."""
     head, rest = leading(text, 2)
     if head and head[0].split("@")[0].casefold() == "/reply":
         number = find_case_number(head[1]) if len(head) > 1 else None
         if number is not None:
             words = rest[:MAX_TEXT]
-            return say(State(IDLE), intents=(ReplyToCustomer(number, words, "", inbound.media),))
+            after = State(IDLE, "", {"album": inbound.album, "number": number})
+            return say(
+                after if inbound.album else State(IDLE),
+                intents=(ReplyToCustomer(number, words, "", inbound.media),),
+            )
+    elif inbound.album and not text and state.data.get("album") == inbound.album:
+        number = str(state.data["number"])
+        return say(state, intents=(ReplyToCustomer(number, "", "", inbound.media),))
     elif inbound.quoted and not text.startswith("/"):
         return say(
             state, intents=(ReplyInChat(inbound.chat_id, inbound.quoted, text, inbound.media),)
