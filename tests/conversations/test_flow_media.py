@@ -14,7 +14,7 @@ from conversations.base.messages import Inbound, Media
 from conversations.base.policy import Language
 from conversations.customer import TRIAGE
 from conversations.filing import FilingStep
-from conversations.intents import AddInfo, FileCase
+from conversations.intents import AddInfo, FileCase, ReplyToCustomer
 from conversations.state import IDLE, State
 from tests.conversations.flow_table import context, message, press
 
@@ -118,3 +118,14 @@ def test_staff_are_told_the_limit_too() -> None:
     words = staff.step(State(), replace(message(f"/reply {N} 已寄出"), too_large_mb=20), ctx)
     assert words.replies[0].text == filing.too_large(ctx.t, 20)
     assert words.intents  # the reply itself still goes
+
+
+def test_a_staff_albums_rest_follows_its_captioned_first_photo_to_the_case() -> None:
+    ctx = context(ZH, role="staff")
+    first = staff.step(State(), album(KEPT, text=f"/reply {N} 新水壶的照片"), ctx)
+    assert first.intents == (ReplyToCustomer(N, "新水壶的照片", "", (KEPT,)),)
+    rest = staff.step(first.state, album(REST), ctx)
+    assert rest.intents == (ReplyToCustomer(N, "", "", (REST,)),) and rest.replies == ()
+    other = replace(message(media=(DOC,)), album="album-2")  # another album, no caption
+    asked = staff.step(rest.state, other, ctx)
+    assert asked.intents == () and len(asked.replies) == 1  # how to send it is explained
