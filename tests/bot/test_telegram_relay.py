@@ -5,16 +5,18 @@ words after filing reach the handler's private chat."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from conversations.base.values import EventKind
-from storage.models import Case, CaseEvent, OutboxMessage
-from storage.uow import UnitOfWork
+from bot.files import FileStore
+from conversations.base.values import CaseStatus, EventKind
+from storage.models import Attachment, Case, CaseEvent, OutboxMessage
+from storage.uow import UnitOfWork, unit_of_work
 from tests.bot.telegram_harness import GROUPS, running
-from tests.fakes.telegram_api import BOT_USER, button_update, message_update, user
+from tests.fakes.telegram_api import BOT_USER, button_update, file_update, message_update, user
 from tests.fakes.world import World
 
 CUSTOMER = user(1001, "王芳")
@@ -114,3 +116,39 @@ async def test_a_reply_to_a_message_about_no_case_is_answered_politely(
         about_nothing = int(await world.read(answer) or 0)
         await tg.send(reply_update(LI, "这是哪个案件？", about_nothing, tg.channel.bot.id))
         assert "/reply" in tg.api.texts_to(2001)[-1]
+
+
+async def test_photos_both_ways_and_a_closed_case(world: World, tmp_path: Path) -> None:
+    """The customer's photo after filing reaches the handler's private chat with their
+    words as its caption; the handler's photo captioned /reply N reaches the customer;
+    once the case is closed a reply is refused and nothing reaches the customer."""
+    async with running(world, "webhook", files=FileStore(tmp_path / "files")) as tg:
+        api = tg.api
+        api.files.update({"leak": b"\xff\xd8 leak", "kettle": b"\xff\xd8 new kettle"})
+        number = await filed_and_taken(world, tg)
+
+        await tg.send(button_update(CUSTOMER, 1001, f"add:{number}"))
+        await tg.send(file_update(CUSTOMER, "photo", "leak", caption="漏水的位置"))
+        ((caption, content),) = api.files_to(2001, "sendPhoto")
+        assert (
+            content == b"\xff\xd8 leak" and number in str(caption) and "漏水的位置" in str(caption)
+        )
+
+        await tg.send(file_update(LI, "photo", "kettle", caption=f"/reply {number} 这是新水壶"))
+        ((caption, content),) = api.files_to(1001, "sendPhoto")
+        assert content == b"\xff\xd8 new kettle" and "这是新水壶" in str(caption)
+        assert api.texts_to(2001)[-1] == f"已发送给案件 {number} 的客户，附 1 个文件。"
+
+        async def kept(uow: UnitOfWork) -> list[tuple[str | None, bool]]:
+            rows = await uow.session.scalars(select(Attachment).order_by(Attachment.id))
+            return [(row.stored_path, row.staff_id is not None) for row in rows]
+
+        theirs, ours = await world.read(kept)  # both stored, the second sent by staff
+        assert theirs[0] and not theirs[1] and ours[0] and ours[1]
+
+        async with unit_of_work(world.db) as uow:
+            await uow.session.execute(update(Case).values(status=CaseStatus.CLOSED))
+        before = len(api.calls)
+        await tg.send(message_update(LI, f"/reply {number} 还有一件事"))
+        assert f"案件 {number} 已结案" in api.texts_to(2001)[-1]
+        assert not [c for c in api.calls[before:] if c.params.get("chat_id") == "1001"]
