@@ -16,7 +16,7 @@ from gettext import NullTranslations
 from typing import Any
 
 from conversations import filing
-from conversations.base.messages import Inbound, Media, Option, Reply
+from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_phone, plausible_name
 from conversations.base.values import CaseKind, Via, Wanted
 from conversations.intents import FileCase, FileOnBehalf
@@ -184,6 +184,10 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     command or case button leave the dialogue."""
     if cancelled(inbound):
         return say(State(IDLE), Reply(ctx.t.gettext("Cancelled; nothing was filed.")))
+    if inbound.media and state.step != S.DESCRIPTION:  # a photo of the letter: kept
+        state = State(FLOW, state.step, filing.with_media(state.data, inbound.media))
+        if not (inbound.text.strip() or inbound.button):
+            return say(state, Reply(filing.file_kept(ctx.t)))
     if state.step == S.CONFIRM:
         return confirm(state, inbound, ctx)
     question = BY_KEY.get(state.step)
@@ -258,7 +262,7 @@ def to_intent(data: Data) -> FileOnBehalf:
             occurred_on=date.fromisoformat(occurred) if occurred else None,
             name=data["name"],
             phone=data["contact"],
-            media=tuple(Media(kind, ref) for kind, ref in data.get("media", [])),
+            media=filing.media_of(data),
         ),
     )
 

@@ -42,6 +42,7 @@ VIA, NAME, CONTACT, CAT, DESC, DET, WANT, CONF = (
 STORY = "电话里说买的电水壶底部漏水"
 N = "TS202611-0007"
 PHOTO = Media("photo", "file-9")
+KEPT = Media("photo", "file-8", "files/8.jpg", 1200, "letter.jpg")  # saved by the adapter
 VIAS = ("via:phone", "via:counter", "via:letter", "via:email")
 CATEGORIES = tuple(f"category:{c.key}" for c in shipped_policy().categories)
 WANTS = tuple(f"wanted:{w.value}" for w in Wanted)
@@ -81,6 +82,7 @@ TOO_LONG = said(
 )
 PHOTO_FIRST = said("Photo received. Now please describe what happened in a few words.")
 CANCELLED = said("Cancelled; nothing was filed.")
+FILE_KEPT = said("Received, thank you: it is kept with what you are telling us.")
 LEFT = said("The complaint was not filed; send /file to start again.")
 SUMMARY = says_in("What happened: {description}", description=STORY)
 CANNOT_READ = said("I can read text, photos and files only. Please write it down, or send a photo.")
@@ -167,6 +169,11 @@ ROWS = [
     Row("description-photo-first", at(DESC, **TOLD, category="product_quality"),
         message(media=(PHOTO,)), FILING, DESC, (PHOTO_FIRST,),
         data={"media": [["photo", "file-9"]]}, gone=("description",)),
+    Row("photo-at-another-step-is-kept", at(NAME, via="letter"), message(media=(KEPT,)),
+        FILING, NAME, (FILE_KEPT,), data={"media": [["photo", "file-8"]],
+        "media_kept": {"file-8": ["files/8.jpg", 1200, "letter.jpg"]}}),
+    Row("photo-at-the-summary-is-kept", at(CONF, **DONE), message(media=(PHOTO,)), FILING,
+        CONF, (FILE_KEPT,), data={"media": [["photo", "file-9"]]}),
     Row("description-too-long", at(DESC, **TOLD, category="product_quality"),
         message("长" * 10_001), FILING, DESC, (TOO_LONG, ASK_DESCRIPTION),
         gone=("description",)),
@@ -230,6 +237,7 @@ def test_a_whole_staff_filing_chains_the_steps_to_one_intent(language: Language)
         message("/file"),
         press("via:counter"),
         message("-"),
+        message(media=(KEPT,)),
         message("13812345678"),
         press("category:product_quality"),
         message(media=(PHOTO,)),
@@ -253,7 +261,7 @@ def test_a_whole_staff_filing_chains_the_steps_to_one_intent(language: Language)
                 occurred_on=date(2026, 11, 20),
                 name=None,
                 phone="13812345678",
-                media=(PHOTO,),
+                media=(KEPT, PHOTO),
             ),
         ),
     )

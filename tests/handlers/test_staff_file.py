@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from conversations import notices
 from conversations.base.i18n import translation
-from conversations.base.messages import Inbound
+from conversations.base.messages import Inbound, Media
 from conversations.base.policy import Language
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Wanted
 from conversations.intents import FileCase
@@ -23,7 +23,16 @@ from handlers.dispatch import Inbox, dispatch
 from handlers.refusals import Refusal
 from handlers.staff_file import Received, file_on_behalf
 from handlers.take import take
-from storage.models import Case, CaseEvent, Customer, Deadline, Identity, OutboxMessage, Staff
+from storage.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Customer,
+    Deadline,
+    Identity,
+    OutboxMessage,
+    Staff,
+)
 from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.world import World, enrol
 
@@ -309,3 +318,16 @@ async def test_a_customer_without_a_chat_is_told_through_whoever_owns_the_case(
         t, received.case.number, t.gettext("a specialist is now handling it")
     )
     assert told == call_customer(t, received.case.number, status)
+
+
+async def test_photos_of_a_letter_are_kept_with_the_case_as_the_customers(world: World) -> None:
+    actor, _ = await receiver(world)
+    letter = Media("photo", "tg-file-1", "2026/11/letter.jpg", 2048, "letter.jpg")
+    received = await file(world, actor, "letter", media=(letter,))
+    (kept,) = await world.all(Attachment)
+    assert (kept.case_id, kept.file_ref, kept.stored_path) == (
+        received.case.id,
+        "tg-file-1",
+        "2026/11/letter.jpg",
+    )
+    assert kept.staff_id is None  # the customer's material, not a message from staff
