@@ -164,17 +164,17 @@ def in_group(policy: Policy, channel: str, chat: str) -> bool:
 async def case_in_chat(
     session: AsyncSession, desk: Desk, channel: str, intent: i.ReplyInChat
 ) -> Case | None:
-    """The case a message written in a chat is about: the forum topic it was written in,
-    else the bot's message it answers (in that chat, or the group the topic is in)."""
+    """The case a message is about: in a department group, the case whose forum topic it
+    was written in (only there: a reply to a card in a group is staff talking among
+    themselves); in a private chat, the case of the bot's message it answers."""
     found = RelayRepository(session)
-    chats, case_id = [intent.chat], None
     if in_group(desk.policy, channel, intent.chat):
         group, _, thread = intent.chat.rpartition(":")
-        if group:
-            chats.append(group)
-            case_id = await found.case_of_topic(channel, group, thread)
-    if case_id is None and intent.quoted:
-        case_id = await found.case_of_sent(channel, chats, intent.quoted)
+        case_id = await found.case_of_topic(channel, group, thread) if group else None
+    elif intent.quoted:
+        case_id = await found.case_of_sent(channel, [intent.chat], intent.quoted)
+    else:
+        case_id = None
     return await CaseRepository(session).get(case_id) if case_id is not None else None
 
 
@@ -192,13 +192,13 @@ async def on_reply(call: Call, intent: i.ReplyToCustomer) -> list[Reply]:
 @handles(i.ReplyInChat)
 async def on_reply_in_chat(call: Call, intent: i.ReplyInChat) -> list[Reply]:
     """In a topic, the topic itself shows what was sent: only errors are answered (in the
-    writer's private chat). Talk in a group topic that is no case's is left alone."""
+    writer's private chat). Group talk outside a case's topic is left alone."""
     require_staff(call.actor)
     case = await case_in_chat(call.uow.session, call.desk, call.channel, intent)
     group = in_group(call.desk.policy, call.channel, intent.chat)
     if case is None:
-        if group and not intent.quoted:
-            log.info("topic_not_a_case channel=%s chat=%s", call.channel, intent.chat)
+        if group:  # another topic of the group, or its general talk: not for the customer
+            log.info("group_talk_not_a_case channel=%s chat=%s", call.channel, intent.chat)
             return []
         raise Refusal("relay.not_a_case")
     message = Message(intent.text, "", intent.media, call.channel)

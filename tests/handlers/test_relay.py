@@ -250,6 +250,12 @@ async def test_a_message_in_the_cases_topic_goes_to_the_customer_silently(world:
     assert to(sent, "u1") and not to(sent, handler.chat_id)  # the topic shows it
     sent = await written(world, shared, handler.sender_id, "product:99", "闲聊", is_group=True)
     assert sent == []  # another topic of the group: not a case's, left alone
+    card = next(r for r in await world.all(OutboxMessage) if r.purpose == Purpose.CARD.value)
+    assert card.platform_message_id is not None
+    sent = await written(
+        world, shared, handler.sender_id, "product", "谁有空？", quoted=card.platform_message_id
+    )
+    assert sent == []  # a reply to the card in the group is talk among staff, not for her
 
 
 async def test_the_customers_photo_reaches_the_handler_and_the_cases_topic(world: World) -> None:
