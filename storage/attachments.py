@@ -1,4 +1,5 @@
-"""Queries about a case's photos and files (stored as platform file references)."""
+"""Queries about a case's photos and files: the platform's file id and, since issue 13,
+the desk's own copy in its file store (path, size, name)."""
 
 from __future__ import annotations
 
