@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.files import FileStore
-from conversations.base.values import OutboxStatus, Purpose
+from conversations.base.values import CaseStatus, OutboxStatus, Purpose
 from storage.models import Case, MessageRef, OutboxMessage
 from storage.uow import UnitOfWork, unit_of_work
 from tests.bot.telegram_harness import GROUPS, Telegram, running, telegram_policy
@@ -21,7 +21,7 @@ from tests.fakes.world import World
 from tests.notifications.rows import stored
 
 FORUM, PLAIN = -1005, -1006
-CUSTOMER, LI = user(1001, "王芳"), user(2001, "李雷")
+CUSTOMER, LI, HAN = user(1001, "王芳"), user(2001, "李雷"), user(2002, "韩梅梅")
 
 
 async def case_for(world: World) -> Case:
@@ -163,7 +163,8 @@ async def test_a_group_without_topics_still_gets_every_card(world: World) -> Non
 async def test_a_case_talked_through_in_its_topic_end_to_end(world: World, tmp_path: Path) -> None:
     """The product department's group is a forum: the customer's case opens its topic,
     their photo follows the card there, what the handler writes or shows in the topic
-    reaches the customer, and the customer's later words come back into it."""
+    reaches the customer, the customer's later words come back into it, and the case's
+    closing closes it."""
     group = GROUPS["product"]
     policy = telegram_policy(frozenset({"product"}))
     async with running(world, "webhook", files=FileStore(tmp_path / "files"), policy=policy) as tg:
@@ -189,3 +190,17 @@ async def test_a_case_talked_through_in_its_topic_end_to_end(world: World, tmp_p
         await tg.send(button_update(CUSTOMER, 1001, f"append:{case.number}"))
         back = tg.api.sent("sendMessage", group)[-1]
         assert "底部还在滴水" in back["text"] and back["message_thread_id"] == str(thread)
+
+        # Taken, solved, reviewed, surveyed: the closed case closes its topic.
+        await tg.send(button_update(LI, group, f"take:{case.number}"))
+        await tg.send(message_update(LI, f"/valid {case.number} 密封圈缺陷 | 来料不良"))
+        await tg.send(message_update(LI, f"/propose {case.number} 今天上门换新"))
+        await tg.send(button_update(CUSTOMER, 1001, f"accept:{case.number}"))
+        await tg.send(message_update(LI, f"/resolve {case.number} 已换新"))
+        await tg.send(message_update(HAN, f"/review {case.number}"))
+        await tg.send(button_update(CUSTOMER, 1001, f"solved:{case.number}:yes"))
+        await tg.send(button_update(CUSTOMER, 1001, "score:5"))
+        assert tg.api.closed_topics == set()
+        await tg.send(button_update(CUSTOMER, 1001, "skip:comment"))
+        assert (await world.only(Case)).status is CaseStatus.CLOSED
+        assert tg.api.closed_topics == {(group, thread)}
