@@ -79,7 +79,7 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
 
 def turn(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     text = clean(inbound.text)
-    if inbound.is_group and inbound.button is None:
+    if inbound.is_group and inbound.button is None and not text.startswith("/"):
         return in_topic(state, inbound, text)
     if inbound.only_unreadable:
         return say(state, Reply(cannot_read(ctx.t)))
@@ -158,10 +158,11 @@ def filing_turn(state: State, inbound: Inbound, text: str, ctx: Context) -> Outc
 
 
 def in_topic(state: State, inbound: Inbound, text: str) -> Outcome:
-    """A staff member's message in a group reaches the desk only from a case's forum topic
-    (the adapter passes no other group talk): it goes to that case's customer. The
-    person's own private dialogue is left as it was; a command there is not for them."""
-    if text.startswith("/") or not (text or inbound.media):
+    """A staff member's words or files in a group reach the desk only from a case's forum
+    topic (the adapter passes no other group talk): they go to that case's customer. The
+    person's own private dialogue is left as it was. (A command typed in a group is
+    carried out like one in private, answered there.)"""
+    if not (text or inbound.media):
         return say(state)
     return say(state, intents=(ReplyInChat(inbound.chat_id, inbound.quoted, text, inbound.media),))
 

@@ -189,9 +189,12 @@ async def _dispatch_one(
     world: World, inbound: Inbound, kind: str, known: Known, tally: Tally
 ) -> None:
     private = inbound.sender_id if inbound.is_group else inbound.chat_id
-    # In a group only staff are answered (in private); anyone else there is a stranger.
+    # In a group only staff's presses and commands are answered (in private); their other
+    # words there reach a customer only from a case's forum topic (issue 13), and anyone
+    # else in a group is a stranger.
+    acting = inbound.button is not None or inbound.text.strip().startswith("/")
     expects = kind != "duplicate" and (
-        not inbound.is_group or inbound.sender_id.startswith("staff:")
+        not inbound.is_group or (inbound.sender_id.startswith("staff:") and acting)
     )
     before, _ = await queued(world, "console", private)
     await dispatch(Inbox(world.db, world.desk), inbound)
