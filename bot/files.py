@@ -92,6 +92,22 @@ class FileStore:
         path = self.path_of(relative)
         return None if path is None else await asyncio.to_thread(path.read_bytes)
 
+    def remove_unused(self, in_use: set[str], before: float) -> int:
+        """Delete the stored files nothing names any more (an erased customer's, a case's
+        past retention) and half-written leftovers, when last written before `before`
+        (a POSIX time: a file downloaded a moment ago may wait for its commit)."""
+        folder = self.root / FOLDER
+        if not folder.is_dir():
+            return 0
+        removed = 0
+        for path in folder.glob("*/*"):
+            relative = path.relative_to(self.root).as_posix()
+            unused = relative not in in_use or path.name.startswith(".part-")
+            if unused and path.is_file() and path.stat().st_mtime < before:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
 
 def extension(kind: str, name: str | None) -> str:
     """The file name's own extension when it is a plain one, else one for its kind."""

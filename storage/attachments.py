@@ -21,3 +21,9 @@ class AttachmentRepository:
 
     async def get(self, attachment_id: int) -> Attachment | None:
         return await self.session.get(Attachment, attachment_id)
+
+    async def stored_paths(self) -> set[str]:
+        """Every stored copy an attachment still names: what the file store must keep
+        (the retention sweep and erasures delete rows; their files go after, issue 13)."""
+        query = select(Attachment.stored_path).where(Attachment.stored_path.is_not(None))
+        return {path for path in (await self.session.scalars(query)).all() if path}

@@ -171,6 +171,15 @@ class OutboxRepository:
         )
         return rows.all()
 
+    async def waiting_media_paths(self) -> set[str]:
+        """Stored files that messages not yet sent (pending or parked) will carry."""
+        rows = await self.session.scalars(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.PARKED))
+            )
+        )
+        return {path for payload in rows for path in _media_paths(payload)}
+
     async def backlog(self) -> dict[OutboxStatus, int]:
         rows = await self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
@@ -197,3 +206,11 @@ def _within(scope: ClaimScope) -> ColumnElement[bool]:
     people = select(Identity.external_id).where(Identity.channel == OutboxMessage.channel)
     caused = and_(OutboxMessage.created_at >= scope.since, OutboxMessage.chat_id.not_in(people))
     return or_(OutboxMessage.chat_id.in_(scope.chats), caused)
+
+
+def _media_paths(payload: object) -> list[str]:
+    """The stored paths in a payload's "media" list (the outbox payload contract)."""
+    media = payload.get("media") if isinstance(payload, dict) else None
+    if not isinstance(media, list):
+        return []
+    return [str(m["path"]) for m in media if isinstance(m, dict) and m.get("path")]
