@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 MAX_CAPTION = 1024  # Telegram's caption limit, in characters as it counts them
 MAX_PHOTO_UPLOAD = 10 * MEGABYTE  # sendPhoto's; a bigger picture goes as a document
 FileSource = str | BufferedInputFile
+# Telegram's answers to a file id it will not send (another bot's token, expired): the
+# stored copy goes instead, or the line saying the file could not be attached.
+FILE_REFUSED = ("wrong file identifier", "file reference", "wrong remote file", "file_id")
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,9 @@ class MediaSender:
             try:
                 return await self._call(attached, attached.ref, part.caption, to)
             except TelegramBadRequest as error:  # an id from another token, or expired
-                if self.files is None or self.files.path_of(attached.path) is None:
+                if not any(words in error.message.lower() for words in FILE_REFUSED):
                     raise
-                log.info("telegram_file_id_refused error=%s: uploading", error.message[:80])
+                log.info("telegram_file_id_refused error=%s", error.message[:80])
         upload = await self._upload(attached)
         if upload is None:
             return await self._missing(part, to)

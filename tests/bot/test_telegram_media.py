@@ -189,3 +189,14 @@ async def test_a_file_id_telegram_no_longer_knows_is_uploaded_from_the_store(
         await queue(world.db, world.clock.now(), ["1001"], "telegram", [payload])
         await tg.drain()
         assert tg.api.files_to(1001, "sendPhoto") == [("照片", JPEG)]
+
+
+async def test_a_file_id_telegram_refuses_with_no_stored_copy_still_sends_the_text(
+    world: World, tmp_path: Path
+) -> None:
+    async with running(world, "webhook", files=FileStore(tmp_path / "files")) as tg:
+        payload = {"text": "新水壶的照片", "media": [media("photo", "telegram", "expired-id")]}
+        await queue(world.db, world.clock.now(), ["1001"], "telegram", [payload])
+        await tg.drain()
+        (text,) = tg.api.texts_to(1001)
+        assert "新水壶的照片" in text and "无法附上" in text
