@@ -27,6 +27,7 @@ from notifications.senders import Attached
 log = logging.getLogger(__name__)
 MAX_CAPTION = 1024  # Telegram's caption limit, in characters as it counts them
 MAX_PHOTO_UPLOAD = 10 * MEGABYTE  # sendPhoto's; a bigger picture goes as a document
+MAX_UPLOAD = 50 * MEGABYTE  # any other upload's (with [paths] max_file_mb set above it)
 FileSource = str | BufferedInputFile
 # Telegram's answers to a file id it will not send (another bot's token, expired): the
 # stored copy goes instead, or the line saying the file could not be attached.
@@ -82,7 +83,7 @@ class MediaSender:
 
     async def _upload(self, attached: Attached) -> BufferedInputFile | None:
         content = await self.files.read(attached.path) if self.files is not None else None
-        if content is None:
+        if content is None or len(content) > MAX_UPLOAD:  # gone, or more than a bot may send
             return None
         name = attached.name or PurePosixPath(attached.path or "file").name
         return BufferedInputFile(content, filename=name)
