@@ -124,9 +124,11 @@ def capa_plan(a: Args, ctx: Context) -> i.Intent | str:
 
 
 def _reply(a: Args, ctx: Context) -> i.Intent:
-    """`/reply N text`, or `/reply N #key` for the canned answer `key` (issue 13)."""
-    if a.text.startswith("#") and len(a.text.split()) == 1:
-        return i.ReplyToCustomer(a.number, canned=a.text[1:].casefold())
+    """`/reply N text`, or `/reply N #key [more words]` for the canned answer `key` with
+    the words after it (issue 13); '#3 号楼' is text (a number is not a key)."""
+    head, _, rest = a.text.partition(" ")
+    if head.startswith("#") and len(head) > 1 and not head[1:].isdigit():
+        return i.ReplyToCustomer(a.number, rest.strip(), canned=head[1:].casefold())
     return i.ReplyToCustomer(a.number, a.text)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from gettext import NullTranslations
 
 from conversations.base.values import CaseStatus
-from conversations.wording import status_label
+from conversations.wording import staff_status_label
 
 
-def done(t: NullTranslations, number: str, status: CaseStatus) -> str:
-    """A staff action went through: where the case stands now."""
+def done(t: NullTranslations, number: str, status: CaseStatus, *, approval: bool = False) -> str:
+    """A staff action went through: where the case stands now, in staff wording."""
     return t.gettext("Done. Case {number} is now: {status}.").format(
-        number=number, status=status_label(t, status)
+        number=number, status=staff_status_label(t, status, approval=approval)
     )
 
 

@@ -16,6 +16,7 @@ from conversations.base.values import ActorKind, CaseStatus, EventKind
 from handlers import danger, deadlines
 from handlers.access import require_customer_of
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.common import clean_text, due_words, load_case
 from handlers.desk import Desk
 from handlers.file import NewCase, file_case
@@ -60,6 +61,7 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
     t = translation(desk.policy.default_language)
     when = due_words(desk, desk.policy.default_language, due.due_at) if due else "-"
     await _tell_staff(uow, desk, case, relays.customer_accepted(t, case.number, when), group=False)
+    await post_card(session, desk, case)
     return case
 
 
@@ -83,6 +85,7 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
     t = translation(desk.policy.default_language)
     await _tell_staff(uow, desk, case, relays.customer_refused(t, case.number, reason.strip()))
     await danger.check_later(session, desk, case, reason)
+    await post_card(session, desk, case)
     return case
 
 

@@ -13,6 +13,7 @@ from conversations.base.i18n import translation
 from conversations.base.messages import Reply
 from handlers.access import require_staff
 from handlers.actors import Actor
+from handlers.approval import needs_approval
 from handlers.desk import Desk
 from handlers.identify import Person
 from storage.models import Case
@@ -67,4 +68,5 @@ async def staff_done(
     require_staff(call.actor)
     case = await use_case(call.uow, call.desk, call.actor, *args)
     t = translation(call.person.language)
-    return [Reply(replies.done(t, case.number, case.status))]
+    approval = needs_approval(call.desk, case)
+    return [Reply(replies.done(t, case.number, case.status, approval=approval))]

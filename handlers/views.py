@@ -84,6 +84,7 @@ def _event_label(t: NullTranslations, kind: str) -> str:
         EventKind.SURVEY_ANSWERED: g("You gave feedback"),
         EventKind.CLOSED: g("Closed"),
         EventKind.REOPENED: g("Reopened for another look"),
+        EventKind.STAFF_REPLIED: g("We sent you a message"),
     }
     return labels.get(kind, kind)
 

@@ -166,6 +166,11 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
     ("reply", f"/reply {N} 快递员下午三点联系您", i.ReplyToCustomer(N, "快递员下午三点联系您")),
     ("reply-canned", f"/reply {N} #Courier", i.ReplyToCustomer(N, canned="courier")),
     ("reply-hash-in-text", f"/reply {N} #3 号楼已修好", i.ReplyToCustomer(N, "#3 号楼已修好")),
+    (
+        "reply-canned-and-words",
+        f"/reply {N} #courier 明天上午",
+        i.ReplyToCustomer(N, "明天上午", canned="courier"),
+    ),
     ("assign", f"/assign {N} 韩梅梅", i.Assign(N, "韩梅梅")),
     ("assign-name-with-blank", f"/assign {N} Li  Lei", i.Assign(N, "Li Lei")),
     ("canned", "/canned", i.ListCanned()),

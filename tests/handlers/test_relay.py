@@ -100,6 +100,16 @@ async def test_reply_reaches_the_customer_introduced_and_on_the_timeline(world: 
     assert event.actor_id == lilei.id
 
 
+async def test_the_customer_sees_the_message_on_their_case_timeline(world: World) -> None:
+    """Their /case view names it in their words, never the raw kind."""
+    shared = RecordingSender()
+    customer, handler, number = await desk_with(world, shared)
+    await handler.send(f"/reply {number} 快递员今天下午三点给您打电话")
+    (view,) = await customer.send(number)  # the number alone shows the case
+    assert ZH.gettext("We sent you a message") in view.text
+    assert "我们给您发了消息" in view.text and "staff_replied" not in view.text
+
+
 async def test_canned_answer_is_filled_in_the_customers_language(world: World) -> None:
     shared = RecordingSender()
     customer = Chat(world, "u1", name="Wang Fang", language="en", sender=shared)
