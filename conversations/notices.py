@@ -45,11 +45,18 @@ def case_card(
     *,
     approval: bool = False,
     supporting: bool = False,
+    received: bool = False,
 ) -> str:
     """A department's card: where the case stands and who has it, first ("taken on · 李雷",
     not "new case" forever, issue 13), then what it is about. A supporting department's
-    copy says so (POLICY §3: the lead department owns the case)."""
-    state = card_state(t, status, handler, approval=approval)
+    copy says so (POLICY §3: the lead department owns the case). `received`: the handler
+    is the staff member who took it from the customer (seed 001) and the department has
+    yet to take it over."""
+    if received and handler:
+        state = t.gettext("Received by {handler} for the customer · waiting for the department")
+        state = state.format(handler=handler)
+    else:
+        state = card_state(t, status, handler, approval=approval)
     if supporting:
         state = t.gettext("Supporting · {state}").format(state=state)
     if case.urgent:  # on the first line, which a notification's preview shows

@@ -33,13 +33,24 @@ async def post_card(
     handler = await staff_name(session, case.handler_id)
     about = shown or await summary(session, desk, case)
     approval = needs_approval(desk, case)
-    text = notices.case_card(language, about, handler, case.status, approval=approval)
+    # Filed by staff for the customer and not yet taken over by the department (seed 001).
+    received = case.status is CaseStatus.ASSIGNED and case.received_by_id is not None
+    received = received and case.received_by_id == case.handler_id
+    text = notices.case_card(
+        language, about, handler, case.status, approval=approval, received=received
+    )
     choices = card_choices(language, case.status, case.number)
     topic = card_topic(desk.policy, case, case.department)  # a forum group: the case's topic
     await notifier.department(case, case.department, text, choices, purpose=CARD, extra=topic)
     for department in supporting_departments(desk, case):
         text = notices.case_card(
-            language, about, handler, case.status, approval=approval, supporting=True
+            language,
+            about,
+            handler,
+            case.status,
+            approval=approval,
+            supporting=True,
+            received=received,
         )
         details = card_choices(language, case.status, case.number, supporting=True)
         await notifier.department(case, department, text, details, purpose=CARD)

@@ -21,6 +21,7 @@ from conversations.staff_filing import ANONYMOUS, contact_in, filed
 from handlers import danger
 from handlers.access import require_staff
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.common import due_words
 from handlers.customer import attach
 from handlers.desk import Desk
@@ -68,8 +69,9 @@ async def file_on_behalf(
     )
     case = await file_case(uow, desk, known.customer.id, new)
     attach(uow.session, case, channel, filing.media, desk)
-    if receiver.id is not None:
+    if receiver.id is not None:  # the card, posted by the filing, names who has it now
         case.received_by_id = case.handler_id = receiver.id
+        await post_card(uow.session, desk, case)
     record(
         uow.session, case, receiver, EventKind.RECEIVED_BY_STAFF, desk.clock.now(),
         visible=False, via=via, staff=receiver.name or None,

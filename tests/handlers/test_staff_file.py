@@ -107,6 +107,12 @@ async def test_a_phone_complaint_gets_a_number_an_owner_and_the_normal_clocks(
     assert [d for *_, d in await clocks(world, case)] == [d for *_, d in await clocks(world, own)]
     card = (await world.queued_texts("product"))[0]
     assert case.number in card and "138****5678" in card and PHONE not in card
+    # the card, redrawn at once, says who holds it for the customer until the department
+    # takes it over (not "waiting to be taken · 韩梅梅"), in the desk's language
+    t = translation(world.desk.policy.default_language)
+    header = t.gettext("Received by {handler} for the customer · waiting for the department")
+    cards = [text for text in await world.queued_texts("product") if case.number in text]
+    assert cards[-1].startswith(header.format(handler="韩梅梅"))
 
 
 async def test_the_customer_is_new_with_no_chat_and_the_receipt_goes_to_the_receiver(
@@ -161,6 +167,9 @@ async def test_department_staff_take_it_over_and_the_receiver_is_told(world: Wor
     assert (taken.handler_id, taken.received_by_id) == (li.id, actor.id)
     assert taken.status is CaseStatus.ACKNOWLEDGED
     t = translation(world.desk.policy.default_language)
+    assert "李雷" in (await world.queued_texts("product"))[-1].split("\n")[0]
+    received = t.gettext("Received by {handler} for the customer · waiting for the department")
+    assert not (await world.queued_texts("product"))[-1].startswith(received[:4])
     assert handed_over(t, taken.number, "李雷") in await world.queued_texts(account)
     # the customer has no chat: the status change reaches nobody, and nothing fails
     chats = {row.chat_id for row in await world.all(OutboxMessage)}
