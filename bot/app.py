@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.config import Config
+from bot.file_sweep import SweepFiles
+from bot.files import FileStore
 from bot.web import health_route, metrics_route, start_server
 from bot.wechat_parts import WeChatParts
 from conversations.base import privacy
@@ -95,7 +97,8 @@ def build_app(config: Config, clock: Clock | None = None) -> App:
 
         mini = config.miniapp
         case_pages = Pages(mini.url, mini.link) if mini.enabled and mini.url else None
-        senders["telegram"] = TelegramSender(bot, case_pages)
+        files, language = FileStore.for_config(config), config.policy.default_language
+        senders["telegram"] = TelegramSender(bot, case_pages, files, language)
     wechat = _wechat_senders(config, db, clock)
     senders.update(wechat.senders)
     metrics = Metrics.build()  # one registry per app, counted by inbox and dispatcher
@@ -160,7 +163,7 @@ def _telegram_channel(config: Config, bot: Bot | None, inbox: Inbox) -> Telegram
         return None
     from bot.telegram.runtime import TelegramChannel
 
-    return TelegramChannel(config.telegram, bot, inbox)
+    return TelegramChannel(config.telegram, bot, inbox, FileStore.for_config(config))
 
 
 class ReportingDispatcher(Dispatcher):
@@ -218,7 +221,7 @@ def supervise(app: App) -> Supervisor:
 
     supervisor.add("outbox", outbox, stuck_after(OUTBOX_POLL_SECONDS))
     supervisor.add("watcher", app.watcher.run, stuck_after(MAX_SLEEP_SECONDS))
-    for sweep in SWEEPS:
+    for sweep in (*SWEEPS, SweepFiles(FileStore.for_config(app.config))):  # issue 13
         loop = partial(sweep_forever, app, sweep)
         supervisor.add(f"sweep:{sweep.__name__}", loop, stuck_after(SWEEP_SECONDS))
     if app.telegram is not None and app.config.telegram.mode == "polling":

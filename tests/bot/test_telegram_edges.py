@@ -162,14 +162,14 @@ async def test_reassign_button_is_for_leads_and_managers(world: World) -> None:
         assert any(n in text for text in tg.api.texts_to(GROUPS["logistics"]))
 
 
-async def test_a_voice_note_or_sticker_is_answered_that_only_text_and_photos_are_read(
+async def test_a_video_note_or_sticker_is_answered_that_only_text_and_photos_are_read(
     world: World,
 ) -> None:
     async with running(world, "webhook") as tg:
         await tg.send(message_update(CUSTOMER, "电视机屏幕有坏点"))
         question = tg.api.texts_to(1001)[-1]
         for content in (
-            {"voice": {"file_id": "v1", "file_unique_id": "v", "duration": 3}},
+            {"video_note": {"file_id": "n1", "file_unique_id": "n", "length": 240, "duration": 3}},
             {
                 "sticker": {
                     "file_id": "s1",
