@@ -152,3 +152,31 @@ async def test_photos_both_ways_and_a_closed_case(world: World, tmp_path: Path) 
         await tg.send(message_update(LI, f"/reply {number} 还有一件事"))
         assert f"案件 {number} 已结案" in api.texts_to(2001)[-1]
         assert not [c for c in api.calls[before:] if c.params.get("chat_id") == "1001"]
+
+
+async def test_a_canned_answer_reaches_the_customer_filled_in(world: World) -> None:
+    """`/canned N` lists what fits the case; `/reply N #courier 明天上午` sends the answer
+    filled in the customer's language with the words after it, on the timeline."""
+    async with running(world, "polling") as tg:
+        api = tg.api
+        number = await filed_and_taken(world, tg)
+
+        await tg.send(message_update(LI, f"/canned {number}"))
+        listed = api.texts_to(2001)[-1]
+        assert "#courier" in listed and "#photo" in listed and "#tracing" not in listed
+
+        await tg.send(message_update(LI, f"/reply {number} #courier 预计明天上午送达"))
+        got = api.texts_to(1001)[-1]
+        assert f"案件 {number} 的换货已安排" in got and "王芳您好" in got
+        assert "预计明天上午送达" in got and "{" not in got
+        await tg.send(message_update(LI, f"/reply {number} #nosuch"))
+        assert "#courier" in api.texts_to(2001)[-1]  # refused, listing what there is
+        assert "预计明天上午送达" in api.texts_to(1001)[-1]  # nothing more reached her
+
+        async def canned(uow: UnitOfWork) -> list[object]:
+            rows = await uow.session.scalars(
+                select(CaseEvent).where(CaseEvent.kind == EventKind.STAFF_REPLIED)
+            )
+            return [event.data["canned"] for event in rows]
+
+        assert await world.read(canned) == ["courier"]
