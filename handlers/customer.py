@@ -212,8 +212,15 @@ async def on_refuse(call: Call, intent: i.Refuse) -> list[Reply]:
 
 
 def attach(
-    session: AsyncSession, case: Case, channel: str, media: Sequence[Media], desk: Desk
+    session: AsyncSession,
+    case: Case,
+    channel: str,
+    media: Sequence[Media],
+    desk: Desk,
+    staff_id: int | None = None,
 ) -> None:
+    """Each file on the case, with its stored copy; `staff_id`: sent by that staff member
+    (a reply to the customer, issue 13), else the customer's."""
     for item in media:
         session.add(
             Attachment(
@@ -225,5 +232,6 @@ def attach(
                 stored_path=item.path[:500] if item.path else None,
                 size_bytes=item.size,
                 file_name=item.name[:200] if item.name else None,
+                staff_id=staff_id,
             )
         )

@@ -6,7 +6,6 @@ and through the outbox on the case's channel."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +19,7 @@ from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from handlers.access import require_staff
 from handlers.actors import Actor
 from handlers.common import clean_text, due_words, load_case
+from handlers.customer import attach
 from handlers.desk import Desk
 from handlers.refusals import Refusal
 from handlers.registry import Call, handles
@@ -28,7 +28,7 @@ from notifications.notices import Notifier
 from notifications.relays import media_payload
 from storage.cases import CaseRepository
 from storage.deadlines import DeadlineRepository
-from storage.models import Attachment, Case
+from storage.models import Case
 from storage.people import PeopleRepository
 from storage.relays import RelayRepository
 from storage.uow import UnitOfWork
@@ -84,7 +84,8 @@ async def reply_to_customer(
     names = [m.name or m.kind for m in media]
     data = {"text": words, "files": names, "canned": message.canned or None}
     record(session, case, actor, EventKind.STAFF_REPLIED, now, visible=True, **data)
-    keep_files(session, case, message.channel, media, actor, desk)
+    staff_id = actor.id if actor.kind is ActorKind.STAFF else None
+    attach(session, case, message.channel, media, desk, staff_id)
     return case
 
 
@@ -128,31 +129,6 @@ async def fill(
     due = await DeadlineRepository(session).next_due(case.id)
     when = due_words(desk, language, due.due_at) if due else relays.soon(t)
     return answer.render(language, name=name, number=case.number, due=when)
-
-
-def keep_files(
-    session: AsyncSession,
-    case: Case,
-    channel: str,
-    media: Sequence[Media],
-    actor: Actor,
-    desk: Desk,
-) -> None:
-    """Each file on the case, with its stored copy and who sent it (staff: `staff_id`)."""
-    for item in media:
-        session.add(
-            Attachment(
-                case_id=case.id,
-                channel=channel,
-                file_ref=item.ref[:500],
-                media_kind=item.kind[:32],
-                created_at=desk.clock.now(),
-                stored_path=item.path[:500] if item.path else None,
-                size_bytes=item.size,
-                file_name=item.name[:200] if item.name else None,
-                staff_id=actor.id if actor.kind is ActorKind.STAFF else None,
-            )
-        )
 
 
 def in_group(policy: Policy, channel: str, chat: str) -> bool:
