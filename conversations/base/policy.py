@@ -125,6 +125,9 @@ class Category(Strict):
     names: Names
     department: str = Field(description="lead department (POLICY §3 routing)")
     supporting: list[str] = []
+    phrases: dict[Language, list[str]] = Field(
+        {}, description="words of a customer's story that name this category (issue 19)"
+    )
 
 
 class Threshold(Strict):
