@@ -24,6 +24,8 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_subject", "category", "subject_key", "created_at"),
         Index("ix_cases_status_department", "status", "department"),
+        # The period measures (issue 18): open at a period's end, closed in or after it.
+        Index("ix_cases_closed_created", "closed_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,8 +59,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     # First-contact ownership (seed 001 首问负责制, issue 13): the staff member who took
     # the complaint by phone, at the counter or by letter and filed it for the customer.
@@ -112,6 +114,8 @@ class Deadline(Base):
             postgresql_where=text("met_at IS NULL AND paused_at IS NULL AND fired_at IS NULL"),
             sqlite_where=text("met_at IS NULL AND paused_at IS NULL AND fired_at IS NULL"),
         ),
+        # The period measures' timeliness: the steps due in a period (issue 18).
+        Index("ix_deadlines_due", "due_at", "escalation_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
