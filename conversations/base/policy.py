@@ -125,8 +125,17 @@ class Category(Strict):
     names: Names
     department: str = Field(description="lead department (POLICY §3 routing)")
     supporting: list[str] = []
+    # What the story reader (conversations/story.py, issue 19) looks for in a customer's
+    # story: phrases say what is wrong ('多收费', 'rude'); topics what it is about ('账单',
+    # 'parcel') and weigh less, so a price complaint about a smoke alarm is billing.
     phrases: dict[Language, list[str]] = Field(
-        {}, description="words of a customer's story that name this category (issue 19)"
+        {}, description="words of a customer's story saying what is wrong in this category"
+    )
+    topics: dict[Language, list[str]] = Field(
+        {}, description="words naming what such stories are about; they weigh less"
+    )
+    near_misses: dict[Language, list[str]] = Field(
+        {}, description="texts inside which a phrase or topic does not count ('准时送到')"
     )
 
 
