@@ -1,12 +1,18 @@
 """Deliver the outbox: in order per chat, within each platform's limits, exactly where it
 should go, and never holding a transaction across a network call.
 
-A round claims the ready head of each chat under a short lease (in one transaction,
-skipping rows another process is claiming), paces them through the channel's limiter,
-sends outside any transaction, and records each result in its own short transaction
-(notifications/outcomes.py). A crash after a send and before its record sends that
-message again (at least once); nothing is ever lost, and two dispatchers never send the
-same row at the same time. A sender's unexpected error parks only its row.
+A round claims the next message of each ready chat under a short lease (in one
+transaction, skipping rows another process is claiming), paces them through the channel's
+limiter, sends outside any transaction, and records each result in its own short
+transaction (notifications/outcomes.py). A crash after a send and before its record sends
+that message again (at least once); nothing is ever lost, and two dispatchers never send
+the same row at the same time. A sender's unexpected error parks only its row.
+
+Chats are sent to at once, up to `POOL` of them, one message at a time each (issue 18):
+a slow chat holds up only itself. A person's chat gets its messages in the order written;
+in a group, each case's messages keep their order, and the group's allowance goes first
+to alerts and other notices, then new cards, then card edits, where the edits of one card
+still queued go as one, its latest state (the others are marked superseded).
 
 Each channel is sent on by one process at a time, the holder of its lease (renewed every
 `RENEW_EVERY`), so the platform's rate limits hold however many processes run; when the
@@ -19,15 +25,16 @@ channel then has no rate to keep, and claims alone keep two senders off one row.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
 import socket
 from collections.abc import Awaitable, Iterable, Mapping
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from conversations.base.clock import Clock
+from conversations.base.values import Purpose
 from notifications.limits import GROUP_WINDOW, Limiter
 from notifications.metrics import ErrorClass, Metrics, error_class
 from notifications.outcomes import Outcomes, Retries, UnreachableHandler
@@ -38,16 +45,19 @@ from notifications.topics import CaseTopics
 from storage import chat_moves, leases
 from storage.engine import Database
 from storage.models import OutboxMessage
-from storage.outbox import ClaimScope, OutboxRepository
+from storage.outbox import Candidate, ClaimScope, OutboxRepository
 from storage.uow import UnitOfWork, unit_of_work
 
-__all__ = ["LEASE", "SENDER_LEASE", "Dispatcher", "UnreachableHandler"]
+__all__ = ["LEASE", "POOL", "SENDER_LEASE", "Dispatcher", "UnreachableHandler"]
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 SENDER_LEASE = timedelta(seconds=6)
 RENEW_EVERY = timedelta(seconds=2)
+STOP_GRACE = 5.0  # seconds a stopping dispatcher lets its sends answer and be recorded
 SENDER_LEASE_PREFIX = "send:"
+POOL = 16  # chats sent to at once: a slow one holds up only itself (issue 18)
+Claimed = tuple[OutboxMessage, str | None]  # a row and the message it edits
 
 
 def this_process() -> str:
@@ -68,6 +78,7 @@ class Dispatcher:
         scope: ClaimScope | None = None,
         leased: bool = True,
         metrics: Metrics | None = None,
+        pool: int = POOL,
     ) -> None:
         self.db = db
         self.senders = dict(senders)
@@ -83,6 +94,8 @@ class Dispatcher:
         self.topics = CaseTopics(db)  # a case's forum topic, opened with its card (issue 13)
         self._wake = asyncio.Event()
         self._paced_until: datetime | None = None
+        self.pool = pool
+        self._busy: set[tuple[str, str]] = set()  # (channel, chat) with a send under way
 
     def wake(self) -> None:
         """Called after a commit that queued messages."""
@@ -94,18 +107,25 @@ class Dispatcher:
         return self._paced_until
 
     async def run(self, poll_seconds: float = 2.0) -> None:
-        """Deliver until cancelled; polls too, for rows other processes wrote. The leases
-        are renewed beside the rounds, so one slow send never lets them lapse."""
+        """Deliver until cancelled; polls too, for rows other processes wrote. Up to
+        `pool` sends are under way at once; the next chats are claimed as soon as one
+        answers. The leases are renewed beside, so one slow send never lets them lapse."""
         keeper = asyncio.create_task(self._keep_leases())
+        flying: set[asyncio.Task[None]] = set()
         try:
             while True:
-                while await self.deliver_round():
-                    pass
+                _reap(flying)
+                moved = 0
+                if (free := self.pool - len(flying)) > 0:
+                    claimed, moved = await self._claim(free)
+                    flying.update(asyncio.create_task(self._send(*one)) for one in claimed)
+                if moved:
+                    continue
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), await self._sleep_for(poll_seconds))
+                await _first_of(self._wake, flying, await self._sleep_for(poll_seconds, flying))
         finally:
             keeper.cancel()
+            await _finish(flying)
             await asyncio.gather(keeper, return_exceptions=True)
             await asyncio.shield(self.step_down())
 
@@ -134,46 +154,77 @@ class Dispatcher:
                 continue
             self.leading -= mine - kept
 
-    async def _sleep_for(self, poll_seconds: float) -> float:
-        """Until the next message may go (a pace or a retry wait), at most a poll."""
+    async def _sleep_for(self, poll_seconds: float, flying: set[asyncio.Task[None]]) -> float:
+        """Until the next message may go (a pace or a retry wait), at most a poll. While
+        sends are under way, rows ready now wait for them (an answer wakes the loop)."""
         if not self.leading:
             return poll_seconds  # another process sends; check its lease at the next poll
         async with unit_of_work(self.db, readonly=True) as uow:
             outbox = OutboxRepository(uow.session)
             waiting = await outbox.next_ready(sorted(self.leading), self.scope)
+        now = self.clock.now()
+        if waiting is not None and flying and waiting <= now:
+            waiting = None
         soonest = min((t for t in (waiting, self._paced_until) if t is not None), default=None)
         if soonest is None:
             return poll_seconds
-        return min(poll_seconds, max(0.01, (soonest - self.clock.now()).total_seconds()))
+        return min(poll_seconds, max(0.01, (soonest - now).total_seconds()))
 
     async def deliver_round(self, batch: int = 200) -> int:
-        """Send the head message of each ready chat once; returns how many were sent,
-        failed or moved (0 when nothing could go now)."""
+        """Send the next message of each ready chat once (up to `pool` at a time) and wait
+        for every answer; returns how many were sent, failed or moved (0 when nothing
+        could go now)."""
         claimed, moved = await self._claim(batch)
-        for row, edit_of in claimed:
-            if row.channel in self.leading:  # else its new holder voided the claim
-                await self._deliver(row, edit_of)
+        room = asyncio.Semaphore(self.pool)
+
+        async def one(row: OutboxMessage, edit_of: str | None) -> None:
+            async with room:
+                await self._send(row, edit_of)
+
+        results = await asyncio.gather(*(one(*c) for c in claimed), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         return len(claimed) + moved
 
-    async def _claim(self, batch: int) -> tuple[list[tuple[OutboxMessage, str | None]], int]:
+    async def _claim(self, batch: int) -> tuple[list[Claimed], int]:
+        """Claim, in one transaction, the next row of up to `batch` ready chats the
+        limits allow now, with their edit targets; a moved chat's rows are repointed."""
         now = self.clock.now()
         self._paced_until = None
-        claimed: list[tuple[OutboxMessage, str | None]] = []
+        chosen: list[Candidate] = []
         moved = 0
         async with unit_of_work(self.db) as uow:
             outbox = OutboxRepository(uow.session)
             self.leading = await self._channels(uow, now)
             if not self.leading:
-                return claimed, moved
-            channels = sorted(self.leading)
-            for row in await outbox.claimable_heads(now, batch, channels, self.scope):
-                if (new := self._moves.get(row.channel, {}).get(row.chat_id)) is not None:
-                    await outbox.repoint(row.channel, row.chat_id, new, now)  # sent next round
+                return [], moved
+            found = await outbox.candidates(now, batch, sorted(self.leading), self.scope)
+            for (channel, chat), options in groupby(
+                found, lambda c: (c.row.channel, c.row.chat_id)
+            ):
+                if len(chosen) >= batch or (channel, chat) in self._busy:
+                    continue
+                if (new := self._moves.get(channel, {}).get(chat)) is not None:
+                    await outbox.repoint(channel, chat, new, now)  # sent next round
                     moved += 1
-                elif self._pace(row, now):
-                    row.claimed_until = now + LEASE
-                    claimed.append((row, await self._edit_target(outbox, row)))
+                elif (pick := self._pick(channel, chat, options, now)) is not None:
+                    chosen.append(pick)
+            claimed = await _coalesced(outbox, chosen, now)
+            await outbox.claim([row.id for row, _ in claimed], now + LEASE)
         return claimed, moved
+
+    def _pick(
+        self, channel: str, chat: str, options: Iterable[Candidate], now: datetime
+    ) -> Candidate | None:
+        """A person's chat sends its oldest row; a group its first by priority (issue
+        18); either only when the limits allow a send now (which is then reserved)."""
+        group = self.senders[channel].is_group(chat)
+        pick = next((c for c in options if (c.first_by_priority if group else c.chat_head)), None)
+        if pick is None or not self._pace(pick.row, group, now):
+            return None
+        self._busy.add((channel, chat))
+        return pick
 
     async def _channels(self, uow: UnitOfWork, now: datetime) -> set[str]:
         """The channels this dispatcher may send on now: those it holds the lease of, or
@@ -215,32 +266,46 @@ class Dispatcher:
         for chat_id, at in await outbox.sent_since(channel, now - GROUP_WINDOW):
             limiter.record(chat_id, sender.is_group(chat_id), at)
 
-    def _pace(self, row: OutboxMessage, now: datetime) -> bool:
+    def _pace(self, row: OutboxMessage, group: bool, now: datetime) -> bool:
         """Reserve a send slot within the channel's limits, or note when one frees up."""
-        sender, limiter = self.senders[row.channel], self.limiters[row.channel]
-        group = sender.is_group(row.chat_id)
+        limiter = self.limiters[row.channel]
         ready = limiter.ready_at(row.chat_id, group, now)
         if ready > now:
             self._paced_until = min(ready, self._paced_until or ready)
             return False
-        limiter.record(row.chat_id, group, now)
+        limiter.begin(row.chat_id, group)
         return True
 
-    async def _edit_target(self, outbox: OutboxRepository, row: OutboxMessage) -> str | None:
-        if row.purpose is None or row.case_id is None:
-            return None
-        ref = await outbox.message_ref(row.case_id, row.channel, row.chat_id, row.purpose)
-        return ref.platform_message_id if ref else None
+    async def _send(self, row: OutboxMessage, edit_of: str | None) -> None:
+        """Deliver a claimed row, unless its channel's new holder voided the claim."""
+        try:
+            if row.channel in self.leading:
+                await self._deliver(row, edit_of)
+            else:
+                limiter = self.limiters[row.channel]
+                limiter.end(
+                    row.chat_id, self.senders[row.channel].is_group(row.chat_id), self.clock.now()
+                )
+        finally:
+            self._busy.discard((row.channel, row.chat_id))
 
     async def _deliver(self, row: OutboxMessage, edit_of: str | None) -> None:
         """One send; whatever it raises is this row's fault alone, except Unrecoverable
-        (a revoked token), which no other row would escape either."""
-        sender = self.senders[row.channel]
+        (a revoked token), which no other row would escape either. The chat is paced
+        from the platform's answer (issue 18)."""
+        sender, limiter = self.senders[row.channel], self.limiters[row.channel]
+        group = sender.is_group(row.chat_id)
         try:
-            message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
-            routed = await self.topics.route(sender, row, message)
-            delivered = await sender.deliver(routed.message)
+            try:
+                message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
+                routed = await self.topics.route(sender, row, message)
+                delivered = await sender.deliver(routed.message)
+            finally:
+                limiter.end(row.chat_id, group, self.clock.now())
         except SendFailed as failure:
+            if failure.retry_after is not None:  # that chat waits; the others go on
+                wait = timedelta(seconds=failure.retry_after)
+                limiter.hold(row.chat_id, self.clock.now() + wait)
             self._count(row.channel, error_class(failure))
             if await self._record(row, self.outcomes.failed(row, failure)) and failure.moved_to:
                 self._moved(row.channel, row.chat_id, failure.moved_to)
@@ -287,3 +352,58 @@ class Dispatcher:
 
 def _lease(channel: str) -> str:
     return f"{SENDER_LEASE_PREFIX}{channel}"
+
+
+async def _coalesced(
+    outbox: OutboxRepository, chosen: list[Candidate], now: datetime
+) -> list[Claimed]:
+    """The rows to send for the chosen candidates: a card edit is replaced by its card's
+    latest queued edit, and the edits between are marked superseded (one query for all
+    the round's cards, one update; issue 18)."""
+    cards = {card: c.row.id for c in chosen if c.edit_of and (card := _card(c.row))}
+    queued: dict[tuple[str, str, int], list[OutboxMessage]] = {}
+    for row in await outbox.queued_edits(list(cards), now):
+        queued.setdefault(_card(row) or ("", "", 0), []).append(row)
+    latest: dict[int, OutboxMessage] = {}
+    superseded: list[int] = []
+    for card, rows in queued.items():
+        if rows[0].id == cards.get(card):  # the chosen edit is its card's oldest
+            latest[rows[0].id] = rows[-1]
+            superseded += [row.id for row in rows[:-1]]
+    await outbox.supersede(superseded, now)
+    return [(latest.get(c.row.id, c.row), c.edit_of) for c in chosen]
+
+
+def _card(row: OutboxMessage) -> tuple[str, str, int] | None:
+    if row.purpose != Purpose.CARD or row.case_id is None:
+        return None
+    return row.channel, row.chat_id, row.case_id
+
+
+def _reap(flying: set[asyncio.Task[None]]) -> None:
+    """Forget the sends that answered; a revoked token (Unrecoverable) stops the loop."""
+    for task in [task for task in flying if task.done()]:
+        flying.discard(task)
+        if not task.cancelled() and isinstance(task.exception(), Unrecoverable):
+            raise task.exception()  # type: ignore[misc]
+
+
+async def _finish(flying: set[asyncio.Task[None]]) -> None:
+    """On the way out, let the sends under way answer and be recorded (a send cut off
+    after it reached the platform is sent again by the next holder); then cut off the
+    rest."""
+    if flying:
+        await asyncio.wait(flying, timeout=STOP_GRACE)
+    for task in flying:
+        task.cancel()
+    await asyncio.gather(*flying, return_exceptions=True)
+
+
+async def _first_of(wake: asyncio.Event, flying: set[asyncio.Task[None]], seconds: float) -> None:
+    """Until a wake, an answer to a send under way, or the timeout."""
+    waiter = asyncio.create_task(wake.wait())
+    try:
+        await asyncio.wait({waiter, *flying}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        await asyncio.gather(waiter, return_exceptions=True)

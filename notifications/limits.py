@@ -3,17 +3,28 @@
 In-process: a dispatcher paces what it sends. Only one process sends on a channel at a
 time (the dispatcher's sender lease), and the one taking a channel over starts from the
 sends recorded in the outbox, so the limits hold for the whole deployment.
+
+A send counts from when the platform acknowledged it, not from when it was picked
+(issue 18): a message that took long to arrive must not let the next one to its chat
+arrive too soon after it. While a send is in flight it holds its place in the group and
+overall windows (the platform may count it at any moment until it answers); when it
+answers it is recorded at that instant, plus `SAFETY` for the chat and group gaps. A 429's
+retry_after holds back that chat alone (`hold`).
 """
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import insort
+from collections import Counter, deque
 from datetime import datetime, timedelta
 
 from notifications.senders import ChannelLimits
 
 GROUP_WINDOW = timedelta(minutes=1)
 OVERALL_WINDOW = timedelta(seconds=1)
+# Between the acknowledgement of one message and the next to the same chat (or group
+# window): what a clock's skew and the platform's own bookkeeping may take.
+SAFETY = timedelta(milliseconds=25)
 
 
 class Limiter:
@@ -22,34 +33,68 @@ class Limiter:
         self._last_to_chat: dict[str, datetime] = {}
         self._to_group: dict[str, deque[datetime]] = {}
         self._overall: deque[datetime] = deque()
+        self._held: dict[str, datetime] = {}  # chat -> until (a 429's retry_after)
+        self._flying: Counter[str] = Counter()  # chat -> sends not answered yet
+        self._flying_groups: Counter[str] = Counter()
 
     def ready_at(self, chat_id: str, group: bool, now: datetime) -> datetime:
         """The earliest instant a message to this chat may go (now, or later)."""
-        ready = now
+        ready = max(now, self._held.get(chat_id, now))
         if self.limits.per_chat and chat_id in self._last_to_chat:
-            gap = timedelta(seconds=1 / self.limits.per_chat)
+            gap = timedelta(seconds=1 / self.limits.per_chat) + SAFETY
             ready = max(ready, self._last_to_chat[chat_id] + gap)
         windows: list[datetime | None] = []
         if group and self.limits.per_group:
             allowed = max(1, round(self.limits.per_group * GROUP_WINDOW.total_seconds()))
-            windows.append(_window_free(self._to_group.get(chat_id), allowed, GROUP_WINDOW))
+            allowed -= self._flying_groups[chat_id]
+            sends = self._to_group.get(chat_id)
+            windows.append(_window_free(sends, allowed, GROUP_WINDOW + SAFETY, now))
         if self.limits.overall:
-            allowed = max(1, int(self.limits.overall))
-            windows.append(_window_free(self._overall, allowed, OVERALL_WINDOW))
+            allowed = max(1, int(self.limits.overall)) - self._flying.total()
+            windows.append(_window_free(self._overall, allowed, OVERALL_WINDOW, now))
         return max([ready, *(free for free in windows if free is not None)])
 
+    def begin(self, chat_id: str, group: bool) -> None:
+        """A send to the chat is under way: it holds a place until `end`."""
+        self._flying[chat_id] += 1
+        if group:
+            self._flying_groups[chat_id] += 1
+
+    def end(self, chat_id: str, group: bool, at: datetime) -> None:
+        """The platform answered the send (whatever it said) at `at`."""
+        if self._flying[chat_id] > 0:
+            self._flying[chat_id] -= 1
+            if group and self._flying_groups[chat_id] > 0:
+                self._flying_groups[chat_id] -= 1
+        self._flying += Counter()  # drop the zeros
+        self._flying_groups += Counter()
+        self.record(chat_id, group, at)
+
+    def hold(self, chat_id: str, until: datetime) -> None:
+        """The platform asked us to wait (429 retry_after) before writing to this chat."""
+        self._held[chat_id] = max(until, self._held.get(chat_id, until))
+
     def record(self, chat_id: str, group: bool, at: datetime) -> None:
-        self._last_to_chat[chat_id] = at
+        """A send the platform took at `at` (also: what another process sent lately)."""
+        self._last_to_chat[chat_id] = max(at, self._last_to_chat.get(chat_id, at))
         if group:
             sends = self._to_group.setdefault(chat_id, deque())
-            sends.append(at)
-            _trim(sends, at - GROUP_WINDOW)
-        self._overall.append(at)
+            insort(sends, at)
+            _trim(sends, at - GROUP_WINDOW - SAFETY)
+        insort(self._overall, at)
         _trim(self._overall, at - OVERALL_WINDOW)
+        if chat_id in self._held and self._held[chat_id] <= at:
+            del self._held[chat_id]
 
 
-def _window_free(sends: deque[datetime] | None, allowed: int, window: timedelta) -> datetime | None:
-    """When the sliding window has room for one more send; None when it has room now."""
+def _window_free(
+    sends: deque[datetime] | None, allowed: int, window: timedelta, now: datetime
+) -> datetime | None:
+    """When the sliding window has room for one more send; None when it has room now.
+    Sends in flight take places too: with every place taken by them, the window frees
+    only when one answers (a window's length is as good a guess as any)."""
+    if allowed <= 0:
+        return now + window
     if sends is None or len(sends) < allowed:
         return None
     return sends[-allowed] + window

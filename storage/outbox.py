@@ -7,10 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from conversations.base.values import OutboxStatus
+from conversations.base.values import OutboxStatus, Purpose
 from storage.models import Identity, MessageRef, OutboxMessage
 
 
@@ -19,6 +32,20 @@ def _table(model: type[Any]) -> Table:
 
 
 _ENQUEUE = insert(_table(OutboxMessage))
+# A card edit whose state a later edit of the same card carried (issue 18): done, not sent.
+SUPERSEDED = "superseded: a later edit of this card carried its latest state"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A row that may go next in its chat, with what the dispatcher chooses by: the id of
+    the message it edits (its card's, from message_refs), whether it is its chat's oldest
+    pending row (in-order delivery), and whether it is its chat's first by priority."""
+
+    row: OutboxMessage
+    edit_of: str | None
+    chat_head: bool
+    first_by_priority: bool
 
 
 @dataclass(frozen=True)
@@ -44,36 +71,126 @@ class OutboxRepository:
         if rows:
             await self.session.execute(_ENQUEUE, list(rows))
 
-    async def claimable_heads(
+    async def candidates(
         self,
         now: datetime,
         limit: int,
         channels: Sequence[str],
         scope: ClaimScope | None = None,
-    ) -> Sequence[OutboxMessage]:
-        """The oldest pending message of each chat, ready and not leased to a dispatcher.
+    ) -> list[Candidate]:
+        """In one query, the rows that may go next, with their edit targets (issue 18).
 
-        Order per chat holds: a chat's later messages wait until its head is sent or
-        parked (within `scope`, when given: rows outside it are left for their own
-        dispatcher). Rows are locked for the claim; rows another process is claiming
-        right now are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
-        heads = (
-            select(func.min(OutboxMessage.id))
-            .where(OutboxMessage.status == OutboxStatus.PENDING)
-            .where(OutboxMessage.channel.in_(channels))
-            .group_by(OutboxMessage.channel, OutboxMessage.chat_id)
-        )
+        In each chat, the oldest pending row of each case (a case's messages keep their
+        order everywhere) that is ready and not leased; of those, the chat's oldest row
+        (`chat_head`: what a person's chat must send next) and its first by priority
+        (`first_by_priority`: a group's allowance goes to alerts and other notices, then
+        new cards, then card edits, oldest first). At most two rows per chat, the chats
+        that waited longest first; rows another process is claiming are skipped."""
+        pending = select(
+            OutboxMessage.id,
+            OutboxMessage.channel,
+            OutboxMessage.chat_id,
+            OutboxMessage.case_id,
+            OutboxMessage.purpose,
+            OutboxMessage.not_before,
+            OutboxMessage.claimed_until,
+            func.min(OutboxMessage.id)
+            .over(partition_by=(OutboxMessage.channel, OutboxMessage.chat_id))
+            .label("chat_head"),
+            func.min(OutboxMessage.id)
+            .over(
+                partition_by=(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.case_id)
+            )
+            .label("case_head"),
+        ).where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels))
         if scope is not None:
-            heads = heads.where(_within(scope))
-        free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+            pending = pending.where(_within(scope))
+        p = pending.subquery("pending")
+        ref = aliased(MessageRef)
+        rank = case(
+            (or_(p.c.purpose.is_(None), p.c.purpose != Purpose.CARD), literal(0)),
+            (ref.id.is_(None), literal(1)),
+            else_=literal(2),
+        )
+        free = or_(p.c.claimed_until.is_(None), p.c.claimed_until < now)
+        ready = (
+            select(
+                p.c.id,
+                p.c.chat_head,
+                ref.platform_message_id.label("edit_of"),
+                func.row_number()
+                .over(partition_by=(p.c.channel, p.c.chat_id), order_by=(rank, p.c.id))
+                .label("place"),
+            )
+            .outerjoin(
+                ref,
+                and_(
+                    ref.case_id == p.c.case_id,
+                    ref.channel == p.c.channel,
+                    ref.chat_id == p.c.chat_id,
+                    ref.purpose == p.c.purpose,
+                ),
+            )
+            .where(p.c.id == p.c.case_head, p.c.not_before <= now, free)
+            .subquery("ready")
+        )
+        rows = await self.session.execute(
+            select(OutboxMessage, ready.c.edit_of, ready.c.chat_head, ready.c.place)
+            .join(ready, OutboxMessage.id == ready.c.id)
+            .where(or_(ready.c.place == 1, ready.c.id == ready.c.chat_head))
+            # Checked again on the row as locked: the subquery saw the transaction's
+            # snapshot, and another dispatcher may have claimed the row since.
+            .where(OutboxMessage.status == OutboxStatus.PENDING, _free(now))
+            .order_by(ready.c.chat_head, OutboxMessage.id)
+            .limit(2 * limit)
+            .with_for_update(of=OutboxMessage, skip_locked=True)
+        )
+        return [
+            Candidate(row, edit_of, row.id == head, place == 1)
+            for row, edit_of, head, place in rows
+        ]
+
+    async def queued_edits(
+        self, cards: Sequence[tuple[str, str, int]], now: datetime
+    ) -> Sequence[OutboxMessage]:
+        """The pending, unleased card edits of these (channel, chat, case) cards, oldest
+        first, in one query: the ones a card's latest state may supersede."""
+        if not cards:
+            return []
         rows = await self.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.id.in_(heads), OutboxMessage.not_before <= now, free)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.purpose == Purpose.CARD,
+                tuple_(OutboxMessage.channel, OutboxMessage.chat_id, OutboxMessage.case_id).in_(
+                    list(cards)
+                ),
+                _free(now),
+            )
             .order_by(OutboxMessage.id)
-            .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return rows.all()
+
+    async def supersede(self, ids: Sequence[int], now: datetime) -> None:
+        """Card edits a later edit of the same card carries: done, with the reason."""
+        if ids:
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(status=OutboxStatus.SENT, sent_at=now, claimed_until=None, error=SUPERSEDED)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def claim(self, ids: Sequence[int], until: datetime) -> None:
+        """Lease these rows to the dispatcher claiming them, in one statement."""
+        if ids:
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(claimed_until=until)
+                .execution_options(synchronize_session=False)
+            )
 
     async def sent_since(self, channel: str, since: datetime) -> list[tuple[str, datetime]]:
         """(chat, sent at) of the channel's sends after `since`, oldest first: what a
@@ -84,6 +201,7 @@ class OutboxRepository:
                 OutboxMessage.channel == channel,
                 OutboxMessage.status == OutboxStatus.SENT,
                 OutboxMessage.sent_at > since,
+                or_(OutboxMessage.error.is_(None), OutboxMessage.error != SUPERSEDED),
             )
             .order_by(OutboxMessage.sent_at)
         )
@@ -200,6 +318,10 @@ class OutboxRepository:
 
     def add_ref(self, ref: MessageRef) -> None:
         self.session.add(ref)
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
 
 
 def _within(scope: ClaimScope) -> ColumnElement[bool]:
