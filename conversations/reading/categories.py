@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from conversations.base.phrases import Phrases, normal
+from conversations.base.phrases import normal
 from conversations.base.policy import Language, Policy
-from conversations.reading.segment import whole_words
+from conversations.reading.segment import WordPhrases
 
 PHRASE, TOPIC = 1.0, 0.4  # a topic ('账单', 'parcel') says less than what is wrong
 
@@ -24,7 +24,7 @@ _Key = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
 class Lexicon:
     """The phrases and topics of every category compiled into one automaton."""
 
-    phrases: Phrases
+    phrases: WordPhrases
     owners: dict[str, tuple[tuple[str, float], ...]]  # normal form -> (category, weight)
 
 
@@ -65,7 +65,7 @@ def _compiled(key: _Key, near_misses: tuple[str, ...]) -> Lexicon:
                 if folded := normal(word):
                     owners[folded][category] = weight
     return Lexicon(
-        Phrases(list(owners), near_misses),
+        WordPhrases(list(owners), near_misses),
         {word: tuple(weights.items()) for word, weights in owners.items()},
     )
 
@@ -75,7 +75,7 @@ def rank(text: str, policy: Policy) -> Ranking:
     each counted once."""
     words = lexicon(policy)
     scores: dict[str, float] = defaultdict(float)
-    for found in dict.fromkeys(normal(f.phrase) for f in whole_words(words.phrases, text)):
+    for found in dict.fromkeys(f.phrase for f in words.phrases.occurrences(text)):
         for category, weight in words.owners.get(found, ()):
             scores[category] += weight
     ordered = sorted(scores.items(), key=lambda item: -item[1])

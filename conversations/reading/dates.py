@@ -30,6 +30,16 @@ _DAYS_BACK = {
     "昨儿": 1, "今天": 0, "今日": 0, "今早": 0, "今晚": 0, "今儿": 0,
     "the day before yesterday": 2, "yesterday": 1, "last night": 1, "today": 0,
     "this morning": 0, "this afternoon": 0, "earlier today": 0, "tonight": 0,
+    "刚才": 0, "剛才": 0, "刚刚": 0, "剛剛": 0, "just now": 0, "a moment ago": 0,
+    "琴日": 1, "尋日": 1, "琴晚": 1, "尋晚": 1, "今朝": 0,  # Cantonese
+}  # fmt: skip
+# Days of the shopping and public calendar: (month, day).
+_FEASTS = {
+    "双十一": (11, 11), "雙十一": (11, 11), "双11": (11, 11), "雙11": (11, 11),
+    "双十二": (12, 12), "雙十二": (12, 12), "双12": (12, 12), "雙12": (12, 12),
+    "元旦": (1, 1), "圣诞节": (12, 25), "聖誕節": (12, 25), "平安夜": (12, 24),
+    "christmas day": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1),
+    "singles' day": (11, 11), "singles day": (11, 11), "double eleven": (11, 11),
 }  # fmt: skip
 
 
@@ -40,6 +50,7 @@ class Mention:
     start: int
     end: int
     day: date | None
+    written: bool = False  # a calendar date written out ('10月31日', 'October 31')
 
 
 Resolver = Callable[[re.Match[str], date], date | None]
@@ -126,7 +137,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
             + _EN_MONTH,
             _en_md,
         ),
-        (r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b", _day_of_month),
+        (
+            r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s*(?:floor|storey|story|row|time|century))",
+            _day_of_month,
+        ),
         (_CN_NUM + r"(?:天|日)(?:前|之前|以前)", _ago(1)),
         (_CN_NUM + r"(?:个|個)?(?:星期|礼拜|禮拜|周|週)(?:前|之前|以前)", _ago(7)),
         (r"\b" + _EN_NUM + r"\s+days?\s+ago\b", _ago(1)),
@@ -143,7 +157,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
 
 @cache
 def _day_words() -> Phrases:
-    return Phrases(_DAYS_BACK)
+    return Phrases([*_DAYS_BACK, *_FEASTS])
+
+
+def _day_word(phrase: str, today: date) -> date:
+    key = normal(phrase)
+    if key in _DAYS_BACK:
+        return today - timedelta(days=_DAYS_BACK[key])
+    month, day = _FEASTS[key]
+    return _past(date(today.year, month, day), today)
 
 
 def mentions(text: str, today: date) -> list[Mention]:
@@ -151,7 +173,7 @@ def mentions(text: str, today: date) -> list[Mention]:
     ones resolved to the longest ('大前天' is not '前天', '上周五' not '周五')."""
     folded = normal(text)
     found = [
-        Mention(f.start, f.end, today - timedelta(days=_DAYS_BACK[normal(f.phrase)]))
+        Mention(f.start, f.end, _day_word(f.phrase, today))
         for f in _day_words().occurrences(folded)
     ]
     for pattern, resolve in _PATTERNS:
@@ -160,7 +182,8 @@ def mentions(text: str, today: date) -> list[Mention]:
                 day = resolve(match, today)
             except (ValueError, KeyError):
                 day = None
-            found.append(Mention(match.start(), match.end(), day))
+            written = resolve in (_ymd, _md, _en_md)
+            found.append(Mention(match.start(), match.end(), day, written))
     kept: list[Mention] = []
     for mention in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
         if all(mention.end <= k.start or k.end <= mention.start for k in kept):

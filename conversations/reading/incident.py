@@ -1,6 +1,8 @@
 """Which named day is the incident's (issue 19): not a deadline or a threat given to the
-desk ('今天再不处理我就投诉', 'fix it by Friday'), not the purchase when a later day
-follows ('三月买的，昨天坏了'), never a day after today."""
+desk ('今天再不处理我就投诉', 'fix it by Friday'), not a count of days ('今天已经是第
+二十五天'), not the purchase when another day is named ('三月买的，昨天坏了'); of the
+days left the last one told, as a story ends with what went wrong ('上周一刚修过，昨天又
+坏了'); never a day after today."""
 
 from __future__ import annotations
 
@@ -26,6 +28,13 @@ PURCHASES = (
     "bought", "purchased", "ordered", "booked", "signed", "paid for", "got it",
 )  # fmt: skip
 
+# A day word inside these counts or spans time; it is not when something happened.
+NOT_INCIDENTS = (
+    "今天已经是第", "今天已經是第", "今天是第", "到今天", "至今天", "截至今天", "截止到今天",
+    "截止今天", "times today", "today is the", "as of today", "until today", "till today",
+    "up to today", "to this day",
+)  # fmt: skip
+
 _CLAUSE = re.compile(r"[，。！？；,.!?;\n]+")
 
 
@@ -46,6 +55,11 @@ def _purchases() -> Phrases:
 
 
 @cache
+def _not_incidents() -> Phrases:
+    return Phrases(NOT_INCIDENTS)
+
+
+@cache
 def _before_day() -> Phrases:
     return Phrases(BEFORE_DAY)
 
@@ -54,8 +68,11 @@ def incident(text: str, today: date) -> Incident | None:
     """The day it happened, or None when the story names none that fits."""
     folded = normal(text)
     candidates: list[tuple[Mention, bool]] = []
+    counts = _not_incidents().occurrences(folded)
     for mention in mentions(folded, today):
         if mention.day is None or mention.day > today:
+            continue
+        if any(c.start < mention.end and mention.start < c.end for c in counts):
             continue
         clause = _clause(folded, mention)
         if _deadline(folded, mention, clause):
@@ -65,7 +82,7 @@ def incident(text: str, today: date) -> Incident | None:
         return None
     accounts = [m for m, purchase in candidates if not purchase] or [m for m, _ in candidates]
     days = {m.day for m, _ in candidates}
-    chosen = accounts[0].day
+    chosen = accounts[-1].day
     assert chosen is not None
     return Incident(chosen, sure=len(days) == 1)
 
@@ -78,10 +95,13 @@ def _clause(folded: str, mention: Mention) -> str:
 
 
 def _deadline(folded: str, mention: Mention, clause: str) -> bool:
-    """A day the desk is given to act by, or a day inside a threat or a demand."""
+    """A day the desk is given to act by, or a day inside a threat or a demand; a date
+    written out and already past after 'by' is a deadline that was missed, the incident."""
     if _threats().find(clause):
         return True
     if folded[mention.end :].startswith(AFTER_DAY) and not folded[mention.start].isascii():
         return True
     before = folded[max(0, mention.start - 12) : mention.start]
+    if mention.written:
+        return False
     return any(f.end == len(before.rstrip()) for f in _before_day().occurrences(before))

@@ -1,5 +1,7 @@
-"""Whole words in Chinese (issue 19): jieba cuts the text into words, and a listed phrase
-counts only where it begins and ends between words ('门口' is not in '部门口碑').
+"""Whole words (issue 19): a listed phrase counts where it does not cut a word. Latin
+letters and digits must not continue it; in Chinese, which has no spaces, jieba cuts the
+text into words and a phrase counts unless a word straddles its edge ('门口' is not in
+'部门|口碑', '收到' not in '没收|到'); inside one word it counts ('赔偿' in '赔偿损失').
 
 jieba's dictionary takes most of a second to load, so it is loaded on the first Chinese
 story, once per process, and not when the desk starts.
@@ -9,12 +11,17 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from conversations.base.phrases import Found, Phrases, normal
+import ahocorasick  # type: ignore[import-not-found]
+
+from conversations.base.phrases import Found, normal
 
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_COUNTS, _NEAR_MISS = 0, 1
 
 
 @cache
@@ -32,22 +39,86 @@ def load() -> None:
     _tokenizer()
 
 
-def boundaries(folded: str) -> frozenset[int] | None:
-    """The offsets between jieba's words in a normal-form text; None without Chinese
-    (Latin words are whole-word matched by `Phrases` already)."""
+def words(folded: str) -> list[tuple[int, int]]:
+    """jieba's words of a normal-form text as (start, end); none without Chinese."""
     if not _CJK.search(folded):
-        return None
-    edges, offset = {0}, 0
+        return []
+    spans, offset = [], 0
     for word in _tokenizer().cut(folded, HMM=False):
+        spans.append((offset, offset + len(word)))
         offset += len(word)
-        edges.add(offset)
-    return frozenset(edges)
+    return spans
 
 
-def whole_words(phrases: Phrases, text: str) -> list[Found]:
-    """The phrases of `phrases` found in `text` that begin and end between words."""
-    found = phrases.occurrences(text)
-    edges = boundaries(normal(text)) if found else None
-    if edges is None:
-        return found
-    return [f for f in found if f.start in edges and f.end in edges]
+class WordPhrases:
+    """Phrases found as whole words, near-misses ('准时送到' holds no '送到') left out,
+    then leftmost-longest: like `conversations.base.phrases.Phrases`, with the word test
+    made before overlapping phrases are dropped, so '全额退' cut by '全额|退款' leaves
+    '退款' standing."""
+
+    def __init__(self, counting: Iterable[str], near_misses: Iterable[str] = ()) -> None:
+        self._automaton: Any = ahocorasick.Automaton()
+        for kind, phrases in ((_NEAR_MISS, near_misses), (_COUNTS, counting)):
+            for phrase in phrases:
+                if key := normal(phrase):
+                    self._automaton.add_word(key, (kind, key))
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+        self._words = [normal(p) for p in counting if _CJK.search(p)]
+        self._taught = False
+
+    def _teach(self) -> None:
+        """jieba keeps the listed phrases whole ('换新' in '换新机', not '换|新机')."""
+        if not self._taught:
+            tokenizer = _tokenizer()
+            for word in self._words:
+                tokenizer.add_word(word)
+            self._taught = True
+
+    def occurrences(self, text: str) -> list[Found]:
+        """Each phrase occurrence kept, by position; `phrase` is its normal form."""
+        folded = normal(text)
+        if self._empty or not folded:
+            return []
+        if _CJK.search(folded):
+            self._teach()
+        spans = words(folded)
+        counting: list[Found] = []
+        covered: list[Found] = []
+        for end, (kind, key) in self._automaton.iter(folded):
+            found = Found(key, end - len(key) + 1, end + 1)
+            if not _latin_whole(folded, found) or _cut(found, spans):
+                continue
+            (covered if kind == _NEAR_MISS else counting).append(found)
+        chosen: list[Found] = []
+        for found in sorted(counting, key=lambda f: (f.start, -f.end)):
+            if not _overlaps(found, covered) and not _overlaps(found, chosen):
+                chosen.append(found)
+        return chosen
+
+
+def _overlaps(found: Found, others: list[Found]) -> bool:
+    return any(o.start < found.end and found.start < o.end for o in others)
+
+
+def _cut(found: Found, spans: list[tuple[int, int]]) -> bool:
+    """A word that begins before the phrase and ends inside it, or begins inside it and
+    ends after it."""
+    return any(
+        (start < found.start < end < found.end) or (found.start < start < found.end < end)
+        for start, end in spans
+    )
+
+
+def _latin(character: str) -> bool:
+    return character.isalnum() and unicodedata.east_asian_width(character) in {"Na", "N", "A"}
+
+
+def _latin_whole(folded: str, found: Found) -> bool:
+    """'sue' is not in 'issue': a phrase beginning or ending with a Latin letter or digit
+    does not continue a word there."""
+    first, last = found.phrase[0], found.phrase[-1]
+    if _latin(first) and found.start > 0 and _latin(folded[found.start - 1]):
+        return False
+    return not (_latin(last) and found.end < len(folded) and _latin(folded[found.end]))

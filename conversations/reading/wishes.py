@@ -11,56 +11,85 @@ from functools import cache
 
 from conversations.base.phrases import Found, Phrases, normal
 from conversations.base.values import Wanted
-from conversations.reading.segment import whole_words
+from conversations.reading.segment import WordPhrases
 
 WISHES: dict[Wanted, tuple[str, ...]] = {
     Wanted.REFUND: (
-        "退款", "退钱", "退货", "退费", "全额退", "把钱退", "钱退给我", "退回",
-        "退錢", "退貨", "退費", "全額退", "把錢退", "錢退給我",
-        "refund", "refunded", "money back", "my money", "reimburse", "reimbursed",
+        "退款", "退钱", "退货", "退费", "全额退", "把钱退", "钱退给我", "退给我", "退我", "退回来",
+        "退回给我", "退还", "退一半", "退一晚", "退差价", "退回", "还我钱", "钱还给我",
+        "退錢", "退貨", "退費", "全額退", "把錢退", "錢退給我", "退給我", "退回來", "退還",
+        "還我錢", "錢還給我",
+        "refund", "refunded", "refund me", "money back", "my money", "reimburse", "want it back",
+        "back in full", "pay me back", "give me back", "return my money",
     ),
     Wanted.REPLACEMENT: (
-        "换一个", "换个新的", "换新", "换货", "更换", "重新发", "补发", "重发", "换一台",
-        "換一個", "換個新的", "換新", "換貨", "重新發", "補發", "重發", "換一台",
-        "replacement", "replace it", "replace the", "a new one", "exchange", "swap it",
-        "send another", "resend",
+        "换一个", "换个新的", "换个", "换新", "换货", "更换", "换成", "换台", "换一台", "换一双",
+        "换一件", "重新发", "补发", "补寄", "重发", "重配", "重新配", "重做", "重新做",
+        "換一個", "換個新的", "換個", "換新", "換貨", "換成", "換台", "換一台", "換一雙",
+        "換一件", "重新發", "補發", "補寄", "重發", "重新做",
+        "replacement", "replace it", "replace them", "replaced", "a new one", "new pair",
+        "a pair that", "exchange", "swap it", "send another", "send a new", "send me a new",
+        "resend", "change it", "change them",
     ),
     Wanted.REPAIR: (
-        "维修", "修好", "修理", "修一下", "上门修", "来修", "修复", "修一修",
-        "維修", "修理", "修一下", "上門修", "來修", "修復",
-        "repair", "repaired", "fix it", "fix the", "fixed", "get it fixed", "mend",
+        "维修", "修好", "修理", "修一下", "上门修", "来修", "派人修", "修复", "修一修", "检修",
+        "維修", "修理", "上門修", "來修", "派人修", "修復", "檢修",
+        "repair", "repaired", "repair it", "fix it", "fix the", "fix this", "fixed", "get it fixed",
+        "mend", "sort it out",
     ),
     Wanted.APOLOGY: (
-        "道歉", "赔礼", "致歉", "赔个不是", "賠禮", "賠個不是",
-        "apology", "apologise", "apologize", "say sorry",
+        "道歉", "道个歉", "赔礼", "致歉", "赔个不是", "认错", "说声对不起", "说对不起",
+        "道個歉", "賠禮", "賠個不是", "認錯", "說聲對不起", "說對不起",
+        "apology", "apologise", "apologize", "say sorry", "said sorry",
     ),
     Wanted.COMPENSATION: (
-        "赔偿", "补偿", "赔钱", "赔我", "賠償", "補償", "賠錢", "賠我",
-        "compensation", "compensate", "compensated", "damages", "pay for the",
+        "赔偿", "补偿", "赔钱", "赔我", "赔给我", "理赔", "赔付", "包赔", "延迟罚款",
+        "賠償", "補償", "賠錢", "賠我", "賠給我", "理賠", "賠付", "遲延罰款",
+        "compensation", "compensate", "compensated", "damages", "pay for the", "cover the cost",
+        "late penalty", "pay for my", "pay for it", "pay for them",
     ),
     Wanted.EXPLANATION: (
-        "解释", "说法", "交代", "说明原因", "给个理由", "解釋", "說法", "交代", "說明原因",
-        "explanation", "explain", "tell me why", "know why", "an answer",
+        "解释", "说法", "交代", "说明", "给个理由", "查清楚", "查一下", "核查", "核实", "怎么回事",
+        "解釋", "說法", "交代", "說明", "查清楚", "查一下", "核實", "怎麼回事",
+        "explanation", "explain", "tell me why", "know why", "an answer", "what is this",
+        "how did this happen", "how could this happen", "find out", "tell me where",
+        "where it is", "where it went", "when will it be repaired", "when will it be fixed",
+        "look into", "investigate", "explained", "what is going on", "what's going on",
+        "on what basis", "where it actually is",
     ),
 }  # fmt: skip
+
+# Nouns holding a wish's word: a repair shop is no wish for a repair.
+NOT_WISHES = (
+    "维修工", "维修师傅", "维修人员", "维修点", "维修中心", "维修单", "维修费", "維修工",
+    "維修師傅", "維修人員", "維修點", "維修中心", "維修單", "維修費", "退货的快递", "退貨的快遞",
+    "退回去", "退回到", "退回原", "退回给商家", "退回給商家",
+    "repair centre", "repair center", "repair shop", "repairman", "repair request",
+    "each repair", "the repair", "second repair", "a repair", "the replacement part",
+    "have to explain", "had to explain", "to explain everything",
+)  # fmt: skip
 
 NEGATIONS = (
     "不要", "不用", "不需要", "不想要", "不是要", "不必", "无需", "無需", "不求", "别", "別",
     "don't want", "do not want", "don't need", "do not need", "not a", "not asking for",
     "not looking for", "no need for", "instead of", "rather than", "not interested in",
+    "don't", "do not", "no more", "never mind",
 )  # fmt: skip
 
 # A wish after one of these is asked for even when a negation came before it.
 CONTRASTS = ("只要", "只是", "而是", "就要", "就是要", "but", "just", "only", "instead")
 
-# A wish right before these is something that happened, not what is asked for.
-PAST = ("了", "过", "過")
+# A Chinese wish right before these is something that happened: '修了三次'.
+PAST_AFTER = ("了", "过", "過")
+# An English participle ('replaced', 'fixed') is a wish only after these ('I want them
+# replaced', 'get it fixed'); otherwise it tells what was done ('the plumber replaced').
+WISHING = ("want", "wants", "get", "need", "needs", "be", "have")
 
 
 @cache
-def _wishes() -> tuple[Phrases, dict[str, Wanted]]:
+def _wishes() -> tuple[WordPhrases, dict[str, Wanted]]:
     owner = {normal(p): wish for wish, phrases in WISHES.items() for p in phrases}
-    return Phrases(owner), owner
+    return WordPhrases(owner, NOT_WISHES), owner
 
 
 @cache
@@ -84,10 +113,10 @@ def wishes(text: str) -> list[Wanted]:
     negations = _negations().occurrences(text)
     contrasts = _contrasts().occurrences(text)
     asked = []
-    for found in whole_words(phrases, text):
+    for found in phrases.occurrences(text):
         if _negated(found, negations, contrasts, folded) or _told_as_past(found, folded):
             continue
-        asked.append(owner[normal(found.phrase)])
+        asked.append(owner[found.phrase])
     return asked
 
 
@@ -100,4 +129,8 @@ def _negated(wish: Found, negations: list[Found], contrasts: list[Found], folded
 
 
 def _told_as_past(wish: Found, folded: str) -> bool:
-    return folded[wish.end : wish.end + 1] in PAST and not folded[wish.start].isascii()
+    if not folded[wish.start].isascii():
+        return folded[wish.end : wish.end + 1] in PAST_AFTER
+    if " " in wish.phrase or not wish.phrase.endswith("ed"):
+        return False
+    return not set(folded[: wish.start].split()[-3:]) & set(WISHING)
