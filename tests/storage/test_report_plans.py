@@ -1,0 +1,82 @@
+"""A month's report reads what the month touches: an index serves every predicate of every
+measure query, on the benchmark's data (issue 18). A change that scans the whole history
+of cases, deadlines or surveys fails here, not in production at a million cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Executable, Select, func, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+from benchmarks.million import END, load_cases
+from storage.engine import Database
+from storage.measures import Dimension, Period, measure_queries
+from storage.models import Case
+from storage.uow import unit_of_work
+
+MONTHS = [
+    Period(datetime(2026, 11, 1, tzinfo=UTC), END),  # the last month
+    Period(datetime(2025, 11, 1, tzinfo=UTC), datetime(2025, 12, 1, tzinfo=UTC)),  # a year back
+]
+TABLES = ("cases", "deadlines", "surveys")
+
+
+class Explain(Executable, ClauseElement):
+    """`EXPLAIN` (PostgreSQL) or `EXPLAIN QUERY PLAN` (SQLite) of a query, its values bound."""
+
+    inherit_cache = False
+
+    def __init__(self, query: Select[Any]) -> None:
+        self.query = query
+
+
+@compiles(Explain, "postgresql")
+def _explain(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"EXPLAIN {compiler.process(element.query, **kw)}"
+
+
+@compiles(Explain, "sqlite")
+def _explain_sqlite(element: Explain, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"EXPLAIN QUERY PLAN {compiler.process(element.query, **kw)}"
+
+
+async def plans(db: Database, period: Period) -> dict[str, str]:
+    """Each measure query's plan, for every dimension, sequential scans priced out."""
+    found = {}
+    async with unit_of_work(db, readonly=True) as uow:
+        if db.dialect == "postgresql":
+            await uow.session.execute(text("SET LOCAL enable_seqscan = off"))
+        for dimension in Dimension:
+            for name, query in measure_queries(period, dimension, period.end, 4):
+                rows = (await uow.session.execute(Explain(query))).all()
+                found[f"{dimension.value}/{name}"] = "\n".join(str(row[-1]) for row in rows)
+    return found
+
+
+def scans(plan: str, dialect: str) -> list[str]:
+    """The whole-table reads in a plan."""
+    if dialect == "postgresql":
+        return [t for t in TABLES if f"Seq Scan on {t}" in plan]
+    # SQLite says SCAN for a full read (of the table or of a whole index), SEARCH for a range.
+    return [t for t in TABLES for line in plan.splitlines() if line.startswith(f"SCAN {t}")]
+
+
+async def test_a_months_report_reads_no_table_whole(db: Database) -> None:
+    await load_cases(db, 4_000, say=lambda _line: None)
+    for period in MONTHS:
+        for query, plan in (await plans(db, period)).items():
+            assert not scans(plan, db.dialect), (period, query, plan)
+
+
+async def test_the_check_sees_a_query_that_reads_all_history(db: Database) -> None:
+    """The same check on a predicate no index serves (every case's description)."""
+    everything = select(func.count()).where(Case.description.like("%x%"))
+    async with unit_of_work(db, readonly=True) as uow:
+        if db.dialect == "postgresql":
+            await uow.session.execute(text("SET LOCAL enable_seqscan = off"))
+        rows = (await uow.session.execute(Explain(everything))).all()
+    assert scans("\n".join(str(row[-1]) for row in rows), db.dialect) == ["cases"]
