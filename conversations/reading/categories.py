@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from conversations.base.phrases import normal
 from conversations.base.policy import Language, Policy
+from conversations.reading.negation import Negations
 from conversations.reading.segment import WordPhrases
 
 PHRASE, TOPIC = 1.0, 0.4  # a topic ('账单', 'parcel') says less than what is wrong
@@ -72,10 +73,11 @@ def _compiled(key: _Key, near_misses: tuple[str, ...]) -> Lexicon:
 
 def rank(text: str, policy: Policy) -> Ranking:
     """Each category's score: the weights of its phrases and topics found in `text`,
-    each counted once."""
-    words = lexicon(policy)
+    each counted once; one said to be unwanted ('不要送修', "don't repair") does not count."""
+    words, negations = lexicon(policy), Negations.of(text)
+    kept = (f for f in words.phrases.occurrences(text) if not negations.negate(f, reach=2))
     scores: dict[str, float] = defaultdict(float)
-    for found in dict.fromkeys(f.phrase for f in words.phrases.occurrences(text)):
+    for found in dict.fromkeys(f.phrase for f in kept):
         for category, weight in words.owners.get(found, ()):
             scores[category] += weight
     ordered = sorted(scores.items(), key=lambda item: -item[1])

@@ -1,5 +1,6 @@
 """What the customer asks for (issue 19): wish phrases in the three languages, a wish
-that is negated ('不要退款', 'not a refund') or told as a past fact ('修了三次') left out,
+that is negated ('不要退款', 'not a refund': reading/negation.py) or told as a past fact
+('修了三次') left out,
 the last wish standing winning ('不要退款，只要换一个' is a replacement).
 
 These are facts of the languages, not of the business, so they live in the code.
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from conversations.base.phrases import Found, Phrases, normal
+from conversations.base.phrases import Found, normal
 from conversations.base.values import Wanted
+from conversations.reading.negation import Negations
 from conversations.reading.segment import WordPhrases
 
 WISHES: dict[Wanted, tuple[str, ...]] = {
@@ -69,16 +71,6 @@ NOT_WISHES = (
     "have to explain", "had to explain", "to explain everything",
 )  # fmt: skip
 
-NEGATIONS = (
-    "不要", "不用", "不需要", "不想要", "不是要", "不必", "无需", "無需", "不求", "别", "別",
-    "don't want", "do not want", "don't need", "do not need", "not a", "not asking for",
-    "not looking for", "no need for", "instead of", "rather than", "not interested in",
-    "don't", "do not", "no more", "never mind",
-)  # fmt: skip
-
-# A wish after one of these is asked for even when a negation came before it.
-CONTRASTS = ("只要", "只是", "而是", "就要", "就是要", "but", "just", "only", "instead")
-
 # A Chinese wish right before these is something that happened: '修了三次'.
 PAST_AFTER = ("了", "过", "過")
 # An English participle ('replaced', 'fixed') is a wish only after these ('I want them
@@ -92,40 +84,16 @@ def _wishes() -> tuple[WordPhrases, dict[str, Wanted]]:
     return WordPhrases(owner, NOT_WISHES), owner
 
 
-@cache
-def _negations() -> Phrases:
-    return Phrases(NEGATIONS)
-
-
-@cache
-def _contrasts() -> Phrases:
-    return Phrases(CONTRASTS)
-
-
-_CLAUSE_ENDS = "，。！？；,.!?;\n"
-_REACH = 8  # characters between a negation and the wish it negates
-
-
 def wishes(text: str) -> list[Wanted]:
     """The wishes asked for, in the order they are said."""
     phrases, owner = _wishes()
-    folded = normal(text)
-    negations = _negations().occurrences(text)
-    contrasts = _contrasts().occurrences(text)
+    negations = Negations.of(text)
     asked = []
     for found in phrases.occurrences(text):
-        if _negated(found, negations, contrasts, folded) or _told_as_past(found, folded):
+        if negations.negate(found) or _told_as_past(found, negations.folded):
             continue
         asked.append(owner[found.phrase])
     return asked
-
-
-def _negated(wish: Found, negations: list[Found], contrasts: list[Found], folded: str) -> bool:
-    for negation in negations:
-        gap = folded[negation.end : wish.start]
-        if 0 <= wish.start - negation.end <= _REACH and not any(c in gap for c in _CLAUSE_ENDS):
-            return not any(negation.end <= c.start < wish.start for c in contrasts)
-    return False
 
 
 def _told_as_past(wish: Found, folded: str) -> bool:
