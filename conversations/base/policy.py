@@ -137,6 +137,9 @@ class Category(Strict):
     near_misses: dict[Language, list[str]] = Field(
         {}, description="texts inside which a phrase or topic does not count ('准时送到')"
     )
+    weight: float = Field(
+        1.0, gt=0, le=5, description="how much its words count: above 1 where they decide (safety)"
+    )
 
 
 class Threshold(Strict):
