@@ -13,12 +13,13 @@ from functools import lru_cache
 
 from conversations.base.phrases import normal
 from conversations.base.policy import Language, Policy
+from conversations.reading.english import forms
 from conversations.reading.negation import Negations
 from conversations.reading.segment import WordPhrases
 
 PHRASE, TOPIC = 1.0, 0.4  # a topic ('账单', 'parcel') says less than what is wrong
 
-_Key = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
+_Key = tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Ranking:
 
 def lexicon(policy: Policy) -> Lexicon:
     key = tuple(
-        (category.key, _all(category.phrases), _all(category.topics))
+        (category.key, category.weight, _all(category.phrases), _all(category.topics))
         for category in policy.categories
     )
     near = tuple(p for category in policy.categories for p in _all(category.near_misses))
@@ -60,11 +61,11 @@ def _all(by_language: dict[Language, list[str]]) -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _compiled(key: _Key, near_misses: tuple[str, ...]) -> Lexicon:
     owners: dict[str, dict[str, float]] = defaultdict(dict)
-    for category, phrases, topics in key:
-        for words, weight in ((topics, TOPIC), (phrases, PHRASE)):
-            for word in words:
-                if folded := normal(word):
-                    owners[folded][category] = weight
+    for category, scale, phrases, topics in key:
+        for words, weight in ((topics, TOPIC * scale), (phrases, PHRASE * scale)):
+            for word in (form for listed in words for form in forms(normal(listed))):
+                if word:
+                    owners[word][category] = max(weight, owners[word].get(category, 0.0))
     return Lexicon(
         WordPhrases(list(owners), near_misses),
         {word: tuple(weights.items()) for word, weights in owners.items()},
