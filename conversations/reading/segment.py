@@ -57,6 +57,7 @@ class WordPhrases:
     '退款' standing."""
 
     def __init__(self, counting: Iterable[str], near_misses: Iterable[str] = ()) -> None:
+        counting = list(counting)
         self._automaton: Any = ahocorasick.Automaton()
         for kind, phrases in ((_NEAR_MISS, near_misses), (_COUNTS, counting)):
             for phrase in phrases:
@@ -66,15 +67,15 @@ class WordPhrases:
         if not self._empty:
             self._automaton.make_automaton()
         self._words = [normal(p) for p in counting if _CJK.search(p)]
-        self._taught = False
+        self._taught: Any = None  # the tokenizer taught these words
 
     def _teach(self) -> None:
         """jieba keeps the listed phrases whole ('换新' in '换新机', not '换|新机')."""
-        if not self._taught:
-            tokenizer = _tokenizer()
+        tokenizer = _tokenizer()
+        if self._taught is not tokenizer:
             for word in self._words:
                 tokenizer.add_word(word)
-            self._taught = True
+            self._taught = tokenizer
 
     def occurrences(self, text: str) -> list[Found]:
         """Each phrase occurrence kept, by position; `phrase` is its normal form."""
