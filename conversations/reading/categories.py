@@ -86,9 +86,10 @@ def rank(text: str, policy: Policy) -> Ranking:
 
 
 def confidence(ranking: Ranking) -> float:
-    """High when one category clearly leads and has some evidence; 0 without any."""
+    """The leader's score against the runner-up's plus one topic's worth of doubt: a
+    phrase with a topic agreeing ('电水壶' and '漏水') is sure, a lone phrase is not."""
     best = ranking.best
     if best is None:
         return 0.0
     lead = best[1]
-    return round(lead / (lead + ranking.runner_up + 0.5), 3)
+    return round(lead / (lead + ranking.runner_up + TOPIC), 3)
