@@ -47,8 +47,10 @@ async def test_the_whole_story_on_telegram(world: World, mode: str) -> None:
 
         assert await world.read(photos) == ["ph-1"]  # the largest size of the photo
 
-        card = api.sent("sendMessage", GROUPS["product"])[-1]
+        # the card, then the photos sent while filing (which a card cannot carry)
+        card, photos_sent = api.sent("sendMessage", GROUPS["product"])[-2:]
         assert f"take:{case.number}" in buttons(card)
+        assert case.number in photos_sent["text"] and "1" in photos_sent["text"]
         await tg.send(button_update(LI, GROUPS["product"], f"take:{case.number}", 1))
         edit = api.sent("editMessageText", GROUPS["product"])[-1]
         assert "李雷" in edit["text"] and f"take:{case.number}" not in buttons(edit)
