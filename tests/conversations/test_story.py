@@ -125,3 +125,94 @@ def test_a_clear_story_is_sure_and_a_mixed_one_is_not() -> None:
     assert clear.wanted is not None and clear.wanted.confidence >= SURE
     mixed = read("要求退款并赔偿")
     assert mixed.wanted is not None and mixed.wanted.confidence < SURE
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category"),
+    [
+        ("手机送修快一个月了没消息。我不要送修，只要换新机。", HANS, "aftersales"),
+        ("The phone keeps restarting. Don't repair it, I want a new one.", EN, "product_quality"),
+        ("It was overcharging me every month.", EN, "billing"),
+        ("Two lost parcels this month already.", EN, "delivery"),
+    ],
+)
+def test_unwanted_phrases_do_not_count_and_english_forms_do(
+    text: str, language: Language, category: str
+) -> None:
+    reading = read(text, language)
+    assert reading.category is not None and reading.category.value == category
+
+
+def test_a_phrase_cut_by_a_chinese_word_does_not_count() -> None:
+    from conversations.reading.segment import WordPhrases
+
+    phrases = WordPhrases(["门口", "赔偿"])
+    assert [f.phrase for f in phrases.occurrences("部门口碑很差")] == []
+    assert [f.phrase for f in phrases.occurrences("放在门口，要求赔偿损失")] == ["门口", "赔偿"]
+
+
+def test_the_categories_and_their_weights_are_the_configurations() -> None:
+    policy = example_policy()
+    only = policy.category("billing").model_copy(update={"phrases": {EN: ["kettle"]}})
+    mine = policy.model_copy(update={"categories": [only]})
+    reading = read("My kettle leaks.", EN, mine)
+    assert reading.category is not None and reading.category.value == "billing"
+    assert policy.category("safety").weight > 1
+    heater = read("The heater I bought broke: it sparked and caught fire.", EN)
+    assert heater.category is not None and heater.category.value == "safety"
+
+
+def test_a_lone_phrase_is_a_likely_answer_not_a_sure_one() -> None:
+    reading = read("有点漏水")
+    assert reading.category is not None and reading.category.confidence < SURE
+    assert reading.likely_categories[0] == reading.category.value
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("热水器上周一刚修过，昨天又坏了", date(2026, 11, 23)),
+        ("订的家具承诺十五天内送到，今天已经是第二十五天了", None),
+        ("I live on the 15th floor and the lift is broken.", None),
+        ("双十一买的，到现在还没发货", date(2026, 11, 11)),
+        ("琴日叫咗外賣，等咗成個半鐘先到", date(2026, 11, 23)),
+        ("Our contract said finished by October 31. It still isn't.", date(2026, 10, 31)),
+        ("周二来的", date(2026, 11, 24)),
+    ],
+)
+def test_the_last_day_told_counts_and_counts_of_days_do_not(text: str, day: date | None) -> None:
+    reading = read(text)
+    assert (reading.occurred_on.value if reading.occurred_on else None) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("维修师傅来看过，说要等材料。", None),
+        ("Your plumber replaced the part on Saturday.", None),
+        ("I want them replaced.", Wanted.REPLACEMENT),
+        ("同一个毛病已经修了三次", None),
+        ("Every time I call I have to explain everything again.", None),
+    ],
+)
+def test_things_that_happened_are_not_wishes(text: str, wanted: Wanted | None) -> None:
+    reading = read(text, EN if text.isascii() else HANS)
+    assert (reading.wanted.value if reading.wanted else None) == wanted
+
+
+def test_a_long_story_is_read_whole_and_quickly() -> None:
+    story = "快递三天都没到，物流显示已签收但我根本没收到包裹。" * 300
+    reading = read(story)
+    assert reading.category is not None and reading.category.value == "delivery"
+
+
+@pytest.mark.parametrize(
+    "text", ["\u202e😡😡 \x00 退款！！", "？？？", "12345678901234567890", "ｒｅｆｕｎｄ please"]
+)
+def test_odd_input_is_read_without_failing(text: str) -> None:
+    reading = read(text)
+    assert reading.category is None or reading.category.value in {
+        c.key for c in example_policy().categories
+    }
+    if "退款" in text or "ｒｅｆｕｎｄ" in text:
+        assert reading.wanted is not None and reading.wanted.value == Wanted.REFUND
