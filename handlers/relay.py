@@ -79,7 +79,9 @@ async def reply_to_customer(
     media = message.media[:MAX_FILES]
     shown = relays.from_desk(translation(language), case.number, words)
     extra = media_payload(message.channel, media)
-    if not await notifier.customer(case, shown, template=TEMPLATE, extra=extra):
+    # the template's short 'message' keyword shows the words, not their introduction
+    sent = await notifier.customer(case, shown, template=TEMPLATE, extra=extra, brief=words)
+    if not sent:
         raise Refusal("relay.no_chat", number=case.number)
     names = [m.name or m.kind for m in media]
     data = {"text": words, "files": names, "canned": message.canned or None}

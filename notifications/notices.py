@@ -58,14 +58,19 @@ class Notifier:
         template: str | None = None,
         *,
         extra: Extra = None,
+        brief: str | None = None,
     ) -> bool:
         """Queue a message to the case's customer; False when they have no address.
 
         `template` names the update ('received', 'solution', 'resolved', 'closed') for
-        channels that reach a customer outside a conversation only by template message.
+        channels that reach a customer outside a conversation only by template message;
+        `brief` is what its short 'message' keyword shows, when not the whole text (a
+        staff member's own words rather than their introduction, issue 13).
         `extra`: more payload keys (issue 13: "media", "topic", "in_topic")."""
         address = await self.customer_address(case)
-        sent = await self.customer_at(address, case, text, choices, template, extra=extra)
+        sent = await self.customer_at(
+            address, case, text, choices, template, extra=extra, brief=brief
+        )
         if not sent and case.channel in set(Via):
             await self._tell_by_hand(case, text)
         return sent
@@ -102,6 +107,7 @@ class Notifier:
         language: Language | None = None,
         *,
         extra: Extra = None,
+        brief: str | None = None,
     ) -> bool:
         """`customer` with the address (and maybe the language) looked up beforehand, as
         handlers/file.py does to read nothing while it holds the month's counter row."""
@@ -110,7 +116,7 @@ class Notifier:
         channel, chat_id = address
         values = None
         if template is not None:
-            values = await self.template_values(case, text, language)
+            values = await self.template_values(case, brief or text, language)
         await self._queue(
             case, channel, chat_id, text, choices, None, template, values, extra=extra
         )

@@ -324,6 +324,7 @@ async def test_staff_words_reach_the_customer_inside_the_window_and_by_template_
         (sent,) = wx.api.sent("/cgi-bin/message/template/send", CUSTOMER)
         assert sent["template_id"] == "TPL-M"
         assert sent["data"]["character_string1"]["value"] == case.number
+        assert sent["data"]["thing2"]["value"].startswith("新水壶已寄出")  # the words themselves
         parked = [r for r in await world.all(OutboxMessage) if r.status == OutboxStatus.PARKED]
         assert parked == []
 
