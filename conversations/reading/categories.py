@@ -18,6 +18,7 @@ from conversations.reading.negation import Negations
 from conversations.reading.segment import WordPhrases
 
 PHRASE, TOPIC = 1.0, 0.4  # a topic ('账单', 'parcel') says less than what is wrong
+SPECIFIC = 0.01  # a character's worth: between equals, longer phrases say more
 
 _Key = tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...]
 
@@ -80,7 +81,7 @@ def rank(text: str, policy: Policy) -> Ranking:
     scores: dict[str, float] = defaultdict(float)
     for found in dict.fromkeys(f.phrase for f in kept):
         for category, weight in words.owners.get(found, ()):
-            scores[category] += weight
+            scores[category] += weight + SPECIFIC * min(len(found), 10)
     ordered = sorted(scores.items(), key=lambda item: -item[1])
     return Ranking(tuple(ordered))
 
