@@ -7,9 +7,11 @@
 Loads `--cases` cases filed over 24 months up to 1 December 2026 (benchmarks/million.py:
 bulk, into a scratch database migrated through Alembic like the app), then times the
 report's work: every measure for every dimension plus writing the Excel file, for the last
-month (November), for a month a year back (November 2025), and for the last six months.
-Prints each figure beside issue 18's target where it sets one, then each measure query's
-own time for the last month (overall), to show where the time goes. Asserts nothing.
+month (November), for a month a year back (November 2025), and for the last six months,
+with `compute_all` (each table read once for the five dimensions); then, for the last
+month, the same with `compute` called per dimension (as bot/views.report_tables does
+today) and each `compute_all` query's own time, to show where the time goes. Prints each
+figure beside issue 18's target where it sets one. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from benchmarks.backends import fresh_database
 from benchmarks.million import END, load_cases
 from notifications.reports import ReportSection, write_xlsx
 from storage.engine import Database
-from storage.measures import Dimension, Period, compute, measure_queries
+from storage.measures import Dimension, Period, all_queries, compute, compute_all
 from storage.uow import unit_of_work
 
 LAST_MONTH = Period(datetime(2026, 11, 1, tzinfo=UTC), END)
@@ -39,22 +41,23 @@ TARGETS = {1_000_000: {"sqlite": 1.0, "postgresql": 0.5}, 100_000: {"sqlite": 0.
 TARGETS[100_000]["postgresql"] = 0.1
 
 
-async def report(db: Database, period: Period, path: Path) -> float:
+async def report(db: Database, period: Period, path: Path, together: bool = True) -> float:
+    """The report's measures and its Excel file: all dimensions at once, or one by one."""
     began = time.perf_counter()
-    sections = []
     async with unit_of_work(db, readonly=True) as uow:
-        for dimension in Dimension:
-            rows = await compute(uow.session, period, dimension, period.end, 4)
-            sections.append(ReportSection(dimension, rows, {}))
-    write_xlsx(path, sections)
+        if together:
+            found = await compute_all(uow.session, period, period.end, 4)
+        else:
+            found = {d: await compute(uow.session, period, d, period.end, 4) for d in Dimension}
+    write_xlsx(path, [ReportSection(dimension, rows, {}) for dimension, rows in found.items()])
     return time.perf_counter() - began
 
 
 async def breakdown(db: Database, period: Period) -> list[tuple[str, float]]:
-    """Each measure query's time, alone, for the overall dimension."""
+    """Each of compute_all's queries' time, its rows read into Python."""
     timings = []
     async with unit_of_work(db, readonly=True) as uow:
-        for name, query in measure_queries(period, Dimension.OVERALL, period.end, 4):
+        for name, query in all_queries(period, period.end, 4):
             began = time.perf_counter()
             (await uow.session.execute(query)).all()
             timings.append((name, time.perf_counter() - began))
@@ -89,6 +92,8 @@ async def main(argv: list[str] | None = None) -> None:
             runs = [await report(db, period, Path(folder) / "r.xlsx") for _ in range(args.repeat)]
             wanted = f"target<={target}" if target and label.startswith("one_") else "target=-"
             print(f"report_{label}_s best={min(runs):.3f} worst={max(runs):.3f} {wanted}")
+        alone = await report(db, LAST_MONTH, Path(folder) / "r.xlsx", together=False)
+        print(f"report_one_month_per_dimension_s {alone:.3f} (compute per dimension)")
         for name, seconds in await breakdown(db, LAST_MONTH):
             print(f"  query {name} ms={seconds * 1000:.1f}")
 

@@ -27,6 +27,7 @@ async def test_the_report_benchmark_prints_each_figure(
         assert re.search(
             rf"^report_{label}_s best={NUMBER} worst={NUMBER} target\S+$", printed, re.MULTILINE
         ), (label, printed)
+    assert re.search(rf"^report_one_month_per_dimension_s {NUMBER} ", printed, re.MULTILINE)
     for query in ("counts", "overdue", "timeliness", "satisfaction", "ack", "resolve"):
         assert re.search(rf"^  query {query} ms={NUMBER}$", printed, re.MULTILINE), printed
 
