@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from benchmarks.million import END, load_cases
 from storage.engine import Database
-from storage.measures import Dimension, Period, measure_queries
+from storage.measures import Dimension, Period, all_queries, measure_queries
 from storage.models import Case
 from storage.uow import unit_of_work
 
@@ -50,10 +50,15 @@ async def plans(db: Database, period: Period) -> dict[str, str]:
     async with unit_of_work(db, readonly=True) as uow:
         if db.dialect == "postgresql":
             await uow.session.execute(text("SET LOCAL enable_seqscan = off"))
-        for dimension in Dimension:
-            for name, query in measure_queries(period, dimension, period.end, 4):
-                rows = (await uow.session.execute(Explain(query))).all()
-                found[f"{dimension.value}/{name}"] = "\n".join(str(row[-1]) for row in rows)
+        queries = [
+            (f"{dimension.value}/{name}", query)
+            for dimension in Dimension
+            for name, query in measure_queries(period, dimension, period.end, 4)
+        ]
+        queries += [(f"all/{name}", q) for name, q in all_queries(period, period.end, 4)]
+        for name, query in queries:
+            rows = (await uow.session.execute(Explain(query))).all()
+            found[name] = "\n".join(str(row[-1]) for row in rows)
     return found
 
 
