@@ -297,7 +297,8 @@ class Dispatcher:
         group = sender.is_group(row.chat_id)
         try:
             try:
-                message, merged = await combined(self.db, sender, row, outgoing(row, edit_of))
+                room = _room(limiter, sender, row, self.clock.now())
+                message, merged = await combined(self.db, sender, row, outgoing(row, edit_of), room)
                 routed = await self.topics.route(sender, row, message)
                 delivered = await sender.deliver(routed.message)
             finally:
@@ -378,6 +379,15 @@ def _card(row: OutboxMessage) -> tuple[str, str, int] | None:
     if row.purpose != Purpose.CARD or row.case_id is None:
         return None
     return row.channel, row.chat_id, row.case_id
+
+
+def _room(
+    limiter: Limiter, sender: Sender, row: OutboxMessage, now: datetime
+) -> tuple[int, datetime] | None:
+    """A group's room in its window now, for combining its queued notices."""
+    if not sender.is_group(row.chat_id) or (room := limiter.room(row.chat_id, now)) is None:
+        return None
+    return room, now
 
 
 def _reap(flying: set[asyncio.Task[None]]) -> None:

@@ -8,7 +8,8 @@ A send counts from when the platform acknowledged it, not from when it was picke
 (issue 18): a message that took long to arrive must not let the next one to its chat
 arrive too soon after it. While a send is in flight it holds its place in the group and
 overall windows (the platform may count it at any moment until it answers); when it
-answers it is recorded at that instant, plus `SAFETY` for the chat and group gaps. A 429's
+answers it is recorded at that instant plus `SAFETY`, in every window alike (so a chat
+that waited its gap is not beaten to the overall window by chats behind it). A 429's
 retry_after holds back that chat alone (`hold`).
 """
 
@@ -22,8 +23,8 @@ from notifications.senders import ChannelLimits
 
 GROUP_WINDOW = timedelta(minutes=1)
 OVERALL_WINDOW = timedelta(seconds=1)
-# Between the acknowledgement of one message and the next to the same chat (or group
-# window): what a clock's skew and the platform's own bookkeeping may take.
+# Added to a send's acknowledgement before it counts: what a clock's skew and the
+# platform's own bookkeeping may take.
 SAFETY = timedelta(milliseconds=25)
 
 
@@ -41,18 +42,28 @@ class Limiter:
         """The earliest instant a message to this chat may go (now, or later)."""
         ready = max(now, self._held.get(chat_id, now))
         if self.limits.per_chat and chat_id in self._last_to_chat:
-            gap = timedelta(seconds=1 / self.limits.per_chat) + SAFETY
+            gap = timedelta(seconds=1 / self.limits.per_chat)
             ready = max(ready, self._last_to_chat[chat_id] + gap)
         windows: list[datetime | None] = []
         if group and self.limits.per_group:
             allowed = max(1, round(self.limits.per_group * GROUP_WINDOW.total_seconds()))
             allowed -= self._flying_groups[chat_id]
             sends = self._to_group.get(chat_id)
-            windows.append(_window_free(sends, allowed, GROUP_WINDOW + SAFETY, now))
+            windows.append(_window_free(sends, allowed, GROUP_WINDOW, now))
         if self.limits.overall:
             allowed = max(1, int(self.limits.overall)) - self._flying.total()
             windows.append(_window_free(self._overall, allowed, OVERALL_WINDOW, now))
         return max([ready, *(free for free in windows if free is not None)])
+
+    def room(self, chat_id: str, now: datetime) -> int | None:
+        """How many more sends a group's window takes now, counting those under way
+        (None: no group limit); a group with less room than queued notices gets them
+        combined (issue 18)."""
+        if not self.limits.per_group:
+            return None
+        allowed = max(1, round(self.limits.per_group * GROUP_WINDOW.total_seconds()))
+        recent = [at for at in self._to_group.get(chat_id, ()) if at > now - GROUP_WINDOW]
+        return max(0, allowed - len(recent) - self._flying_groups[chat_id])
 
     def begin(self, chat_id: str, group: bool) -> None:
         """A send to the chat is under way: it holds a place until `end`."""
@@ -74,13 +85,14 @@ class Limiter:
         """The platform asked us to wait (429 retry_after) before writing to this chat."""
         self._held[chat_id] = max(until, self._held.get(chat_id, until))
 
-    def record(self, chat_id: str, group: bool, at: datetime) -> None:
-        """A send the platform took at `at` (also: what another process sent lately)."""
+    def record(self, chat_id: str, group: bool, taken: datetime) -> None:
+        """A send the platform took at `taken` (also: what another process sent lately)."""
+        at = taken + SAFETY
         self._last_to_chat[chat_id] = max(at, self._last_to_chat.get(chat_id, at))
         if group:
             sends = self._to_group.setdefault(chat_id, deque())
             insort(sends, at)
-            _trim(sends, at - GROUP_WINDOW - SAFETY)
+            _trim(sends, at - GROUP_WINDOW)
         insort(self._overall, at)
         _trim(self._overall, at - OVERALL_WINDOW)
         if chat_id in self._held and self._held[chat_id] <= at:

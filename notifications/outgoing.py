@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from conversations.base.messages import Document
@@ -45,25 +46,44 @@ def outgoing(row: OutboxMessage, edit_of: str | None) -> Outgoing:
 
 
 async def combined(
-    db: Database, sender: Sender, row: OutboxMessage, message: Outgoing
+    db: Database,
+    sender: Sender,
+    row: OutboxMessage,
+    message: Outgoing,
+    room: tuple[int, datetime] | None = None,
 ) -> tuple[Outgoing, list[int]]:
     """The message to send for `row`, with the ids of the rows it also carries.
 
     When the chat's window (WeChat: 5 messages in 48 h) has fewer sends left than texts
     queued, the queued run of plain texts goes as one message, so none is parked for
-    want of a send (issue 11); the buttons are the last text's. Texts are added while the
-    message stays within the sender's `max_text`; the rest wait for the next send (or the
-    template)."""
-    if not isinstance(sender, Windowed) or message.edit_of is not None or message.first_part:
+    want of a send (issue 11); the buttons are the last text's. Likewise a group whose
+    window (Telegram: 20 a minute; `room`: the sends it takes now, and now) is shorter
+    than its queued notices about cases (overdue alerts, escalations) gets them as one
+    message, so none waits minutes behind the others (issue 18); each is the next of its
+    case there, so every case's order holds.
+    Texts are added while the message stays within the sender's `max_text`; the rest wait
+    for the next send (or the template)."""
+    if message.edit_of is not None or message.first_part:
         return message, []
-    left = await sender.sends_left(row.chat_id)
-    if left is None or left < 1:
+    if isinstance(sender, Windowed):
+        left = await sender.sends_left(row.chat_id)
+        if left is None or left < 1:
+            return message, []
+        async with unit_of_work(db, readonly=True) as uow:
+            queued = await OutboxRepository(uow.session).pending_in_chat(
+                row.channel, row.chat_id, MAX_COMBINED
+            )
+        run = _plain_run(queued, row)
+    elif room is not None and _notice(row):
+        left, now = room[0] + 1, room[1]  # this send, and what the window takes after it
+        async with unit_of_work(db, readonly=True) as uow:
+            found = await OutboxRepository(uow.session).queued_notices(row, now, 2 * MAX_COMBINED)
+        queued = [r for r in found if _notice(r)]
+        run = queued[:MAX_COMBINED]
+        if not run or run[0].id != row.id:
+            return message, []
+    else:
         return message, []
-    async with unit_of_work(db, readonly=True) as uow:
-        queued = await OutboxRepository(uow.session).pending_in_chat(
-            row.channel, row.chat_id, MAX_COMBINED
-        )
-    run = _plain_run(queued, row)
     if len(queued) <= left or len(run) < 2:
         return message, []
     merged, count = message, 1
@@ -73,6 +93,14 @@ async def combined(
             break
         merged, count = bigger, count + 1
     return merged, [r.id for r in run[1:count]]
+
+
+def _notice(row: OutboxMessage) -> bool:
+    """A plain text about a case to a group: no buttons, file, card or topic."""
+    body = row.payload
+    extras = ("image", "document", "media", "topic", "in_topic", "template")
+    plain = not body.get("choices") and not any(key in body for key in extras)
+    return plain and row.purpose is None and row.case_id is not None
 
 
 def _merged(run: Sequence[OutboxMessage], chat_id: str) -> Outgoing:

@@ -289,6 +289,43 @@ class OutboxRepository:
         )
         return rows.all()
 
+    async def queued_notices(
+        self, head: OutboxMessage, now: datetime, limit: int
+    ) -> Sequence[OutboxMessage]:
+        """A group's queued notices about cases (no card, no digest), each the next of its
+        case in that chat, unleased (but for `head`, the one being sent), oldest first:
+        what may be combined into one message when the group's allowance is short
+        (issue 18)."""
+        channel, chat_id = head.channel, head.chat_id
+        earlier = aliased(OutboxMessage)
+        before = (
+            select(earlier.id)
+            .where(
+                earlier.channel == OutboxMessage.channel,
+                earlier.chat_id == OutboxMessage.chat_id,
+                earlier.case_id == OutboxMessage.case_id,
+                earlier.status == OutboxStatus.PENDING,
+                earlier.id < OutboxMessage.id,
+            )
+            .exists()
+        )
+        rows = await self.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.purpose.is_(None),
+                OutboxMessage.case_id.is_not(None),
+                OutboxMessage.not_before <= now,
+                or_(_free(now), OutboxMessage.id == head.id),
+                ~before,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return rows.all()
+
     async def waiting_media_paths(self) -> set[str]:
         """Stored files that messages not yet sent (pending or parked) will carry."""
         rows = await self.session.scalars(
