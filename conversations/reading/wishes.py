@@ -26,7 +26,7 @@ WISHES: dict[Wanted, tuple[str, ...]] = {
         "credit the", "把钱退了", "把錢退了", "退了吧", "退掉", "reverse the charge",
         "remove the charge", "take it off my bill", "return it", "return them", "send it back",
         "take it back", "cancel my order", "cancel the order", "返还", "返還", "退押金", "取消订单",
-        "取消訂單",
+        "取消訂單", "give me my money", "钱还我", "錢還我", "拿回去",
     ),
     Wanted.REPLACEMENT: (
         "换一个", "换个新的", "换个", "换新", "换货", "更换", "换成", "换台", "换一台", "换一双",
@@ -37,18 +37,21 @@ WISHES: dict[Wanted, tuple[str, ...]] = {
         "send me a new", "resend", "change it", "change them", "re-send", "ship another", "redo",
         "re-do", "换新机", "換新機", "再发一个", "再發一個", "补上", "補上", "补给我", "補給我",
         "重新寄", "再寄", "重新寄一个", "重新寄一個", "发一个新的", "發一個新的", "新的给我",
-        "新的給我",
+        "新的給我", "brand new one", "brand new machine", "a new machine", "new machine",
     ),
     Wanted.REPAIR: (
         "维修", "修好", "修理", "修一下", "上门修", "来修", "派人修", "修复", "修一修", "检修",
         "維修", "修理", "上門修", "來修", "派人修", "修復", "檢修", "repair", "repaired",
         "repair it", "fix it", "fix the", "fix this", "fixed", "get it fixed", "mend",
         "sort it out", "send someone", "send an engineer", "send a technician", "上门看", "上門看",
+        "have a look at", "come round", "come and look", "来看看", "过来看看", "來看看", "過來看看",
     ),
     Wanted.APOLOGY: (
         "道歉", "道个歉", "赔礼", "致歉", "赔个不是", "认错", "说声对不起", "说对不起", "道個歉",
         "賠禮", "賠個不是", "認錯", "說聲對不起", "說對不起", "apology", "apologise", "apologize",
         "say sorry", "said sorry", "apologies", "书面道歉", "書面道歉", "公开道歉", "公開道歉",
+        "一句对不起", "句对不起", "一句對不起", "句對不起", "a simple sorry", "not even a sorry",
+        "a sorry",
     ),
     Wanted.COMPENSATION: (
         "赔偿", "补偿", "赔钱", "赔我", "赔给我", "理赔", "赔付", "包赔", "延迟罚款", "賠償",
@@ -57,7 +60,8 @@ WISHES: dict[Wanted, tuple[str, ...]] = {
         "pay for it", "pay for them", "make up for", "goodwill", "medical bills", "vet bills",
         "cover the", "cover my", "pay for the damage", "pays for", "for the damage", "my losses",
         "lost earnings", "lost wages", "医药费", "醫藥費", "误工费", "誤工費", "精神损失",
-        "精神損失", "损失费", "損失費", "承担费用", "承擔費用",
+        "精神損失", "损失费", "損失費", "承担费用", "承擔費用", "你们出", "你們出", "你们承担",
+        "你們承擔", "你们负担", "你們負擔",
     ),
     Wanted.EXPLANATION: (
         "解释", "说法", "交代", "说明", "给个理由", "查清楚", "查一下", "核查", "核实", "怎么回事",
@@ -70,7 +74,8 @@ WISHES: dict[Wanted, tuple[str, ...]] = {
         "tell me what", "why was", "why is", "why did", "why do", "why does", "why has", "why have",
         "why would", "why are", "why were", "为什么", "為什麼", "想知道", "is this allowed",
         "how is this allowed", "is this legal", "给我答复", "給我答覆", "给个答复", "給個答覆",
-        "查明", "原因",
+        "查明", "原因", "请说清楚", "請說清楚", "给我说清楚", "給我說清楚", "请讲清楚", "請講清楚",
+        "understand how", "need to understand", "want to understand",
     ),
 }  # fmt: skip
 
