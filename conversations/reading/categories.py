@@ -46,7 +46,23 @@ class Ranking:
         return self.scores[1][1] if len(self.scores) > 1 else 0.0
 
 
+_SEEN: dict[int, tuple[object, Lexicon]] = {}  # id of a policy's category list -> its lexicon
+
+
 def lexicon(policy: Policy) -> Lexicon:
+    """The policy's lexicon, compiled once; a policy is frozen, so its category list is
+    known by identity (the key of words below would cost most of a reading)."""
+    seen = _SEEN.get(id(policy.categories))
+    if seen is not None and seen[0] is policy.categories:
+        return seen[1]
+    if len(_SEEN) > 16:
+        _SEEN.clear()
+    compiled = _lexicon(policy)
+    _SEEN[id(policy.categories)] = (policy.categories, compiled)
+    return compiled
+
+
+def _lexicon(policy: Policy) -> Lexicon:
     key = tuple(
         (category.key, category.weight, _all(category.phrases), _all(category.topics))
         for category in policy.categories
