@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot.config_checks import STAFF_CHANNELS, Problem, configured_channels
 from bot.config_rules import TELEGRAM_SECRET_LENGTH
+from conversations.base.policy import Language
 from conversations.base.worktime import uncovered_years
 
 if TYPE_CHECKING:
@@ -29,7 +30,23 @@ def warnings(config: Config, now: datetime | None = None) -> list[Problem]:
         *_token(config),
         *_miniapp(config),
         *_robot_keys(config),
+        *_story_phrases(config),
     ]
+
+
+def _story_phrases(config: Config) -> Iterator[Problem]:
+    """A category with no story phrases in a language is never guessed from a customer's
+    story in it (issue 19): every such customer is asked to pick from the menu. A config
+    written from an older example has none at all."""
+    for index, category in enumerate(config.policy.categories):
+        missing = [code.value for code in Language if not category.phrases.get(code)]
+        if missing:
+            yield Problem(
+                f"policy.categories.{index}.phrases",
+                f"category {category.key!r} has no story phrases in {', '.join(missing)}, so "
+                "the story reader never guesses it there and customers are asked to choose: "
+                "add the words customers use for it (see the example config)",
+            )
 
 
 def _robot_keys(config: Config) -> Iterator[Problem]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conversations.base.policy import Language
 from tests.bot.config_variants import (
     AES_KEY,
     TOKEN,
@@ -158,3 +159,17 @@ def test_a_complete_mini_app_or_a_disabled_one_is_not_warned(here: Path) -> None
     assert miniapp_warnings(here, MINIAPP_URL, telegram=True) == []
     disabled = ("# [miniapp]\n", f"[miniapp]\nenabled = false\n{MINIAPP_URL}\n")
     assert not [w for w in warnings_for(variant(here, disabled)) if w.startswith("miniapp.")]
+
+
+def test_a_category_without_story_phrases_is_warned(here: Path) -> None:
+    """A config from an older example: no story words, so no guesses (issue 19)."""
+    from bot.config import load_config
+    from bot.config_warnings import warnings
+
+    config = load_config(variant(here))
+    first = config.policy.categories[0]
+    bare = first.model_copy(update={"phrases": {**first.phrases, Language.EN: []}})
+    policy = config.policy.model_copy(update={"categories": [bare, *config.policy.categories[1:]]})
+    (warning,) = warnings(config.model_copy(update={"policy": policy}))
+    assert warning.key == "policy.categories.0.phrases"
+    assert repr(first.key) in warning.message and "in en," in warning.message
