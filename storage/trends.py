@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import CompoundSelect, and_, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.values import CaseStatus
+from storage.measures import not_by_index
 from storage.models import Case, CorrectiveAction, Deadline, Staff
 from storage.sqlfuncs import whole_days_between
 
@@ -44,21 +45,34 @@ async def overdue_at(session: AsyncSession, instants: Sequence[datetime]) -> lis
     """Open cases with a missed service-level step, as they stood at each instant."""
     counts = []
     for instant in instants:
-        late = select(Deadline.case_id).where(
-            Deadline.escalation_level == 0,
-            Deadline.due_at < instant,
-            or_(Deadline.met_at.is_(None), Deadline.met_at > instant),
-            or_(Deadline.paused_at.is_(None), Deadline.paused_at > instant),
-        )
         count = await session.scalar(
             select(func.count()).where(
-                Case.id.in_(late),
+                Case.id.in_(late_at(instant)),
                 Case.created_at < instant,
                 or_(Case.closed_at.is_(None), Case.closed_at > instant),
             )
         )
         counts.append(count or 0)
     return counts
+
+
+def late_at(instant: datetime) -> CompoundSelect[int]:
+    """The cases with a service-level step due before `instant`, unmet and not paused then.
+
+    Read as four ranges of ix_deadlines_open_due (met, paused, due), never every deadline
+    that ever fell due (issue 18): unmet and running; unmet and paused after the instant;
+    met after it, running or paused after it (SQLite kept off the due-time index there)."""
+    level = Deadline.escalation_level == 0
+    due = Deadline.due_at < instant
+    due_unindexed = not_by_index(Deadline.due_at) < instant
+    unmet, met_later = Deadline.met_at.is_(None), Deadline.met_at > instant
+    running, paused_later = Deadline.paused_at.is_(None), Deadline.paused_at > instant
+    return union_all(
+        select(Deadline.case_id).where(unmet, running, due, level),
+        select(Deadline.case_id).where(unmet, paused_later, due, level),
+        select(Deadline.case_id).where(met_later, running, due_unindexed, level),
+        select(Deadline.case_id).where(met_later, paused_later, due_unindexed, level),
+    )
 
 
 async def overdue_cases(session: AsyncSession, now: datetime, limit: int) -> list[OverdueCase]:
