@@ -1,12 +1,20 @@
-"""Outbox delivery under Telegram's limits: 10,000 alerts to 50 groups and 2,000 chats.
+"""Outbox delivery under Telegram's limits: 10,000 alerts to 50 groups and 2,000 chats,
+and the bursts of issue 18 through the real aiogram client and the fake Bot API.
 
     .venv/bin/python benchmarks/outbox_delivery.py [--messages 10000] [--backend sqlite|postgresql]
+    .venv/bin/python benchmarks/outbox_delivery.py --burst [--backend sqlite|postgresql]
 
 The channel enforces the limits itself (1/s per chat, 20/min per group, 25/s overall) and
 answers 429 with retry_after to any send that breaks one, like Telegram. Time is simulated:
 the dispatcher runs on a clock the benchmark moves forward whenever nothing may go yet, so
 the minutes the limits impose take seconds. Printed: the achieved rate against the
 limit-allowed rate (simulated time), 429s, messages lost, and the wall-clock cost.
+
+`--burst`: 25 and 200 customers filing at once (a receipt, two follow-ups and the cards
+each), then 60 deadlines firing at once into a group with 40 new cards and their edits
+queued; the fake Bot API refuses what breaks Telegram's limits and stamps what it takes
+with the simulated clock. Printed beside the targets: the rate against the allowed one,
+429s by limit, the busiest second, and the overdue alerts' latency.
 """
 
 from __future__ import annotations
@@ -113,11 +121,77 @@ async def deliver_all(dispatcher: Dispatcher, clock: SimulatedClock) -> None:
         clock.instant = min(future) if future else now + timedelta(seconds=1)
 
 
+async def burst(backend: str, customers: int) -> None:
+    """Customers filing at once, as tests/notifications/test_outbox_burst.py does."""
+    from tests.fakes import outbox_burst as scenario
+    from tests.fakes.clock import FakeClock
+    from tests.fakes.telegram_limits import LimitedBotAPI
+    from tests.notifications.rows import queue
+
+    clock = FakeClock()
+    async with fresh_database(backend) as db:
+        api = LimitedBotAPI(clock=clock)
+        await api.start()
+        try:
+            desk = scenario.burst_world(db, clock)
+            people = await scenario.telegram_customers(desk, customers)
+            await scenario.file_all(desk, people, BURST_CATEGORIES)
+            chats = [str(chat) for _, chat in people for _ in range(2)]
+            texts = [{"text": f"补充说明 {chat}-{n % 2}。"} for n, chat in enumerate(chats)]
+            await queue(db, clock.now(), chats, "telegram", texts)
+            began = time.perf_counter()
+            await scenario.deliver_everything(db, clock, api)
+            wall = time.perf_counter() - began
+            wrong = await scenario.delivered_once_in_order(db, api)
+        finally:
+            await api.stop()
+    seen = scenario.figures(api)
+    print(
+        f"burst backend={backend} customers={customers} messages={seen.messages} "
+        f"seconds={seen.seconds:.2f} allowed_seconds={seen.allowed_seconds:.2f} "
+        f"rate_vs_allowed={seen.ratio:.3f} (target >= 0.95) "
+        f"violations_429={sum(seen.violations.values())} {dict(seen.violations)} (target 0) "
+        f"busiest_second={seen.busiest_second} (desk limit 25) "
+        f"not_once_in_order={len(wrong)} wall_seconds={wall:.1f}"
+    )
+
+
+async def busy(backend: str) -> None:
+    """60 overdue alerts into a busy group, as the test does."""
+    from tests.fakes import outbox_burst as scenario
+    from tests.fakes.clock import FakeClock
+    from tests.fakes.telegram_limits import LimitedBotAPI
+
+    clock = FakeClock()
+    async with fresh_database(backend) as db:
+        api = LimitedBotAPI(clock=clock)
+        await api.start()
+        try:
+            found = await scenario.busy_group(scenario.burst_world(db, clock), api)
+        finally:
+            await api.stop()
+    waits = found.latencies or [float("nan")]
+    print(
+        f"busy_group backend={backend} alerts={len(found.late)} reached={len(found.latencies)} "
+        f"latency_mean={sum(waits) / len(waits):.1f}s latency_max={max(waits):.1f}s "
+        f"(target <= 60 s) violations_429={api.refused_429} (target 0)"
+    )
+
+
+BURST_CATEGORIES = ["product_quality", "service_attitude", "delivery", "aftersales", "billing"]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--burst", action="store_true", help="issue 18's bursts instead")
     args = parser.parse_args()
+    if args.burst:
+        for customers in (25, 200):
+            await burst(args.backend, customers)
+        await busy(args.backend)
+        return
     chats = workload(args.messages, random.Random(11))
     clock = SimulatedClock()
     async with fresh_database(args.backend) as db:

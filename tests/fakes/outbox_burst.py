@@ -22,18 +22,22 @@ from sqlalchemy import select
 
 from bot.telegram.sender import TelegramSender
 from conversations.base.policy import Policy
-from conversations.base.values import OutboxStatus
+from conversations.base.values import ActorKind, OutboxStatus, Purpose
 from handlers.actors import Actor
+from handlers.alerts import post_card
 from handlers.desk import Desk
+from handlers.overdue import FireDeadline
+from handlers.take import take
 from notifications.dispatcher import Dispatcher
+from notifications.watcher import Watcher
 from storage.engine import Database
-from storage.models import Case, Customer, Identity, OutboxMessage
-from storage.uow import unit_of_work
+from storage.models import Case, Customer, Identity, OutboxMessage, Staff
+from storage.uow import UnitOfWork, unit_of_work
 from tests.fakes.clock import FakeClock
 from tests.fakes.policy import test_policy
 from tests.fakes.senders import drain_all
 from tests.fakes.telegram_limits import LimitedBotAPI
-from tests.fakes.world import World
+from tests.fakes.world import World, enrol
 
 DESK_OVERALL = 25  # a second: the desk's own limit (Telegram's is 30)
 GROUP_PER_MINUTE = 20
@@ -87,6 +91,58 @@ async def file_all(
         await world.file(actor, channel="telegram", category=categories[n % len(categories)])
         for n, (actor, _chat) in enumerate(customers)
     ]
+
+
+async def redraw(uow: UnitOfWork, desk: Desk, number: str, suffix: str = "") -> None:
+    """The case's card redrawn (as a status change does), maybe with words of its own."""
+    case = await uow.session.scalar(select(Case).where(Case.number == number))
+    assert case is not None
+    await post_card(uow.session, desk, case)
+    if suffix:
+        newest = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)
+        row = (await uow.session.scalars(newest)).one()
+        assert row.purpose == Purpose.CARD
+        row.payload = {**row.payload, "text": row.payload["text"] + suffix}
+
+
+@dataclass(frozen=True)
+class BusyGroup:
+    late: list[Case]  # their deadlines fired at once
+    fresh: list[Case]  # filed, taken and redrawn just before: cards and edits queued
+    latencies: list[float]  # seconds from the firing to each late case's alert in the group
+
+
+async def busy_group(
+    world: World, api: LimitedBotAPI, late: int = 60, fresh: int = 40
+) -> BusyGroup:
+    """`late` cases' first deadlines fire at once into the product group, where `fresh`
+    new cases' cards and edits are queued too (issue 18's busy group); all delivered."""
+    people = await telegram_customers(world, late + fresh)
+    overdue = await file_all(world, people[:late], ["product_quality"])
+    await deliver_everything(world.db, world.clock, api)  # their cards, long ago
+    world.clock.advance(hours=5)  # every one of their first steps is overdue now
+    new = await file_all(world, people[late:], ["product_quality"])
+    await enrol(world, "李雷", "product")
+    staff = await world.only(Staff)
+    handler = Actor(ActorKind.STAFF, staff.id, staff.name, staff.role, staff.department)
+    for case in new:  # taken and redrawn while their new cards still wait
+        await world.act(take, handler, case.number)
+        await world.act(redraw, case.number)
+    fired_at = world.clock.now()
+    sla = Watcher(world.db, world.clock, FireDeadline(world.desk), lambda: None)
+    while await sla.tick():
+        pass
+    await deliver_everything(world.db, world.clock, api)
+    group = group_of(1)
+    taken = [(at, text) for chat, at, text in api.accepted_texts if chat == group]
+    latencies = []
+    for case in overdue:
+        told = [
+            at for at, text in taken if at >= fired_at and case.number in text and "逾期" in text
+        ]
+        if told:
+            latencies.append((told[0] - fired_at).total_seconds())
+    return BusyGroup(overdue, new, latencies)
 
 
 @asynccontextmanager

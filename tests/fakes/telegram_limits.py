@@ -116,7 +116,7 @@ class LimitedBotAPI(FakeBotAPI):
         second = [at for _, at in self.accepted if now - at < timedelta(seconds=1)]
         if len(second) >= 30:
             waits["overall"] = second[-30] + timedelta(seconds=1) - now
-        self.violations.update(waits)
+        self.violations.update(waits.keys())
         return math.ceil(max(waits.values()).total_seconds()) if waits else None
 
 
