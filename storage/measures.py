@@ -1,8 +1,12 @@
 """The measures of POLICY §7 for a period, overall or per department, category, grade,
 handler.
 
-Every figure is aggregated in SQL, grouped by the chosen dimension; Python only joins the
-few grouped rows into one record per group.
+`compute` aggregates every figure in SQL, grouped by the chosen dimension; Python only
+joins the few grouped rows into one record per group. `compute_all` (the report: every
+dimension) groups by the four dimension columns together and adds the groups up per
+dimension in Python, the durations' mean and percentile from each group's list of spans.
+Each query reads what the period touches, by index ranges (issue 18; migration 0011 and
+tests/storage/test_report_plans.py).
 """
 
 from __future__ import annotations
