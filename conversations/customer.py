@@ -210,7 +210,8 @@ def new_story(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             State(filing.FLOW, filing.FilingStep.DESCRIPTION, data),
             (filing.ask_description(ctx, data),),
         )
-    return filing.start(ctx, {"kind": "complaint", **story, "source": state.data.get("source")})
+    data = {"kind": "complaint", "source": state.data.get("source")}
+    return filing.start(ctx, filing.told(ctx, data, story))  # what the story says is not asked
 
 
 # -- commands -----------------------------------------------------------------------

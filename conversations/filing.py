@@ -1,7 +1,10 @@
 """Filing a case: a table of questions, asked only while their answer is still missing.
 
 A customer who types their whole story first keeps it: the flow starts with the story as
-the description (and any phone, order number or date found in it) and asks only the rest.
+the description (and any phone or order number found in it), reads it (conversations/story.py:
+category, wish, date) and asks only the rest. What was read surely is not asked: the summary
+says it was understood from the story, with a button to correct it; what was only likely
+orders the question's options, the likely answer first (issue 19).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from conversations.base.timewords import local_date
 from conversations.base.values import CaseKind, Wanted
 from conversations.intents import FileCase
 from conversations.state import IDLE, Context, Flow, Outcome, State
+from conversations.story import SURE, read_story
 
 FLOW = Flow.FILING
 
@@ -33,11 +37,16 @@ class FilingStep(StrEnum):
     WANTED = "wanted"
     NAME = "name"
     PHONE = "phone"
+    WHEN = "when"  # the date alone: correcting one read from the story (issue 19)
     CONFIRM = "confirm"  # the summary, with submit, edits and cancel
 
 
 MAX_DESCRIPTION = 10_000
 MAX_SHORT = 200
+READ = "read"  # the fields filled from the story (not asked; marked on the summary)
+LIKELY = "likely"  # category keys best first: the category question's order
+LIKELY_WANTED = "likely_wanted"  # a wish the story suggests: offered first
+WRONG = "wrong_category"  # a category guess the customer corrected: offered last
 Data = dict[str, Any]
 Answer = Data | str  # the fields to store, or a problem to tell the person
 
@@ -96,21 +105,29 @@ def answer_kind(inbound: Inbound, ctx: Context, data: Data) -> Answer:
 # -- category -----------------------------------------------------------------------
 
 
-def category_options(ctx: Context) -> list[Option]:
-    return [
-        Option(c.names.get(ctx.language, c.key), f"category:{c.key}") for c in ctx.policy.categories
-    ]
+def category_options(ctx: Context, data: Data | None = None) -> list[Option]:
+    """The configured categories, those the story suggests first (best first; a guess the
+    customer corrected last), so a typed number means what was shown."""
+    data = data or {}
+    first = {key: place for place, key in enumerate(data.get(LIKELY, []))}
+    rest, wrong = len(first), data.get(WRONG)
+
+    def place(key: str) -> int:
+        return rest + 1 if key == wrong else first.get(key, rest)
+
+    ordered = sorted(ctx.policy.categories, key=lambda c: place(c.key))
+    return [Option(c.names.get(ctx.language, c.key), f"category:{c.key}") for c in ordered]
 
 
 def ask_category(ctx: Context, data: Data) -> Reply:
     text = ctx.t.gettext("Which of these is it about?")
     if data.get("kind") == CaseKind.COMPLAINT and "description" in data:
         text = ctx.t.gettext("We are sorry this happened. Which of these is it about?")
-    return Reply(text, tuple(category_options(ctx)))
+    return Reply(text, tuple(category_options(ctx, data)))
 
 
 def answer_category(inbound: Inbound, ctx: Context, data: Data) -> Answer:
-    chosen = pick(inbound, "category", category_options(ctx))
+    chosen = pick(inbound, "category", category_options(ctx, data))
     if chosen not in {c.key for c in ctx.policy.categories}:
         return ctx.t.gettext("Please choose one of the options below.")
     return {"category": chosen}
@@ -196,9 +213,12 @@ def details_needed(data: Data) -> bool:
 # -- wanted -------------------------------------------------------------------------
 
 
-def wanted_options(ctx: Context) -> list[Option]:
+def wanted_options(ctx: Context, data: Data | None = None) -> list[Option]:
+    """The wishes, one the story suggests first ("Something else" stays last)."""
     labels = wanted_labels(ctx.t)
-    return [Option(label, f"wanted:{wanted.value}") for wanted, label in labels.items()]
+    likely = (data or {}).get(LIKELY_WANTED)
+    order = sorted(labels, key=lambda wanted: wanted.value != likely)
+    return [Option(labels[wanted], f"wanted:{wanted.value}") for wanted in order]
 
 
 def wanted_labels(translations: NullTranslations) -> dict[Wanted, str]:
@@ -215,11 +235,11 @@ def wanted_labels(translations: NullTranslations) -> dict[Wanted, str]:
 
 
 def ask_wanted(ctx: Context, data: Data) -> Reply:
-    return Reply(ctx.t.gettext("What would you like us to do?"), tuple(wanted_options(ctx)))
+    return Reply(ctx.t.gettext("What would you like us to do?"), tuple(wanted_options(ctx, data)))
 
 
 def answer_wanted(inbound: Inbound, ctx: Context, data: Data) -> Answer:
-    chosen = pick(inbound, "wanted", wanted_options(ctx))
+    chosen = pick(inbound, "wanted", wanted_options(ctx, data))
     if chosen not in {w.value for w in Wanted}:
         return ctx.t.gettext("Please choose one of the options below.")
     return {"wanted": chosen}
@@ -229,14 +249,25 @@ def answer_wanted(inbound: Inbound, ctx: Context, data: Data) -> Answer:
 
 
 def ask_name(ctx: Context, data: Data) -> Reply:
-    return Reply(ctx.t.gettext("How should we address you? (your name)"))
+    """Asked only when the platform gives no name; skipped, the case is filed anonymously
+    (seed 002: anonymous complaints are taken too)."""
+    t = ctx.t.gettext
+    return Reply(
+        t("How should we address you? Send your name, or tap Skip to stay anonymous."),
+        (Option(t("Skip"), "skip:name"),),
+    )
 
 
 def answer_name(inbound: Inbound, ctx: Context, data: Data) -> Answer:
     name = clean(inbound.text)
+    if inbound.button == "skip:name" or name.casefold() in SKIP_NAME_WORDS:
+        return {"name": None, "anonymous": True}
     if not plausible_name(name):
-        return ctx.t.gettext("Please send your name (up to 100 characters).")
-    return {"name": name}
+        return ctx.t.gettext("Please send your name (up to 100 characters), or tap Skip.")
+    return {"name": name, "anonymous": False}
+
+
+SKIP_NAME_WORDS = SKIP_WORDS | {"匿名", "anonymous"}
 
 
 def ask_phone(ctx: Context, data: Data) -> Reply:
@@ -262,6 +293,34 @@ def answer_phone(inbound: Inbound, ctx: Context, data: Data) -> Answer:
     return {"phone": phone, "phone_done": True}
 
 
+# -- when, alone (correcting a date read from the story) ------------------------------
+
+
+def ask_when(ctx: Context, data: Data) -> Reply:
+    t = ctx.t.gettext
+    return Reply(
+        t(
+            'When did it happen? Send the date (e.g. "yesterday" or 2026-11-20), '
+            "or tap Skip if you are not sure."
+        ),
+        (Option(t("Skip"), "skip:when"),),
+    )
+
+
+def answer_when(inbound: Inbound, ctx: Context, data: Data) -> Answer:
+    text = clean(inbound.text)
+    if inbound.button == "skip:when" or text.casefold() in SKIP_WORDS:
+        return {"occurred_on": None, "details_done": True}
+    if len(text) > MAX_SHORT:
+        return ctx.t.gettext("Please keep this under {limit} characters.").format(limit=MAX_SHORT)
+    when = find_date(text, local_date(ctx.now, ctx.policy.calendar.zone)) if text else None
+    if when is None:
+        return ctx.t.gettext(
+            "That does not look like a date. Please send one like 2026-11-20, or tap Skip."
+        )
+    return {"occurred_on": when.isoformat(), "details_done": True}
+
+
 QUESTIONS = [
     Question(FilingStep.KIND, ask_kind, answer_kind),
     Question(FilingStep.CATEGORY, ask_category, answer_category),
@@ -275,6 +334,7 @@ QUESTIONS = [
     ),
     Question(FilingStep.NAME, ask_name, answer_name, lambda d: not d.get("known_name")),
     Question(FilingStep.PHONE, ask_phone, answer_phone, lambda d: bool(d.get("editing_phone"))),
+    Question(FilingStep.WHEN, ask_when, answer_when, lambda d: bool(d.get("editing_when"))),
 ]
 BY_KEY: dict[str, Question] = {question.key: question for question in QUESTIONS}
 
@@ -284,6 +344,8 @@ def answered(question: Question, data: Data) -> bool:
         return not details_needed(data)
     if question.key == FilingStep.PHONE:
         return not data.get("editing_phone")
+    if question.key == FilingStep.WHEN:
+        return not data.get("editing_when")
     return question.key in data
 
 
@@ -309,6 +371,9 @@ def ask_next(ctx: Context, data: Data) -> Outcome:
 
 def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     """One answer; a photo or file sent at a step that asks none is kept, not lost."""
+    earlier = earlier_answer(state, inbound, ctx)
+    if earlier is not None:
+        return earlier
     if state.step == FilingStep.CONFIRM:
         if inbound.media and not (inbound.text.strip() or inbound.button):
             kept = State(FLOW, state.step, with_media(state.data, inbound.media))
@@ -325,9 +390,14 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     if isinstance(result, str):
         return Outcome(state, (Reply(result), question.ask(ctx, state.data)))
     stay = result.pop("_stay", False)
-    data = {**state.data, **result, "history": [*state.data.get("history", []), question.key]}
-    if question.key == FilingStep.PHONE:
-        data.pop("editing_phone", None)
+    history = [*state.data.get("history", []), question.key]
+    if question.key == FilingStep.DESCRIPTION and not stay:
+        data = told(ctx, {**state.data, "history": history}, result)
+    else:
+        data = {**state.data, **result, "history": history}
+    data.pop(EDITING.get(question.key, ""), None)
+    if question.key in FIELD_OF:  # the customer's own answer now, not the story's
+        data[READ] = [f for f in data.get(READ, []) if f != FIELD_OF[question.key]]
     if stay:
         return Outcome(
             State(FLOW, state.step, data),
@@ -342,6 +412,78 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     return ask_next(ctx, data)
 
 
+EDITING: dict[str, str] = {FilingStep.PHONE: "editing_phone", FilingStep.WHEN: "editing_when"}
+
+
+# -- what the story told (issue 19) -------------------------------------------------
+# The fields a story can fill, by the question that would ask them.
+FIELD_OF: dict[str, str] = {
+    FilingStep.CATEGORY: "category",
+    FilingStep.WANTED: "wanted",
+    FilingStep.WHEN: "occurred_on",
+}
+
+
+def told(ctx: Context, data: Data, story: Data) -> Data:
+    """`data` with the story (`story`: what the description step took from the words) and
+    what reading it surely tells filled in and marked as read. A field the customer chose
+    stays theirs; one read from an earlier story is read again from this one. The date is
+    the reader's alone: the description step takes the first day named, the reader tells
+    a purchase or a deadline from the day it happened ('我三月买的，昨天坏了')."""
+    reading = read_story(story["description"], ctx.policy, ctx.language, ctx.now)
+    earlier = set(data.get(READ, [])) | {LIKELY, LIKELY_WANTED, WRONG}
+    data = {key: value for key, value in data.items() if key not in earlier}
+    data.update({key: value for key, value in story.items() if key != "occurred_on"})
+    read: list[str] = []
+    keys = [c.key for c in ctx.policy.categories]
+    guess = reading.category
+    if guess and guess.value in keys and guess.confidence >= SURE and "category" not in data:
+        data["category"] = guess.value
+        read.append("category")
+    if likely := [key for key in reading.likely_categories if key in keys]:
+        data[LIKELY] = likely
+    wish, kind = reading.wanted, data.get("kind")
+    if wish and kind == CaseKind.COMPLAINT and "wanted" not in data:
+        if wish.confidence >= SURE:
+            data["wanted"] = wish.value.value
+            read.append("wanted")
+        else:
+            data[LIKELY_WANTED] = wish.value.value
+    when = reading.occurred_on  # a date the customer sent stays theirs
+    if (
+        when
+        and when.confidence >= SURE
+        and kind != CaseKind.INQUIRY
+        and not data.get("occurred_on")
+    ):
+        data["occurred_on"] = when.value.isoformat()
+        read.append("occurred_on")
+    data[READ] = read
+    return data
+
+
+def earlier_answer(state: State, inbound: Inbound, ctx: Context) -> Outcome | None:
+    """A category or wish button pressed under an earlier message changes that answer (or
+    the story's guess) wherever the filing stands now; this step's question, or the
+    summary, is shown again with it. One for a question not answered yet is the step's to
+    answer (the question is asked in its turn)."""
+    button = inbound.button or ""
+    key = FilingStep.CATEGORY if button.startswith("category:") else None
+    if button.startswith("wanted:") and state.data.get("kind") == CaseKind.COMPLAINT:
+        key = FilingStep.WANTED
+    if key is None or state.step == key or FIELD_OF[key] not in state.data:
+        return None
+    options = category_options(ctx) if key == FilingStep.CATEGORY else wanted_options(ctx)
+    if button not in {option.action for option in options}:
+        return None  # forged or from another configuration: the step answers it
+    field = FIELD_OF[key]
+    read = [f for f in state.data.get(READ, []) if f != field]
+    data = {**state.data, field: _choice(inbound, key), READ: read}
+    if state.step == FilingStep.CONFIRM or state.step not in BY_KEY:
+        return ask_next(ctx, data)
+    return Outcome(State(FLOW, state.step, data), (BY_KEY[state.step].ask(ctx, data),))
+
+
 def back(state: State, ctx: Context) -> Outcome:
     """Forget the last answer and ask that question again."""
     history = list(state.data.get("history", []))
@@ -353,45 +495,61 @@ def back(state: State, ctx: Context) -> Outcome:
 
 
 def forget(key: str, data: Data) -> Data:
+    """`data` ready to ask `key` again; a field read from the story is being corrected: no
+    longer marked as read, and a wrong category guess is offered last."""
     data = dict(data)
+    field = FIELD_OF.get(key) or ("occurred_on" if key == FilingStep.DETAILS else "")
+    if field in data.get(READ, []):
+        data[READ] = [f for f in data[READ] if f != field]
+        if key == FilingStep.CATEGORY:
+            data[WRONG] = data.get("category")
     if key == FilingStep.DETAILS:
         for field in ("details_done", "order_ref", "occurred_on"):
             data.pop(field, None)
     elif key == FilingStep.NAME:
         data.pop("name", None)
+        data.pop("anonymous", None)
         data["known_name"] = None
-    elif key == FilingStep.PHONE:
-        data["editing_phone"] = True
+    elif key in EDITING:
+        data[EDITING[key]] = True
     else:
         data.pop(key, None)
     return data
 
 
 def summary(ctx: Context, data: Data) -> Reply:
+    """What will be filed; a field read from the story says so (issue 19)."""
     t = ctx.t.gettext
+    key: str = data["category"]
+    category = ctx.policy.category(key).names.get(ctx.language) or key
     lines = [t("Please check your {kind}:").format(kind=_kind_label(ctx, data["kind"]))]
-    lines.append(
-        t("About: {category}").format(
-            category=ctx.policy.category(data["category"]).names.get(ctx.language, data["category"])
-        )
-    )
+    lines.append(t("About: {category}").format(category=_as_read(ctx, data, "category", category)))
     lines.append(t("What happened: {description}").format(description=data["description"]))
     if data.get("media"):
         lines.append(t("Photos or files: {count}").format(count=len(data["media"])))
     if data.get("order_ref"):
         lines.append(t("Order or product: {order}").format(order=data["order_ref"]))
     if data.get("occurred_on"):
-        lines.append(t("When: {day}").format(day=data["occurred_on"]))
+        day = _as_read(ctx, data, "occurred_on", data["occurred_on"])
+        lines.append(t("When: {day}").format(day=day))
     if data.get("wanted"):
-        wanted = {o.action.split(":")[1]: o.label for o in wanted_options(ctx)}[data["wanted"]]
+        wanted = wanted_labels(ctx.t)[Wanted(data["wanted"])]
+        wanted = _as_read(ctx, data, "wanted", wanted)
         lines.append(t("You would like: {wanted}").format(wanted=wanted))
-    lines.append(t("Name: {name}").format(name=data.get("name") or data.get("known_name")))
+    name = data.get("name") or data.get("known_name") or t("anonymous")
+    lines.append(t("Name: {name}").format(name=name))
     lines.append(t("Phone: {phone}").format(phone=data.get("phone") or t("not given")))
     kind_of = data.get("complainant_type") or next(iter(ctx.policy.complainant_types))
     lines.append(t("You are: {who}").format(who=_type_name(ctx, kind_of)))
     if data.get("confidential"):
         lines.append(t("Confidential: only managers will see who you are."))
     return Reply("\n".join(lines), tuple(confirm_options(ctx, data)))
+
+
+def _as_read(ctx: Context, data: Data, field: str, shown: str) -> str:
+    if field not in data.get(READ, []):
+        return shown
+    return ctx.t.gettext("{value} (from your description)").format(value=shown)
 
 
 def _type_name(ctx: Context, key: str) -> str:
@@ -405,6 +563,15 @@ def _kind_label(ctx: Context, kind: str) -> str:
 def confirm_options(ctx: Context, data: Data) -> list[Option]:
     t = ctx.t.gettext
     options = [Option(t("Submit"), "confirm:submit")]
+    read = data.get(READ, [])
+    corrections = [
+        (FilingStep.CATEGORY, t("Correct the category")),
+        (FilingStep.WANTED, t("Correct what you want")),
+        (FilingStep.WHEN, t("Correct the date")),
+    ]
+    for key, label in corrections:  # first: what the desk guessed is what may be wrong
+        if FIELD_OF[key] in read:
+            options.append(Option(label, f"edit:{key}"))
     editable = [
         (FilingStep.CATEGORY, t("Change category")),
         (FilingStep.DESCRIPTION, t("Change description")),
@@ -419,7 +586,7 @@ def confirm_options(ctx: Context, data: Data) -> list[Option]:
         FilingStep.WANTED: kind == CaseKind.COMPLAINT,
     }
     for key, label in editable:
-        if applies.get(key, True):
+        if applies.get(key, True) and FIELD_OF.get(key) not in read:
             options.append(Option(label, f"edit:{key}"))
     if len(ctx.policy.complainant_types) > 1:
         options.append(Option(t("Change who you are"), "who:ask"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 
 from conversations import customer
+from conversations.base.i18n import translation
 from conversations.base.messages import Media
 from conversations.base.policy import Language
 from conversations.base.values import CaseKind, Wanted
@@ -17,6 +19,7 @@ from conversations.intents import Accept, FileCase, SetLanguage, ShowCase, ShowC
 from conversations.state import Flow, State
 from tests.conversations.flow_table import (
     Row,
+    Said,
     check,
     context,
     message,
@@ -57,12 +60,59 @@ ASK_DETAILS = said(
     '(e.g. "yesterday" or 2026-11-20). Otherwise tap Skip.'
 )
 ASK_WANTED = said("What would you like us to do?")
-ASK_NAME = said("How should we address you? (your name)")
+ASK_NAME = said("How should we address you? Send your name, or tap Skip to stay anonymous.")
+BAD_NAME = said("Please send your name (up to 100 characters), or tap Skip.")
 ASK_PHONE = said(
     "Send a mobile number if you would like us to call you; only the people "
     "handling your case will see it. Otherwise tap Skip."
 )
 SUMMARY = says_in("What happened: {description}", description=STORY)
+DESCRIBED = said("What happened: {description}", description=STORY)
+
+
+@dataclass(frozen=True)
+class SaidWith(Said):
+    """A reply part whose placeholders are themselves translated (a label in a line)."""
+
+    def render(self, language: Language) -> str:
+        fmt = {k: v.render(language) if isinstance(v, Said) else v for k, v in self.fmt.items()}
+        return translation(language).gettext(self.msgid).format(**fmt)
+
+
+def line(msgid: str, /, **fmt: Any) -> SaidWith:
+    """A line of the summary, its placeholders translated too."""
+    return SaidWith(msgid, fmt, whole=False)
+
+
+ANONYMOUS_SUMMARY = line("Name: {name}", name=said("anonymous"))
+
+
+@dataclass(frozen=True)
+class Named(Said):
+    """A category's name as the configuration gives it in the row's language."""
+
+    def render(self, language: Language) -> str:
+        return shipped_policy().category(self.msgid).names[language]
+
+
+@dataclass(frozen=True, init=False)
+class Lines(Said):
+    """Consecutive lines of one reply (the summary), each rendered in the row's language."""
+
+    parts: tuple[Said, ...] = ()
+
+    def __init__(self, parts: tuple[Said, ...]) -> None:
+        super().__init__("", {}, whole=False)
+        object.__setattr__(self, "parts", parts)
+
+    def render(self, language: Language) -> str:
+        return "\n".join(part.render(language) for part in self.parts)
+
+
+def understood(value: Said) -> SaidWith:
+    return SaidWith("{value} (from your description)", {"value": value})
+
+
 CONFIRM_COMPLAINT = (
     "confirm:submit",
     "edit:category",
@@ -99,6 +149,41 @@ def after(*steps: str, **data: Any) -> dict[str, Any]:
 DONE = after(CAT, DESC, DET, WANT, NAME)
 SUGGESTION = after(CAT, DESC, NAME, kind="suggestion")
 INQUIRY = after(CAT, DESC, NAME, kind="inquiry")
+
+# A story that told the category, the wish and the date (issue 19): the summary says so.
+READ_ALL = ["category", "wanted", "occurred_on"]
+TOLD = after(DESC, NAME, category="product_quality", wanted="replacement",
+             occurred_on="2026-11-23", read=READ_ALL)  # fmt: skip
+TOLD_SUMMARY = Lines(
+    (
+        line("About: {category}", category=understood(Named("product_quality"))),
+        said("What happened: {description}", description=STORY),
+        line("When: {day}", day=understood(said("2026-11-23"))),
+        line("You would like: {wanted}", wanted=understood(said("Replacement"))),
+    )
+)
+CONFIRM_TOLD = (
+    "confirm:submit",
+    "edit:category",
+    "edit:wanted",
+    "edit:when",
+    "edit:description",
+    "edit:details",
+    "edit:name",
+    "edit:phone",
+    "who:ask",
+    "secret:toggle",
+    "confirm:cancel",
+)
+ASK_WHEN = said(
+    'When did it happen? Send the date (e.g. "yesterday" or 2026-11-20), '
+    "or tap Skip if you are not sure."
+)
+BAD_DATE = said("That does not look like a date. Please send one like 2026-11-20, or tap Skip.")
+FIRST = ("category:delivery", "category:billing")
+LIKELY_FIRST = (*FIRST, *(c for c in CATEGORIES if c not in FIRST))
+WRONG = "category:product_quality"
+WRONG_LAST = (*(c for c in CATEGORIES if c != WRONG), WRONG)
 
 # fmt: off
 ROWS = [
@@ -192,13 +277,104 @@ ROWS = [
     Row("name", at(NAME, after(CAT, DESC, DET, WANT)), message(" 王芳 "), FILING, CONF,
         (SUMMARY,), data={"name": "王芳"}, offers=CONFIRM_COMPLAINT),
     Row("name-empty", at(NAME, after(CAT, DESC, DET, WANT)), message(""), FILING, NAME,
-        (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+        (BAD_NAME, ASK_NAME)),
     Row("name-too-long", at(NAME, after(CAT, DESC, DET, WANT)), message("名" * 101), FILING,
-        NAME, (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+        NAME, (BAD_NAME, ASK_NAME)),
     Row("name-a-digit", at(NAME, after(CAT, DESC, DET, WANT)), message("1"), FILING, NAME,
-        (said("Please send your name (up to 100 characters)."), ASK_NAME)),
+        (BAD_NAME, ASK_NAME)),
     Row("name-bidi-stripped", at(NAME, after(CAT, DESC, DET, WANT)), message("\u202e王芳\u2069"),
         FILING, CONF, (SUMMARY,), data={"name": "王芳"}, offers=CONFIRM_COMPLAINT),
+    # issue 19: the name can be skipped; the case is then filed anonymously
+    Row("name-asked-with-skip", at(WANT, after(CAT, DESC, DET)), press("wanted:refund"),
+        FILING, NAME, (ASK_NAME,), offers=("skip:name",)),
+    Row("name-skip-button", at(NAME, after(CAT, DESC, DET, WANT)), press("skip:name"), FILING,
+        CONF, (ANONYMOUS_SUMMARY,), data={"name": None, "anonymous": True},
+        offers=CONFIRM_COMPLAINT),
+    Row("name-skip-typed", at(NAME, after(CAT, DESC, DET, WANT)), message("跳过"), FILING,
+        CONF, (ANONYMOUS_SUMMARY,), data={"name": None, "anonymous": True}),
+    Row("name-anonymous-typed", at(NAME, after(CAT, DESC, DET, WANT)), message("匿名"), FILING,
+        CONF, (ANONYMOUS_SUMMARY,), data={"name": None, "anonymous": True}),
+    Row("name-skip-stale-elsewhere", at(DET, after(CAT, DESC)), press("skip:name"), FILING,
+        DET, (said("Please send the details, or tap Skip."), ASK_DETAILS), gone=("name",)),
+    Row("name-after-anonymous-edit", at(NAME, after(CAT, DESC, DET, WANT), anonymous=True),
+        message("王芳"), FILING, CONF, (SUMMARY,), data={"name": "王芳", "anonymous": False}),
+    # -- what the story told (issue 19): marked on the summary, corrected one at a time --
+    Row("told-summary-marks-what-was-read", at(CONF, TOLD), message("?!"), FILING, CONF,
+        (CHOOSE, TOLD_SUMMARY), offers=CONFIRM_TOLD),
+    Row("told-correct-category-asks-only-it", at(CONF, TOLD), press("edit:category"),
+        FILING, CAT, (SORRY_CATEGORY,), gone=("category",),
+        data={"read": ["wanted", "occurred_on"], "wrong_category": "product_quality"},
+        offers=WRONG_LAST),
+    Row("told-corrected-category-comes-back", at(CAT, TOLD, read=["wanted", "occurred_on"],
+        wrong_category="product_quality"), press("category:delivery"), FILING, CONF,
+        (Lines((line("About: {category}", category=Named("delivery")), DESCRIBED)),),
+        data={"category": "delivery"},
+        offers=("confirm:submit", "edit:wanted", "edit:when", "edit:category",
+                *CONFIRM_TOLD[4:])),
+    Row("told-wrong-guess-typed-number-follows-the-order", at(CAT, TOLD,
+        read=["wanted", "occurred_on"], wrong_category="product_quality", likely=["delivery"]),
+        message("1"), FILING, CONF, (SUMMARY,), data={"category": "delivery"}),
+    Row("told-correct-wish", at(CONF, TOLD), press("edit:wanted"), FILING, WANT,
+        (ASK_WANTED,), gone=("wanted",), data={"read": ["category", "occurred_on"]}),
+    Row("told-corrected-wish-comes-back", at(WANT, TOLD, read=["category", "occurred_on"]),
+        press("wanted:refund"), FILING, CONF, (SUMMARY,),
+        data={"wanted": "refund", "read": ["category", "occurred_on"]}),
+    Row("told-correct-date", at(CONF, TOLD), press("edit:when"), FILING, FilingStep.WHEN,
+        (ASK_WHEN,), data={"editing_when": True, "read": ["category", "wanted"]},
+        offers=("skip:when",)),
+    Row("told-correct-date-typed-number", at(CONF, TOLD), message("4"), FILING,
+        FilingStep.WHEN, (ASK_WHEN,)),
+    Row("when-a-date", at(FilingStep.WHEN, TOLD, editing_when=True, read=["category"]),
+        message("11月20日"), FILING, CONF, (SUMMARY,),
+        data={"occurred_on": "2026-11-20", "read": ["category"]}, gone=("editing_when",)),
+    Row("when-yesterday", at(FilingStep.WHEN, TOLD, editing_when=True), message("yesterday"),
+        FILING, CONF, (SUMMARY,), data={"occurred_on": "2026-11-23"}),
+    Row("when-skip", at(FilingStep.WHEN, TOLD, editing_when=True), press("skip:when"), FILING,
+        CONF, (SUMMARY,), data={"occurred_on": None, "details_done": True},
+        gone=("editing_when",)),
+    Row("when-not-a-date", at(FilingStep.WHEN, TOLD, editing_when=True), message("hmm"),
+        FILING, FilingStep.WHEN, (BAD_DATE, ASK_WHEN), data={"editing_when": True}),
+    Row("when-in-the-future", at(FilingStep.WHEN, TOLD, editing_when=True),
+        message("2026-12-25"), FILING, FilingStep.WHEN, (BAD_DATE, ASK_WHEN)),
+    Row("when-too-long", at(FilingStep.WHEN, TOLD, editing_when=True),
+        message("昨" * (MAX_SHORT + 1)), FILING, FilingStep.WHEN,
+        (said("Please keep this under {limit} characters.", limit=MAX_SHORT), ASK_WHEN)),
+    Row("when-photo-kept-and-asked-again", at(FilingStep.WHEN, TOLD, editing_when=True),
+        message(media=(PHOTO,)), FILING, FilingStep.WHEN, (BAD_DATE, ASK_WHEN),
+        data={"media": [["photo", "file-1"]]}),
+    Row("when-not-offered-when-not-read", at(CONF, DONE), press("edit:when"), FILING, CONF,
+        (STALE, SUMMARY), data=DONE),
+    Row("told-back-from-summary-with-no-history", at(CONF, TOLD, history=[]),
+        message("/back"), FILING, CONF, (TOLD_SUMMARY,), data={"read": READ_ALL}),
+    # a category or wish button under an earlier message changes that answer where the
+    # filing stands (the story's guess too); one for a question not answered yet does not
+    Row("earlier-category-at-the-summary", at(CONF, TOLD), press("category:delivery"),
+        FILING, CONF, (SUMMARY,), data={"category": "delivery",
+                                        "read": ["wanted", "occurred_on"]}),
+    Row("earlier-category-at-details", at(DET, after(CAT, DESC)), press("category:delivery"),
+        FILING, DET, (ASK_DETAILS,), data={"category": "delivery"}),
+    Row("earlier-wish-at-the-summary", at(CONF, DONE), press("wanted:refund"), FILING, CONF,
+        (SUMMARY,), data={"wanted": "refund"}),
+    Row("earlier-wish-not-a-suggestions", at(CONF, SUGGESTION), press("wanted:refund"),
+        FILING, CONF, (STALE, SUMMARY), gone=("wanted",)),
+    Row("earlier-category-forged", at(CONF, TOLD), press("category:weather"), FILING, CONF,
+        (STALE, SUMMARY), data={"category": "product_quality", "read": READ_ALL}),
+    Row("earlier-wish-not-asked-yet", at(DET, after(CAT, DESC)), press("wanted:refund"),
+        FILING, DET, (said("Please send the details, or tap Skip."), ASK_DETAILS),
+        gone=("wanted",)),
+    # what the story only suggests is offered first
+    Row("category-likely-first", at(CAT, after(DESC), likely=["delivery", "billing"]),
+        press("category:weather"), FILING, CAT, (CHOOSE, SORRY_CATEGORY),
+        offers=LIKELY_FIRST),
+    Row("category-likely-typed-number", at(CAT, after(DESC), likely=["delivery", "billing"]),
+        message("2"), FILING, DET, (ASK_DETAILS,), data={"category": "billing"}),
+    Row("category-likely-unknown-key-ignored", at(CAT, after(DESC), likely=["weather"]),
+        message("1"), FILING, DET, (ASK_DETAILS,), data={"category": "product_quality"}),
+    Row("wanted-likely-first", at(WANT, after(CAT, DESC, DET), likely_wanted="repair"),
+        press("wanted:gold"), FILING, WANT, (CHOOSE, ASK_WANTED),
+        offers=("wanted:repair", *(w for w in WANTS if w != "wanted:repair"))),
+    Row("wanted-likely-typed-number", at(WANT, after(CAT, DESC, DET), likely_wanted="repair"),
+        message("1"), FILING, NAME, (ASK_NAME,), data={"wanted": "repair"}),
     # -- phone (asked only when the customer edits it) ------------------------------------
     Row("phone", at(PHONE, DONE, editing_phone=True), message("138-1234-5678"), FILING,
         CONF, (SUMMARY,), data={"phone": "13812345678"}, gone=("editing_phone",)),

@@ -1,0 +1,93 @@
+"""A complaint told in one message, filed through handlers.dispatch (issue 19), on SQLite
+and PostgreSQL: what the story says is not asked again, the summary says what was
+understood, a wrong guess corrected there routes the case where the customer said, and a
+customer the platform does not name is asked once and may stay anonymous."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conversations.base.values import Wanted
+from storage.models import Case, Customer
+from tests.fakes.chat import Chat, actions
+from tests.fakes.world import World
+
+TOLD = "快递昨天显示已签收，但我根本没收到包裹，我要退款。"  # delivery, refund, yesterday
+
+
+async def test_a_story_that_says_everything_is_summed_up_at_once_and_filed(world: World) -> None:
+    chat = Chat(world, "u1", name="王芳")  # the platform names the customer
+    summary = await chat.send(TOLD)
+    assert len(summary) == 1
+    assert "类别：交付与物流（从您的描述判断）" in summary[0].text
+    assert "您的诉求：退款（从您的描述判断）" in summary[0].text
+    assert "发生时间：2026-11-23（从您的描述判断）" in summary[0].text
+    assert actions(summary)[:4] == ["confirm:submit", "edit:category", "edit:wanted", "edit:when"]
+    receipt = await chat.press("confirm:submit")
+    case = await world.only(Case)
+    assert case.number in receipt[0].text
+    assert (case.category, case.wanted, case.occurred_on, case.department) == (
+        "delivery",
+        Wanted.REFUND,
+        date(2026, 11, 23),
+        "logistics",
+    )
+    assert len(chat.said()) == 2  # two bot turns: the summary and the receipt
+
+
+async def test_a_wrong_guess_corrected_on_the_summary_routes_where_the_customer_said(
+    world: World,
+) -> None:
+    chat = Chat(world, "u1", name="王芳")
+    await chat.send(TOLD)
+    asked = await chat.press("edit:category")
+    assert len(asked) == 1 and actions(asked)[-1] == "category:delivery"  # the guess last
+    summary = await chat.press("category:product_quality")
+    assert "类别：产品质量\n" in summary[0].text  # the customer's own answer: not marked
+    assert "您的诉求：退款（从您的描述判断）" in summary[0].text
+    await chat.press("confirm:submit")
+    case = await world.only(Case)
+    assert (case.category, case.department, case.wanted) == (
+        "product_quality",
+        "product",
+        Wanted.REFUND,
+    )
+    assert len(chat.said()) == 4  # summary, the one question, the summary again, receipt
+
+
+async def test_without_a_name_from_the_platform_the_name_is_the_only_question(
+    world: World,
+) -> None:
+    chat = Chat(world, "u1")  # the console and WeChat give no name
+    asked = await chat.send(TOLD)
+    assert actions(asked) == ["skip:name"]
+    summary = await chat.send("王芳")
+    assert "称呼：王芳" in summary[0].text
+    await chat.press("confirm:submit")
+    case = await world.only(Case)
+    customer = await world.only(Customer)
+    assert (case.category, customer.name) == ("delivery", "王芳")
+    assert len(chat.said()) == 3  # name, summary, receipt
+
+
+async def test_a_skipped_name_files_the_case_anonymously(world: World) -> None:
+    chat = Chat(world, "u1")
+    await chat.send(TOLD)
+    summary = await chat.press("skip:name")
+    assert "称呼：匿名" in summary[0].text
+    await chat.press("confirm:submit")
+    case = await world.only(Case)
+    customer = await world.only(Customer)
+    assert case.customer_id == customer.id and customer.name is None
+
+
+async def test_a_typed_number_picks_what_the_summary_shows(world: World) -> None:
+    """WeChat and the console show the options numbered: 2 is the first correction."""
+    chat = Chat(world, "u1", name="王芳")
+    await chat.send(TOLD)
+    asked = await chat.send("2")
+    assert actions(asked)[-1] == "category:delivery"
+    await chat.send("1")  # the first category shown: the story's guess is last
+    await chat.send("1")  # submit
+    case = await world.only(Case)
+    assert case.category == "product_quality"
