@@ -108,13 +108,13 @@ class Generator:
 
     def filing_times(self, count: int) -> list[datetime]:
         """Sorted, so ids follow filing order as they do on a live desk; a little busier
-        lately (the desk grew), and quieter at night."""
+        lately (the desk grew), and quieter before the desk opens."""
         seconds = self.span.total_seconds()
         times = []
         for _ in range(count):
             offset = seconds * self.rng.random() ** 0.8
             instant = self.start + timedelta(seconds=offset)
-            if instant.hour < 1 and self.rng.random() < 0.7:  # 08:00-09:00 in China: busier
+            if instant.hour < 1 and self.rng.random() < 0.7:  # 08:00-09:00 in China: most later
                 instant += timedelta(hours=self.rng.randrange(1, 12))
             times.append(min(instant, END - timedelta(seconds=1)))
         return sorted(times)
