@@ -186,6 +186,24 @@ def test_the_name_is_asked_only_without_one_and_can_be_skipped(language: Languag
     assert isinstance(case, FileCase) and case.name is None and case.category == "delivery"
 
 
+@ALL
+def test_a_story_told_after_the_menu_fills_what_is_left(language: Language) -> None:
+    """From the menu the category comes first (the customer's); the story then tells the
+    wish and the date: the summary follows."""
+    told = run(
+        State(),
+        press("file:complaint"),
+        press("category:product_quality"),
+        message(TOLD[language]),
+        language=language,
+        name="王芳",
+    )
+    assert told.state.step == FilingStep.CONFIRM
+    assert told.state.data["category"] == "product_quality"  # not overridden by the story
+    assert told.state.data["read"] == ["wanted", "occurred_on"]
+    assert actions(only(told))[:3] == ("confirm:submit", "edit:wanted", "edit:when")
+
+
 def test_the_near_misses_of_the_issue_reach_the_summary_as_read() -> None:
     """A threat's 今天 is no incident date; 不要退款，只要换一个 is a replacement."""
     threat = run(

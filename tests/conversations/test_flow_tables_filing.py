@@ -162,6 +162,12 @@ TOLD_SUMMARY = Lines(
         line("You would like: {wanted}", wanted=understood(said("Replacement"))),
     )
 )
+# The same, its category being corrected (edit:category pressed on the summary).
+CORRECTING = {
+    **{key: value for key, value in TOLD.items() if key != "category"},
+    "read": ["wanted", "occurred_on"],
+    "wrong_category": "product_quality",
+}
 CONFIRM_TOLD = (
     "confirm:submit",
     "edit:category",
@@ -305,15 +311,25 @@ ROWS = [
         FILING, CAT, (SORRY_CATEGORY,), gone=("category",),
         data={"read": ["wanted", "occurred_on"], "wrong_category": "product_quality"},
         offers=WRONG_LAST),
-    Row("told-corrected-category-comes-back", at(CAT, TOLD, read=["wanted", "occurred_on"],
-        wrong_category="product_quality"), press("category:delivery"), FILING, CONF,
+    Row("told-corrected-category-comes-back", at(CAT, CORRECTING), press("category:delivery"),
+        FILING, CONF,
         (Lines((line("About: {category}", category=Named("delivery")), DESCRIBED)),),
         data={"category": "delivery"},
         offers=("confirm:submit", "edit:wanted", "edit:when", "edit:category",
                 *CONFIRM_TOLD[4:])),
-    Row("told-wrong-guess-typed-number-follows-the-order", at(CAT, TOLD,
-        read=["wanted", "occurred_on"], wrong_category="product_quality", likely=["delivery"]),
+    Row("told-wrong-guess-typed-number-follows-the-order",
+        at(CAT, CORRECTING, likely=["delivery"]),
         message("1"), FILING, CONF, (SUMMARY,), data={"category": "delivery"}),
+    Row("told-correct-category-pressed-twice", at(CAT, CORRECTING), press("edit:category"),
+        FILING, CAT,
+        (CHOOSE, SORRY_CATEGORY), gone=("category",), offers=WRONG_LAST),
+    Row("told-correcting-keeps-a-photo", at(CAT, CORRECTING), message(media=(PHOTO,)),
+        FILING, CAT,
+        (CHOOSE, SORRY_CATEGORY), data={"media": [["photo", "file-1"]]}),
+    Row("told-correcting-language-change-keeps-it", at(CAT, CORRECTING, read=["wanted"]),
+        press("lang:en"), FILING, CAT, intents=(SetLanguage("en"),), data={"read": ["wanted"]}),
+    Row("told-correcting-cancel", at(CAT, CORRECTING), message("/cancel"), IDLE, "",
+        (said("Cancelled. What else can we do for you?"),), gone=("description", "read")),
     Row("told-correct-wish", at(CONF, TOLD), press("edit:wanted"), FILING, WANT,
         (ASK_WANTED,), gone=("wanted",), data={"read": ["category", "occurred_on"]}),
     Row("told-corrected-wish-comes-back", at(WANT, TOLD, read=["category", "occurred_on"]),
