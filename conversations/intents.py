@@ -25,6 +25,7 @@ class FileCase:
     source: str | None = None
     complainant_type: str | None = None
     confidential: bool = False
+    anonymous: bool = False  # the name question skipped (issue 19)
 
 
 @dataclass(frozen=True)
