@@ -78,7 +78,8 @@ class OutboxRepository:
         channels: Sequence[str],
         scope: ClaimScope | None = None,
     ) -> list[Candidate]:
-        """In one query, the rows that may go next, with their edit targets (issue 18).
+        """The rows that may go next, with their edit targets, in one query (and one
+        more that locks them by primary key; issue 18).
 
         In each chat, the oldest pending row of each case (a case's messages keep their
         order everywhere) that is ready and not leased; of those, the chat's oldest row
@@ -134,21 +135,28 @@ class OutboxRepository:
             .where(p.c.id == p.c.case_head, p.c.not_before <= now, free)
             .subquery("ready")
         )
-        rows = await self.session.execute(
-            select(OutboxMessage, ready.c.edit_of, ready.c.chat_head, ready.c.place)
-            .join(ready, OutboxMessage.id == ready.c.id)
+        chosen = await self.session.execute(
+            select(ready.c.id, ready.c.edit_of, ready.c.chat_head, ready.c.place)
             .where(or_(ready.c.place == 1, ready.c.id == ready.c.chat_head))
-            # Checked again on the row as locked: the subquery saw the transaction's
-            # snapshot, and another dispatcher may have claimed the row since.
-            .where(OutboxMessage.status == OutboxStatus.PENDING, _free(now))
-            .order_by(ready.c.chat_head, OutboxMessage.id)
+            .order_by(ready.c.chat_head, ready.c.id)
             .limit(2 * limit)
-            .with_for_update(of=OutboxMessage, skip_locked=True)
         )
-        return [
-            Candidate(row, edit_of, row.id == head, place == 1)
-            for row, edit_of, head, place in rows
-        ]
+        found = {
+            row_id: (edit_of, row_id == head, place == 1) for row_id, edit_of, head, place in chosen
+        }
+        if not found:
+            return []
+        # Locked by primary key, and checked again on the row as locked: the query above
+        # saw the transaction's snapshot, and another dispatcher may have claimed a row
+        # since. (Apart, so no planner ever joins the window query in a nested loop.)
+        rows = await self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(found), OutboxMessage.status == OutboxStatus.PENDING)
+            .where(_free(now))
+            .with_for_update(skip_locked=True)
+        )
+        locked = {row.id: row for row in rows}
+        return [Candidate(locked[i], *found[i]) for i in found if i in locked]
 
     async def queued_edits(
         self, cards: Sequence[tuple[str, str, int]], now: datetime
