@@ -4,7 +4,9 @@ A customer who types their whole story first keeps it: the flow starts with the 
 the description (and any phone or order number found in it), reads it (conversations/story.py:
 category, wish, date) and asks only the rest. What was read surely is not asked: the summary
 says it was understood from the story, with a button to correct it; what was only likely
-orders the question's options, the likely answer first (issue 19).
+orders the question's options, the likely answer first (issue 19). A category read
+surely but wrongly is corrected in one tap: the summary offers the next likely categories
+("Change to: ...") beside the full question.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ READ = "read"  # the fields filled from the story (not asked; marked on the summ
 LIKELY = "likely"  # category keys best first: the category question's order
 LIKELY_WANTED = "likely_wanted"  # a wish the story suggests: offered first
 WRONG = "wrong_category"  # a category guess the customer corrected: offered last
+ALTERNATIVES = "alternatives"  # the one-tap categories the summary offers (what was shown)
+MAX_ALTERNATIVES = 2
 Data = dict[str, Any]
 Answer = Data | str  # the fields to store, or a problem to tell the person
 
@@ -365,6 +369,9 @@ def start(ctx: Context, data: Data) -> Outcome:
 def ask_next(ctx: Context, data: Data) -> Outcome:
     question = next_question(data)
     if question is None:
+        data = {key: value for key, value in data.items() if key != ALTERNATIVES}
+        if offered := alternatives(ctx, data):
+            data[ALTERNATIVES] = offered
         return Outcome(State(FLOW, FilingStep.CONFIRM, data), (summary(ctx, data),))
     return Outcome(State(FLOW, question.key, data), (question.ask(ctx, data),))
 
@@ -374,6 +381,8 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     earlier = earlier_answer(state, inbound, ctx)
     if earlier is not None:
         return earlier
+    if (inbound.button or "").startswith("alt:") and state.step != FilingStep.CONFIRM:
+        return _stale_here(state, ctx)  # a summary's one-tap answer pressed too late
     if state.step == FilingStep.CONFIRM:
         if inbound.media and not (inbound.text.strip() or inbound.button):
             kept = State(FLOW, state.step, with_media(state.data, inbound.media))
@@ -484,6 +493,23 @@ def earlier_answer(state: State, inbound: Inbound, ctx: Context) -> Outcome | No
     return Outcome(State(FLOW, state.step, data), (BY_KEY[state.step].ask(ctx, data),))
 
 
+def alternatives(ctx: Context, data: Data) -> list[str]:
+    """The categories offered in one tap on the summary: while the category is the story's
+    guess, the next likely ones (best first, the guess left out)."""
+    if "category" not in data.get(READ, []):
+        return []
+    keys = {c.key for c in ctx.policy.categories}
+    likely = [k for k in data.get(LIKELY, []) if k in keys and k != data.get("category")]
+    return likely[:MAX_ALTERNATIVES]
+
+
+def _stale_here(state: State, ctx: Context) -> Outcome:
+    stale = Reply(ctx.t.gettext("That button is not available here (any more)."))
+    question = BY_KEY.get(state.step)
+    again = question.ask(ctx, state.data) if question else summary(ctx, state.data)
+    return Outcome(state, (stale, again))
+
+
 def back(state: State, ctx: Context) -> Outcome:
     """Forget the last answer and ask that question again."""
     history = list(state.data.get("history", []))
@@ -563,6 +589,10 @@ def _kind_label(ctx: Context, kind: str) -> str:
 def confirm_options(ctx: Context, data: Data) -> list[Option]:
     t = ctx.t.gettext
     options = [Option(t("Submit"), "confirm:submit")]
+    for key in data.get(ALTERNATIVES, []):  # what was offered, if still configured
+        if any(c.key == key for c in ctx.policy.categories):
+            name = ctx.policy.category(key).names.get(ctx.language) or key
+            options.append(Option(t("Change to: {category}").format(category=name), f"alt:{key}"))
     read = data.get(READ, [])
     corrections = [
         (FilingStep.CATEGORY, t("Correct the category")),
@@ -620,6 +650,11 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         # never offered here (issue 12: `edit:kind` reopened a question it does not show)
         stale = ctx.t.gettext("That button is not available here (any more).")
         return Outcome(state, (Reply(stale), summary(ctx, data)))
+    action = inbound.button or _typed_action(inbound, offered)
+    if action and action.startswith("alt:"):  # one tap: the category, as the customer says
+        read = [f for f in data.get(READ, []) if f != "category"]
+        chosen = {"category": action.split(":", 1)[1], READ: read, WRONG: data["category"]}
+        return ask_next(ctx, {**data, **chosen})
     choice = pick(inbound, "confirm", offered)
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:
@@ -633,6 +668,15 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
             (Reply(ctx.t.gettext("Please choose one of the options below.")), summary(ctx, data)),
         )
     return Outcome(State(IDLE), (), (to_intent(data),))
+
+
+def _typed_action(inbound: Inbound, offered: list[Option]) -> str | None:
+    """The action of the option typed as its number or label (WeChat, the console)."""
+    typed = clean(inbound.text)
+    for index, option in enumerate(offered, start=1):
+        if typed in {str(index), option.label}:
+            return option.action
+    return None
 
 
 def _typed_edit(inbound: Inbound, ctx: Context, data: Data) -> str | None:
@@ -655,6 +699,7 @@ def to_intent(data: Data) -> FileCase:
         source=data.get("source"),
         complainant_type=data.get("complainant_type"),
         confidential=bool(data.get("confidential")),
+        anonymous=bool(data.get("anonymous")),
     )
 
 

@@ -170,6 +170,7 @@ async def on_file(call: Call, intent: i.FileCase) -> list[Reply]:
         source=intent.source,
         complainant_type=intent.complainant_type,
         confidential=intent.confidential,
+        anonymous=intent.anonymous,
         urgency=danger.urgency_of(intent.description, call.desk.policy.grading),
     )
     case = await file_case(call.uow, call.desk, actor.id, new)

@@ -50,6 +50,7 @@ class NewCase:
     source: str | None = None
     complainant_type: str | None = None
     confidential: bool = False
+    anonymous: bool = False  # no name given: the filed event says so (issue 19)
 
 
 def subject_key(new: NewCase) -> str | None:
@@ -141,9 +142,10 @@ def _build(desk: Desk, customer_id: int, new: NewCase, repeat: bool, now: dateti
         version=1,
     )
     filing = _Filing(case, danger_words_in(new.description, policy.grading))
-    filing.events.append(
-        _Event(Actor.customer(customer_id), EventKind.FILED, True, {"kind": new.kind.value})
-    )
+    filed: dict[str, Any] = {"kind": new.kind.value}
+    if new.anonymous:
+        filed["anonymous"] = True
+    filing.events.append(_Event(Actor.customer(customer_id), EventKind.FILED, True, filed))
     if repeat:  # the same customer again on the same subject: a second complaint (POLICY §2)
         raised = policy.grading.at_least(case.severity, policy.grading.second_complaint_grade)
         change = {"old": case.severity, "new": raised, "reason": "repeat"}
