@@ -168,6 +168,14 @@ CORRECTING = {
     "read": ["wanted", "occurred_on"],
     "wrong_category": "product_quality",
 }
+TOLD_SUMMARY_NO_DATE = Lines(
+    (
+        line("About: {category}", category=understood(Named("product_quality"))),
+        said("What happened: {description}", description=STORY),
+        said("When: {day}", day="2026-11-20"),
+        line("You would like: {wanted}", wanted=understood(said("Replacement"))),
+    )
+)
 CONFIRM_TOLD = (
     "confirm:submit",
     "edit:category",
@@ -190,6 +198,13 @@ FIRST = ("category:delivery", "category:billing")
 LIKELY_FIRST = (*FIRST, *(c for c in CATEGORIES if c not in FIRST))
 WRONG = "category:product_quality"
 WRONG_LAST = (*(c for c in CATEGORIES if c != WRONG), WRONG)
+# One tap (issue 19): the next likely categories offered on the summary of a read category.
+LIKELY4 = ["product_quality", "delivery", "billing", "aftersales"]
+OFFERED = TOLD | {"likely": LIKELY4, "alternatives": ["delivery", "billing"]}
+ALT_CONFIRM = ("confirm:submit", "alt:delivery", "alt:billing", *CONFIRM_TOLD[1:])
+ALT_AFTER_WHEN = ("confirm:submit", "alt:delivery", "alt:billing", "edit:category",
+                  "edit:wanted", *CONFIRM_TOLD[4:])  # fmt: skip
+CHOSEN_NOW = ("confirm:submit", "edit:wanted", "edit:when", "edit:category", *CONFIRM_TOLD[4:])
 
 # fmt: off
 ROWS = [
@@ -507,6 +522,55 @@ ROWS = [
         press(f"refuse:{N}"), Flow.REFUSE, CustomerStep.REASON,
         (NOT_SENT, said("We are sorry it does not suit you. What would you prefer?")),
         data={"number": N}, gone=("description",)),
+    # -- one tap (issue 19): a read category's next likely ones, offered on the summary ---
+    Row("alternatives-on-the-summary", at(FilingStep.WHEN, TOLD, editing_when=True,
+        likely=LIKELY4), message("2026-11-20"), FILING, CONF, (TOLD_SUMMARY_NO_DATE,),
+        data={"alternatives": ["delivery", "billing"]}, offers=ALT_AFTER_WHEN),
+    Row("alternatives-only-configured-ones", at(FilingStep.WHEN, TOLD, editing_when=True,
+        likely=["weather", "product_quality", "delivery"]), message("2026-11-20"), FILING,
+        CONF, (TOLD_SUMMARY_NO_DATE,), data={"alternatives": ["delivery"]},
+        offers=("confirm:submit", "alt:delivery", *ALT_AFTER_WHEN[3:])),
+    Row("alternatives-none-when-nothing-else-likely", at(FilingStep.WHEN, TOLD,
+        editing_when=True, likely=["product_quality"]), message("2026-11-20"), FILING, CONF,
+        (TOLD_SUMMARY_NO_DATE,), gone=("alternatives",), offers=ALT_AFTER_WHEN[:1] +
+        ALT_AFTER_WHEN[3:]),
+    Row("alternative-press-sets-the-category", at(CONF, OFFERED), press("alt:billing"),
+        FILING, CONF, (Lines((line("About: {category}", category=Named("billing")),
+                               DESCRIBED)),),
+        data={"category": "billing", "read": ["wanted", "occurred_on"],
+              "wrong_category": "product_quality"}, gone=("alternatives",),
+        offers=CHOSEN_NOW),
+    Row("alternative-typed-number", at(CONF, OFFERED), message("2"), FILING, CONF,
+        (SUMMARY,), data={"category": "delivery", "read": ["wanted", "occurred_on"]},
+        gone=("alternatives",), offers=CHOSEN_NOW),
+    Row("alternative-numbers-shift-the-corrections", at(CONF, OFFERED), message("4"),
+        FILING, CAT, (SORRY_CATEGORY,), gone=("category",),
+        data={"wrong_category": "product_quality"}),
+    Row("alternatives-and-the-full-question", at(CONF, OFFERED), press("edit:category"),
+        FILING, CAT, (SORRY_CATEGORY,), offers=(
+            "category:delivery", "category:billing", "category:aftersales",
+            *(c for c in CATEGORIES if c.split(":")[1] not in LIKELY4),
+            "category:product_quality")),
+    Row("alternative-forged", at(CONF, OFFERED), press("alt:safety"), FILING, CONF,
+        (STALE, TOLD_SUMMARY), data={"category": "product_quality", "read": READ_ALL,
+                                     "alternatives": ["delivery", "billing"]},
+        offers=ALT_CONFIRM),
+    Row("alternative-unknown-category", at(CONF, OFFERED), press("alt:weather"), FILING,
+        CONF, (STALE, TOLD_SUMMARY), data={"category": "product_quality", "read": READ_ALL}),
+    Row("alternative-stale-after-the-correction", at(CONF, TOLD, category="billing",
+        read=["wanted", "occurred_on"], likely=LIKELY4), press("alt:delivery"), FILING, CONF,
+        (STALE, SUMMARY), data={"category": "billing", "read": ["wanted", "occurred_on"]}),
+    Row("alternative-stale-at-the-category-question", at(CAT, CORRECTING, likely=LIKELY4),
+        press("alt:delivery"), FILING, CAT, (STALE, SORRY_CATEGORY), gone=("category",)),
+    Row("alternative-stale-at-another-question", at(FilingStep.WHEN, OFFERED,
+        editing_when=True), press("alt:delivery"), FILING, FilingStep.WHEN, (STALE, ASK_WHEN),
+        data={"category": "product_quality", "read": READ_ALL}),
+    Row("alternatives-never-for-a-chosen-category", at(NAME, after(CAT, DESC, DET, WANT),
+        likely=["delivery", "billing"]), message("王芳"), FILING, CONF, (SUMMARY,),
+        gone=("alternatives",), offers=CONFIRM_COMPLAINT),
+    Row("alternatives-gone-after-an-earlier-category-button", at(CONF, OFFERED),
+        press("category:aftersales"), FILING, CONF, (SUMMARY,),
+        data={"category": "aftersales"}, gone=("alternatives",), offers=CHOSEN_NOW),
     Row("add-leaves-filing-and-says-so", at(CONF, DONE), press(f"add:{N}"), Flow.ADD_INFO,
         CustomerStep.TEXT, (NOT_SENT, said("Send what you would like to add (text or photos).")),
         data={"number": N}),
