@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from conversations.base.values import Wanted
-from storage.models import Case, Customer
+from conversations.base.values import EventKind, Wanted
+from storage.models import Case, CaseEvent, Customer
 from tests.fakes.chat import Chat, actions
 from tests.fakes.world import World
 
@@ -79,6 +79,55 @@ async def test_a_skipped_name_files_the_case_anonymously(world: World) -> None:
     case = await world.only(Case)
     customer = await world.only(Customer)
     assert case.customer_id == customer.id and customer.name is None
+    filed = [e for e in await world.all(CaseEvent) if e.kind == EventKind.FILED]
+    assert [e.data for e in filed] == [{"kind": "complaint", "anonymous": True}]
+
+
+async def test_a_named_filing_event_does_not_say_anonymous(world: World) -> None:
+    chat = Chat(world, "u1")
+    await chat.send(TOLD)
+    await chat.send("王芳")
+    await chat.press("confirm:submit")
+    filed = [e for e in await world.all(CaseEvent) if e.kind == EventKind.FILED]
+    assert [e.data for e in filed] == [{"kind": "complaint"}]
+
+
+HAZARD = "昨天在你们店买的充电宝，充电的时候鼓包冒烟，差点着火。我要退货。"  # read: safety
+
+
+async def test_a_wrong_guess_corrected_in_one_tap_is_filed_in_three_turns(world: World) -> None:
+    chat = Chat(world, "u1", name="王芳")
+    summary = await chat.send(HAZARD)
+    assert "类别：安全（从您的描述判断）" in summary[0].text
+    assert actions(summary)[:3] == ["confirm:submit", "alt:product_quality", "edit:category"]
+    assert summary[0].choices[1]["label"] == "改为：产品质量"
+    again = await chat.press("alt:product_quality")
+    assert len(again) == 1 and "类别：产品质量\n" in again[0].text  # chosen now: not marked
+    assert "alt:product_quality" not in actions(again)
+    await chat.press("confirm:submit")
+    case = await world.only(Case)
+    assert (case.category, case.department, case.wanted) == (
+        "product_quality",
+        "product",
+        Wanted.REFUND,
+    )
+    assert len(chat.said()) == 3  # summary, the corrected summary, receipt
+
+
+async def test_a_forged_or_stale_alternative_is_refused_and_nothing_changes(
+    world: World,
+) -> None:
+    chat = Chat(world, "u1", name="王芳")
+    await chat.send(HAZARD)
+    forged = await chat.press("alt:contract")
+    assert forged[0].text == "这个按钮在这里不可用（或已失效）。"
+    assert "类别：安全（从您的描述判断）" in forged[-1].text
+    await chat.press("alt:product_quality")
+    stale = await chat.press("alt:product_quality")  # pressed again under the old summary
+    assert stale[0].text == "这个按钮在这里不可用（或已失效）。"
+    await chat.send("1")  # submit, typed
+    case = await world.only(Case)
+    assert case.category == "product_quality"
 
 
 async def test_a_typed_number_picks_what_the_summary_shows(world: World) -> None:
