@@ -34,7 +34,8 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from conversations.base.clock import Clock
-from conversations.base.values import Purpose
+from notifications.coalesce import Claimed, coalesced
+from notifications.inflight import finish, first_of, reap
 from notifications.limits import GROUP_WINDOW, Limiter
 from notifications.metrics import ErrorClass, Metrics, error_class
 from notifications.outcomes import Outcomes, Retries, UnreachableHandler
@@ -54,10 +55,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 SENDER_LEASE = timedelta(seconds=6)
 RENEW_EVERY = timedelta(seconds=2)
-STOP_GRACE = 5.0  # seconds a stopping dispatcher lets its sends answer and be recorded
 SENDER_LEASE_PREFIX = "send:"
 POOL = 16  # chats sent to at once: a slow one holds up only itself (issue 18)
-Claimed = tuple[OutboxMessage, str | None]  # a row and the message it edits
 
 
 def this_process() -> str:
@@ -114,7 +113,7 @@ class Dispatcher:
         flying: set[asyncio.Task[None]] = set()
         try:
             while True:
-                _reap(flying)
+                reap(flying)
                 moved = 0
                 if (free := self.pool - len(flying)) > 0:
                     claimed, moved = await self._claim(free)
@@ -122,10 +121,10 @@ class Dispatcher:
                 if moved:
                     continue
                 self._wake.clear()
-                await _first_of(self._wake, flying, await self._sleep_for(poll_seconds, flying))
+                await first_of(self._wake, flying, await self._sleep_for(poll_seconds, flying))
         finally:
             keeper.cancel()
-            await _finish(flying)
+            await finish(flying)
             await asyncio.gather(keeper, return_exceptions=True)
             await asyncio.shield(self.step_down())
 
@@ -210,7 +209,7 @@ class Dispatcher:
                     moved += 1
                 elif (pick := self._pick(channel, chat, options, now)) is not None:
                     chosen.append(pick)
-            claimed = await _coalesced(outbox, chosen, now)
+            claimed = await coalesced(outbox, chosen, now)
             await outbox.claim([row.id for row, _ in claimed], now + LEASE)
         return claimed, moved
 
@@ -355,32 +354,6 @@ def _lease(channel: str) -> str:
     return f"{SENDER_LEASE_PREFIX}{channel}"
 
 
-async def _coalesced(
-    outbox: OutboxRepository, chosen: list[Candidate], now: datetime
-) -> list[Claimed]:
-    """The rows to send for the chosen candidates: a card edit is replaced by its card's
-    latest queued edit, and the edits between are marked superseded (one query for all
-    the round's cards, one update; issue 18)."""
-    cards = {card: c.row.id for c in chosen if c.edit_of and (card := _card(c.row))}
-    queued: dict[tuple[str, str, int], list[OutboxMessage]] = {}
-    for row in await outbox.queued_edits(list(cards), now):
-        queued.setdefault(_card(row) or ("", "", 0), []).append(row)
-    latest: dict[int, OutboxMessage] = {}
-    superseded: list[int] = []
-    for card, rows in queued.items():
-        if rows[0].id == cards.get(card):  # the chosen edit is its card's oldest
-            latest[rows[0].id] = rows[-1]
-            superseded += [row.id for row in rows[:-1]]
-    await outbox.supersede(superseded, now)
-    return [(latest.get(c.row.id, c.row), c.edit_of) for c in chosen]
-
-
-def _card(row: OutboxMessage) -> tuple[str, str, int] | None:
-    if row.purpose != Purpose.CARD or row.case_id is None:
-        return None
-    return row.channel, row.chat_id, row.case_id
-
-
 def _room(
     limiter: Limiter, sender: Sender, row: OutboxMessage, now: datetime
 ) -> tuple[int, datetime] | None:
@@ -388,32 +361,3 @@ def _room(
     if not sender.is_group(row.chat_id) or (room := limiter.room(row.chat_id, now)) is None:
         return None
     return room, now
-
-
-def _reap(flying: set[asyncio.Task[None]]) -> None:
-    """Forget the sends that answered; a revoked token (Unrecoverable) stops the loop."""
-    for task in [task for task in flying if task.done()]:
-        flying.discard(task)
-        if not task.cancelled() and isinstance(task.exception(), Unrecoverable):
-            raise task.exception()  # type: ignore[misc]
-
-
-async def _finish(flying: set[asyncio.Task[None]]) -> None:
-    """On the way out, let the sends under way answer and be recorded (a send cut off
-    after it reached the platform is sent again by the next holder); then cut off the
-    rest."""
-    if flying:
-        await asyncio.wait(flying, timeout=STOP_GRACE)
-    for task in flying:
-        task.cancel()
-    await asyncio.gather(*flying, return_exceptions=True)
-
-
-async def _first_of(wake: asyncio.Event, flying: set[asyncio.Task[None]], seconds: float) -> None:
-    """Until a wake, an answer to a send under way, or the timeout."""
-    waiter = asyncio.create_task(wake.wait())
-    try:
-        await asyncio.wait({waiter, *flying}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiter.cancel()
-        await asyncio.gather(waiter, return_exceptions=True)
