@@ -60,3 +60,26 @@ async def test_a_guess_corrected_on_the_console_goes_to_the_chosen_department(
     case = await world.only(Case)
     assert (case.category, case.department) == ("product_quality", "product")
     assert [len(answer) for answer in turns(out.getvalue())] == [1, 1, 1, 1, 1]
+
+
+async def test_a_wrong_guess_corrected_with_one_number_takes_four_bot_turns(
+    world: World,
+) -> None:
+    """Name skipped, the summary offers 'Change to: Product quality' as 2: typing it is the
+    one correction turn, then the receipt."""
+    out = io.StringIO()
+    player = ConsolePlayer("console-19", None, "en")
+    hazard = (
+        "The heater I bought from you sparked and caught fire yesterday, it is a fire hazard. "
+        "I want compensation."
+    )
+    await converse(app_for(world), player, io.StringIO(f"{hazard}\n1\n2\n1\n"), out)
+    answered = turns(out.getvalue())
+    assert [len(answer) for answer in answered] == [1, 1, 1, 1]  # name, summary x2, receipt
+    said = out.getvalue().split("you> ")[1:]  # what followed each typed line, whole
+    assert "About: Safety (from your description)" in said[1]
+    assert "2. Change to: Product quality" in said[1]
+    assert "About: Product quality\n" in said[2] and "Change to:" not in said[2]
+    case = await world.only(Case)
+    assert case.number in answered[3][0]
+    assert (case.category, case.department) == ("product_quality", "product")

@@ -65,3 +65,43 @@ async def test_a_wrong_guess_corrected_on_the_summary_goes_to_the_chosen_departm
         assert not tg.api.texts_to(GROUPS["logistics"])
         # summary, the one question, the summary again, the receipt
         assert len(tg.api.texts_to(1002)) == 4
+
+
+HAZARD = "昨天在你们店买的充电宝，充电的时候鼓包冒烟，差点着火。我要退货。"  # read: safety
+
+
+async def test_a_wrong_guess_corrected_with_one_tap_is_filed_in_three_bot_turns(
+    world: World,
+) -> None:
+    """The summary offers the next likely category as a button: one tap corrects it."""
+    async with running(world, "polling") as tg:
+        await tg.send(message_update(CUSTOMER, HAZARD))
+        summary = tg.api.sent("sendMessage", 1001)[-1]
+        assert "类别：安全（从您的描述判断）" in summary["text"]
+        assert buttons(summary)[:3] == ["confirm:submit", "alt:product_quality", "edit:category"]
+        labels = [b["text"] for row in summary["reply_markup"]["inline_keyboard"] for b in row]
+        assert "改为：产品质量" in labels
+        await tg.send(button_update(CUSTOMER, 1001, "alt:product_quality"))
+        again = tg.api.sent("sendMessage", 1001)[-1]
+        assert "类别：产品质量\n" in again["text"]  # the customer's choice now: not marked
+        assert "alt:product_quality" not in buttons(again)
+        await tg.send(button_update(CUSTOMER, 1001, "alt:product_quality"))  # the old one
+        assert "不可用" in tg.api.texts_to(1001)[-2]  # refused: nothing changed
+        await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
+        case = await world.only(Case)
+        assert (case.category, case.department) == ("product_quality", "product")
+        assert case.number in tg.api.texts_to(GROUPS["product"])[-1]
+        said = tg.api.texts_to(1001)
+        # summary, corrected summary, (the stale press's answer and summary), receipt
+        assert len(said) == 5 and case.number in said[-1]
+
+
+async def test_one_tap_then_submit_is_three_bot_turns(world: World) -> None:
+    async with running(world, "webhook") as tg:
+        await tg.send(message_update(CUSTOMER, HAZARD))
+        await tg.send(button_update(CUSTOMER, 1001, "alt:product_quality"))
+        await tg.send(button_update(CUSTOMER, 1001, "confirm:submit"))
+        case = await world.only(Case)
+        said = tg.api.texts_to(1001)
+        assert len(said) == 3 and case.number in said[-1]  # summary, corrected, receipt
+        assert (case.category, case.department) == ("product_quality", "product")

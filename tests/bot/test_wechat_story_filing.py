@@ -57,3 +57,29 @@ async def test_a_wrong_guess_corrected_by_number_and_an_anonymous_filing(world: 
         card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
         assert case.number in card["markdown"]["content"]
         assert (await world.only(Customer)).name is None  # filed anonymously
+
+
+HAZARD = "昨天在你们店买的充电宝，充电的时候鼓包冒烟，差点着火。我要退货。"  # read: safety
+
+
+async def test_a_wrong_guess_corrected_by_its_number_is_filed_in_four_bot_turns(
+    world: World,
+) -> None:
+    """Name, summary (numbered, the next likely category offered as 改为), the corrected
+    summary after one number, receipt."""
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, HAZARD)
+        await wx.customer_says(CUSTOMER, "王芳")
+        summary = wx.api.texts_to(CUSTOMER)[-1]
+        assert "类别：安全（从您的描述判断）" in summary
+        assert number_of(summary, "改为：产品质量") == "2"
+        await wx.customer_says(CUSTOMER, "2")
+        again = wx.api.texts_to(CUSTOMER)[-1]
+        assert "类别：产品质量\n" in again and "改为：" not in again
+        await wx.customer_says(CUSTOMER, number_of(again, "提交"))
+        case = await world.only(Case)
+        said = wx.api.texts_to(CUSTOMER)
+        assert len(said) == 4 and case.number in said[-1]  # name, summary, corrected, receipt
+        assert (case.category, case.department) == ("product_quality", "product")
+        card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
+        assert case.number in card["markdown"]["content"]
