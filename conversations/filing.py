@@ -653,8 +653,8 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     action = inbound.button or _typed_action(inbound, offered)
     if action and action.startswith("alt:"):  # one tap: the category, as the customer says
         read = [f for f in data.get(READ, []) if f != "category"]
-        chosen = {"category": action.split(":", 1)[1], READ: read, WRONG: data["category"]}
-        return ask_next(ctx, {**data, **chosen})
+        own = {"category": action.split(":", 1)[1], READ: read, WRONG: data["category"]}
+        return ask_next(ctx, {**data, **own})
     choice = pick(inbound, "confirm", offered)
     edit = _choice(inbound, "edit") or _typed_edit(inbound, ctx, data)
     if edit in BY_KEY:
