@@ -192,25 +192,32 @@ class Dispatcher:
         now = self.clock.now()
         self._paced_until = None
         chosen: list[Candidate] = []
+        picked: list[tuple[str, str]] = []  # (channel, chat): the rows expire on a rollback
         moved = 0
-        async with unit_of_work(self.db) as uow:
-            outbox = OutboxRepository(uow.session)
-            self.leading = await self._channels(uow, now)
-            if not self.leading:
-                return [], moved
-            found = await outbox.candidates(now, batch, sorted(self.leading), self.scope)
-            for (channel, chat), options in groupby(
-                found, lambda c: (c.row.channel, c.row.chat_id)
-            ):
-                if len(chosen) >= batch or (channel, chat) in self._busy:
-                    continue
-                if (new := self._moves.get(channel, {}).get(chat)) is not None:
-                    await outbox.repoint(channel, chat, new, now)  # sent next round
-                    moved += 1
-                elif (pick := self._pick(channel, chat, options, now)) is not None:
-                    chosen.append(pick)
-            claimed = await coalesced(outbox, chosen, now)
-            await outbox.claim([row.id for row, _ in claimed], now + LEASE)
+        try:
+            async with unit_of_work(self.db) as uow:
+                outbox = OutboxRepository(uow.session)
+                self.leading = await self._channels(uow, now)
+                if not self.leading:
+                    return [], moved
+                found = await outbox.candidates(now, batch, sorted(self.leading), self.scope)
+                for (channel, chat), options in groupby(
+                    found, lambda c: (c.row.channel, c.row.chat_id)
+                ):
+                    if len(chosen) >= batch or (channel, chat) in self._busy:
+                        continue
+                    if (new := self._moves.get(channel, {}).get(chat)) is not None:
+                        await outbox.repoint(channel, chat, new, now)  # sent next round
+                        moved += 1
+                    elif (pick := self._pick(channel, chat, options, now)) is not None:
+                        chosen.append(pick)
+                        picked.append((channel, chat))
+                claimed = await coalesced(outbox, chosen, now)
+                await outbox.claim([row.id for row, _ in claimed], now + LEASE)
+        except BaseException:  # nothing was claimed: the places taken are given back
+            for channel, chat in picked:
+                self._unpick(channel, chat)
+            raise
         return claimed, moved
 
     def _pick(
@@ -265,6 +272,10 @@ class Dispatcher:
         for chat_id, at in await outbox.sent_since(channel, now - GROUP_WINDOW):
             limiter.record(chat_id, sender.is_group(chat_id), at)
 
+    def _unpick(self, channel: str, chat: str) -> None:
+        self._busy.discard((channel, chat))
+        self.limiters[channel].cancel(chat, self.senders[channel].is_group(chat))
+
     def _pace(self, row: OutboxMessage, group: bool, now: datetime) -> bool:
         """Reserve a send slot within the channel's limits, or note when one frees up."""
         limiter = self.limiters[row.channel]
@@ -281,10 +292,7 @@ class Dispatcher:
             if row.channel in self.leading:
                 await self._deliver(row, edit_of)
             else:
-                limiter = self.limiters[row.channel]
-                limiter.end(
-                    row.chat_id, self.senders[row.channel].is_group(row.chat_id), self.clock.now()
-                )
+                self._unpick(row.channel, row.chat_id)
         finally:
             self._busy.discard((row.channel, row.chat_id))
 

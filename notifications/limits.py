@@ -73,13 +73,17 @@ class Limiter:
 
     def end(self, chat_id: str, group: bool, at: datetime) -> None:
         """The platform answered the send (whatever it said) at `at`."""
+        self.cancel(chat_id, group)
+        self.record(chat_id, group, at)
+
+    def cancel(self, chat_id: str, group: bool) -> None:
+        """A send begun that never went (its claim failed): its place is free again."""
         if self._flying[chat_id] > 0:
             self._flying[chat_id] -= 1
             if group and self._flying_groups[chat_id] > 0:
                 self._flying_groups[chat_id] -= 1
         self._flying += Counter()  # drop the zeros
         self._flying_groups += Counter()
-        self.record(chat_id, group, at)
 
     def hold(self, chat_id: str, until: datetime) -> None:
         """The platform asked us to wait (429 retry_after) before writing to this chat."""
