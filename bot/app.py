@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,6 +28,7 @@ from bot.web import health_route, metrics_route, start_server
 from bot.wechat_parts import WeChatParts
 from conversations.base import privacy
 from conversations.base.clock import Clock, SystemClock
+from conversations.reading import segment
 from handlers.boundary import perform
 from handlers.desk import Desk
 from handlers.digest_job import send_due_digests
@@ -256,6 +258,15 @@ async def serve(app: App) -> None:
     await until_signalled(_serve(app))
 
 
+async def _story_reader_ready() -> None:
+    """Load the story reader's Chinese dictionary before the first update, in a thread: on
+    the first story it took a second or more inside that update's transaction, holding the
+    SQLite writer and a WeChat callback's five seconds (issue 19)."""
+    started = time.perf_counter()  # a duration, not a time of day: not the desk's clock
+    await asyncio.to_thread(segment.load)
+    log.info("story_reader_ready seconds=%.1f", time.perf_counter() - started)
+
+
 async def until_signalled(work: Coroutine[Any, Any, None]) -> None:
     """Run `work`; SIGTERM or SIGINT cancels it, so every loop's `finally` runs (the
     dispatcher gives up its sender lease there), and then return normally."""
@@ -277,6 +288,7 @@ async def until_signalled(work: Coroutine[Any, Any, None]) -> None:
 
 async def _serve(app: App) -> None:
     await prepare(app)
+    await _story_reader_ready()
     web_settings = app.config.web
     runner = await start_server(web_app(app), web_settings.host, web_settings.port)
     log.info(

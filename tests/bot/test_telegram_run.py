@@ -38,3 +38,5 @@ async def test_run_serves_a_bot_against_a_local_bot_api_server(tmp_path: Path) -
         await api.stop()
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
+    # the story reader's dictionary was loaded before serving, not in the first story's turn
+    assert stderr.index(b"story_reader_ready") < stderr.index(b"serving")
