@@ -147,3 +147,13 @@ def test_a_skipped_name_files_an_anonymous_case(language: Language) -> None:
     named = run(asked.state, message("王芳"), press("confirm:submit"), language=language, name=None)
     (case,) = named.intents
     assert isinstance(case, FileCase) and not case.anonymous and case.name == "王芳"
+
+
+@ALL
+def test_an_alternative_pressed_after_filing_is_refused(language: Language) -> None:
+    t = translation(language).gettext
+    told = run(State(), message(HAZARD[language]), language=language, name="王芳")
+    filed = run(told.state, press("confirm:submit"), language=language, name="王芳")
+    late = run(filed.state, press("alt:product_quality"), language=language, name="王芳")
+    assert late.state == State() and not late.intents
+    assert [r.text for r in late.replies] == [t("That button is not available here (any more).")]
