@@ -117,8 +117,12 @@ class WeChat:
         await drain(self.outbox, self.clock)
 
     async def _post(self, path: str, query: dict[str, str], body: str) -> int:
+        """Post, then wait for the message's handling: on a loaded machine it may outlast
+        the callback's hold (answered 503, still committed, as WeChat's resend finds)."""
         response = await self.client.post(path, params=query, data=body.encode())
         assert response.status != 200 or await response.text() == "success"
+        for callback in self.callbacks.values():
+            await callback.finish()
         await self.drain()
         return response.status
 
