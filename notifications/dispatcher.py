@@ -313,7 +313,7 @@ class Dispatcher:
         except SendFailed as failure:
             if failure.retry_after is not None:  # that chat waits; the others go on
                 wait = timedelta(seconds=failure.retry_after)
-                limiter.hold(row.chat_id, self.clock.now() + wait)
+                limiter.hold(row.chat_id, self.clock.now() + wait, group)
             self._count(row.channel, error_class(failure))
             if await self._record(row, self.outcomes.failed(row, failure)) and failure.moved_to:
                 self._moved(row.channel, row.chat_id, failure.moved_to)

@@ -11,6 +11,8 @@ overall windows (the platform may count it at any moment until it answers); when
 answers it is recorded at that instant plus `SAFETY`, in every window alike (so a chat
 that waited its gap is not beaten to the overall window by chats behind it). A 429's
 retry_after holds back that chat alone (`hold`).
+
+A group's forum topics ('group:thread', issue 13) are the group's: they share its limits.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Limiter:
 
     def ready_at(self, chat_id: str, group: bool, now: datetime) -> datetime:
         """The earliest instant a message to this chat may go (now, or later)."""
+        chat_id = paced_as(chat_id, group)
         ready = max(now, self._held.get(chat_id, now))
         if self.limits.per_chat and chat_id in self._last_to_chat:
             gap = timedelta(seconds=1 / self.limits.per_chat)
@@ -59,6 +62,7 @@ class Limiter:
         """How many more sends a group's window takes now, counting those under way
         (None: no group limit); a group with less room than queued notices gets them
         combined (issue 18)."""
+        chat_id = paced_as(chat_id, group=True)
         if not self.limits.per_group:
             return None
         allowed = max(1, round(self.limits.per_group * GROUP_WINDOW.total_seconds()))
@@ -67,17 +71,20 @@ class Limiter:
 
     def begin(self, chat_id: str, group: bool) -> None:
         """A send to the chat is under way: it holds a place until `end`."""
+        chat_id = paced_as(chat_id, group)
         self._flying[chat_id] += 1
         if group:
             self._flying_groups[chat_id] += 1
 
     def end(self, chat_id: str, group: bool, at: datetime) -> None:
         """The platform answered the send (whatever it said) at `at`."""
+        chat_id = paced_as(chat_id, group)
         self.cancel(chat_id, group)
         self.record(chat_id, group, at)
 
     def cancel(self, chat_id: str, group: bool) -> None:
         """A send begun that never went (its claim failed): its place is free again."""
+        chat_id = paced_as(chat_id, group)
         if self._flying[chat_id] > 0:
             self._flying[chat_id] -= 1
             if group and self._flying_groups[chat_id] > 0:
@@ -85,12 +92,14 @@ class Limiter:
         self._flying += Counter()  # drop the zeros
         self._flying_groups += Counter()
 
-    def hold(self, chat_id: str, until: datetime) -> None:
+    def hold(self, chat_id: str, until: datetime, group: bool = False) -> None:
         """The platform asked us to wait (429 retry_after) before writing to this chat."""
+        chat_id = paced_as(chat_id, group)
         self._held[chat_id] = max(until, self._held.get(chat_id, until))
 
     def record(self, chat_id: str, group: bool, taken: datetime) -> None:
         """A send the platform took at `taken` (also: what another process sent lately)."""
+        chat_id = paced_as(chat_id, group)
         at = taken + SAFETY
         self._last_to_chat[chat_id] = max(at, self._last_to_chat.get(chat_id, at))
         if group:
@@ -101,6 +110,11 @@ class Limiter:
         _trim(self._overall, at - OVERALL_WINDOW)
         if chat_id in self._held and self._held[chat_id] <= at:
             del self._held[chat_id]
+
+
+def paced_as(chat_id: str, group: bool) -> str:
+    """The chat a send counts against: a group's forum topic ('group:thread') is its group."""
+    return chat_id.partition(":")[0] if group else chat_id
 
 
 def _window_free(
