@@ -7,10 +7,23 @@ says it was understood from the story, with a button to correct it; what was onl
 orders the question's options, the likely answer first (issue 19). A category read
 surely but wrongly is corrected in one tap: the summary offers the next likely categories
 ("Change to: ...") beside the full question.
+
+The name is never asked before the summary (issue 19: three bot turns on every channel).
+Where the platform gives none, the summary says it is optional ("Name: not given, you can
+simply reply with your name") and a name typed at the summary is taken, the summary shown
+again; Submit without one files the case anonymously (recorded as such). The rule for what
+typed at the summary is a name (`typed_name`): it is not an option's number or label, not a
+command, at most 30 characters and four words, a plausible name (a letter, not a phone
+number), without sentence punctuation, not the story itself and nothing the story reader
+recognises (a category, wish, date, order or phone) and no word of a sentence ("我", "了",
+"太", "it", "please": `SENTENCE_CHARS`, `SENTENCE_WORDS`): a story typed again or a command is
+never taken for a name and gets "please choose" with the summary, as before. "Change name"
+still asks the name question (with Skip: anonymous).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -336,7 +349,7 @@ QUESTIONS = [
         answer_wanted,
         lambda d: d.get("kind") == CaseKind.COMPLAINT,
     ),
-    Question(FilingStep.NAME, ask_name, answer_name, lambda d: not d.get("known_name")),
+    Question(FilingStep.NAME, ask_name, answer_name, lambda d: bool(d.get("editing_name"))),
     Question(FilingStep.PHONE, ask_phone, answer_phone, lambda d: bool(d.get("editing_phone"))),
     Question(FilingStep.WHEN, ask_when, answer_when, lambda d: bool(d.get("editing_when"))),
 ]
@@ -350,6 +363,8 @@ def answered(question: Question, data: Data) -> bool:
         return not data.get("editing_phone")
     if question.key == FilingStep.WHEN:
         return not data.get("editing_when")
+    if question.key == FilingStep.NAME:
+        return not data.get("editing_name")
     return question.key in data
 
 
@@ -421,7 +436,11 @@ def step(state: State, inbound: Inbound, ctx: Context) -> Outcome:
     return ask_next(ctx, data)
 
 
-EDITING: dict[str, str] = {FilingStep.PHONE: "editing_phone", FilingStep.WHEN: "editing_when"}
+EDITING: dict[str, str] = {
+    FilingStep.PHONE: "editing_phone",
+    FilingStep.WHEN: "editing_when",
+    FilingStep.NAME: "editing_name",
+}
 
 
 # -- what the story told (issue 19) -------------------------------------------------
@@ -536,6 +555,7 @@ def forget(key: str, data: Data) -> Data:
         data.pop("name", None)
         data.pop("anonymous", None)
         data["known_name"] = None
+        data[EDITING[key]] = True
     elif key in EDITING:
         data[EDITING[key]] = True
     else:
@@ -562,8 +582,11 @@ def summary(ctx: Context, data: Data) -> Reply:
         wanted = wanted_labels(ctx.t)[Wanted(data["wanted"])]
         wanted = _as_read(ctx, data, "wanted", wanted)
         lines.append(t("You would like: {wanted}").format(wanted=wanted))
-    name = data.get("name") or data.get("known_name") or t("anonymous")
-    lines.append(t("Name: {name}").format(name=name))
+    name = data.get("name") or data.get("known_name")
+    if name or data.get("anonymous"):
+        lines.append(t("Name: {name}").format(name=name or t("anonymous")))
+    else:  # optional, and how to give it: no question before the summary (issue 19)
+        lines.append(t("Name: not given (you can simply reply with your name)"))
     lines.append(t("Phone: {phone}").format(phone=data.get("phone") or t("not given")))
     kind_of = data.get("complainant_type") or next(iter(ctx.policy.complainant_types))
     lines.append(t("You are: {who}").format(who=_type_name(ctx, kind_of)))
@@ -662,12 +685,71 @@ def confirm(state: State, inbound: Inbound, ctx: Context) -> Outcome:
         return Outcome(State(FLOW, edit, changed), (BY_KEY[edit].ask(ctx, changed),))
     if choice == "cancel":
         return Outcome(State(IDLE), (Reply(ctx.t.gettext("Cancelled; nothing was filed.")),))
+    if choice is None and not inbound.button and (name := typed_name(inbound, ctx, data)):
+        return ask_next(ctx, {**data, "name": name, "anonymous": False})
     if choice != "submit":
         return Outcome(
             state,
             (Reply(ctx.t.gettext("Please choose one of the options below.")), summary(ctx, data)),
         )
     return Outcome(State(IDLE), (), (to_intent(data),))
+
+
+MAX_TYPED_NAME = 30  # characters of a name typed at the summary
+MAX_NAME_WORDS = 4
+NOT_IN_NAMES = re.compile(r"[。，！？；：、,!?;:\n/@#\d（）()\[\]【】《》\"“”]")
+# Words of a sentence, not of a name ("太差了", "我要投诉", "it is broken"): language facts.
+SENTENCE_CHARS = set("我你他她它们的了吗嗎呢吧啊么麼不没沒很太要是在有就也还還")
+SENTENCE_WORDS = {
+    "i",
+    "i'm",
+    "me",
+    "my",
+    "you",
+    "your",
+    "it",
+    "it's",
+    "is",
+    "was",
+    "are",
+    "not",
+    "no",
+    "please",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "want",
+    "don't",
+    "can't",
+    "won't",
+    "never",
+}
+
+
+def typed_name(inbound: Inbound, ctx: Context, data: Data) -> str | None:
+    """A name typed at the summary while it offers one (no name on the filing and not
+    chosen anonymous), or None: see the module's docstring for the rule."""
+    if data.get("name") or data.get("known_name") or data.get("anonymous"):
+        return None
+    name = clean(inbound.text)
+    if (
+        not plausible_name(name)
+        or len(name) > MAX_TYPED_NAME
+        or len(name.split()) > MAX_NAME_WORDS
+        or NOT_IN_NAMES.search(name)
+        or name.casefold() == clean(data.get("description", "")).casefold()
+        or SENTENCE_CHARS.intersection(name)
+        or SENTENCE_WORDS.intersection(name.casefold().split())
+    ):
+        return None
+    reading = read_story(name, ctx.policy, ctx.language, ctx.now)
+    if reading.category or reading.wanted or reading.occurred_on:
+        return None
+    if reading.order_ref or reading.phone or reading.danger or reading.collective:
+        return None
+    return name
 
 
 def _typed_action(inbound: Inbound, offered: list[Option]) -> str | None:
@@ -699,7 +781,7 @@ def to_intent(data: Data) -> FileCase:
         source=data.get("source"),
         complainant_type=data.get("complainant_type"),
         confidential=bool(data.get("confidential")),
-        anonymous=bool(data.get("anonymous")),
+        anonymous=not (data.get("name") or data.get("known_name")),
     )
 
 

@@ -106,9 +106,8 @@ async def test_the_whole_story_on_wechat_and_wecom(world: World) -> None:
         assert "我要投诉" in wx.api.texts_to(CUSTOMER)[-1]
         await wx.customer_says(CUSTOMER, "电水壶漏水，想换新")
         await wx.customer_says(CUSTOMER, "1")  # product quality
-        await wx.customer_says(CUSTOMER, "跳过")
-        await wx.customer_says(CUSTOMER, "2")  # replacement
-        await wx.customer_says(CUSTOMER, "王芳")
+        await wx.customer_says(CUSTOMER, "跳过")  # the wish read: replacement; the summary
+        await wx.customer_says(CUSTOMER, "王芳")  # the name, replied to the summary
         await wx.customer_says(CUSTOMER, "1")  # submit
         case = await world.only(Case)
         assert case.number in wx.api.texts_to(CUSTOMER)[-1] and case.source == "store7"

@@ -85,7 +85,7 @@ def test_inert_text_still_reads_as_typed() -> None:
 async def test_a_filed_description_reaches_the_staff_group_inert(world: World) -> None:
     async with running(world) as wx:
         story = '[退款点这里](http://phish.example/refund) <@all> <font color="info">急</font>'
-        for line in (story, "1", "跳过", "2", "王芳", "1"):
+        for line in (story, "1", "跳过", "王芳", "1"):  # the wish read: refund
             await wx.customer_says("o-injector", line)
         case = await world.only(Case)
         card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]["markdown"]["content"]

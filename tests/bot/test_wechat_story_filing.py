@@ -1,6 +1,7 @@
 """A complaint told in one message on WeChat, over real signed and encrypted callbacks
-(issue 19). WeChat gives no name, so the name is the one question (skippable); the
-summary then says what was understood, numbered, and "1" files it. A wrong category guess
+(issue 19). WeChat gives no name: no question comes before the summary, which says what
+was understood, numbered, and that the name is optional (a name replied to it is taken);
+"1" files it, anonymously without a name. A wrong category guess
 corrected by number sends the case to the department the customer chose."""
 
 from __future__ import annotations
@@ -22,20 +23,33 @@ def number_of(text: str, label: str) -> str:
     return found.group(1)
 
 
-async def test_a_story_that_says_everything_is_filed_in_three_bot_turns(world: World) -> None:
+async def test_a_story_that_says_everything_is_filed_in_two_bot_turns(world: World) -> None:
     async with running(world) as wx:
         await wx.customer_says(CUSTOMER, TOLD)
-        asked = wx.api.texts_to(CUSTOMER)[-1]
-        assert "请问怎么称呼您" in asked and number_of(asked, "跳过") == "1"
-        await wx.customer_says(CUSTOMER, "王芳")
         summary = wx.api.texts_to(CUSTOMER)[-1]
+        assert "请问怎么称呼您" not in summary
         assert "类别：交付与物流（从您的描述判断）" in summary
         assert "发生时间：2026-11-23（从您的描述判断）" in summary
+        assert "称呼：（未留，可直接回复您的称呼）" in summary
         assert number_of(summary, "提交") == "1"
         await wx.customer_says(CUSTOMER, "1")
         case = await world.only(Case)
         said = wx.api.texts_to(CUSTOMER)
-        assert len(said) == 3 and case.number in said[-1]  # name, summary, receipt
+        assert len(said) == 2 and case.number in said[-1]  # summary, receipt
+        assert (case.category, case.department) == ("delivery", "logistics")
+        assert (await world.only(Customer)).name is None  # filed anonymously
+
+
+async def test_a_name_replied_to_the_summary_is_the_customers(world: World) -> None:
+    async with running(world) as wx:
+        await wx.customer_says(CUSTOMER, TOLD)
+        await wx.customer_says(CUSTOMER, "王芳")
+        summary = wx.api.texts_to(CUSTOMER)[-1]
+        assert "称呼：王芳" in summary
+        await wx.customer_says(CUSTOMER, number_of(summary, "提交"))
+        case = await world.only(Case)
+        said = wx.api.texts_to(CUSTOMER)
+        assert len(said) == 3 and case.number in said[-1]  # summary x2, receipt
         assert (case.category, case.department) == ("delivery", "logistics")
         assert (await world.only(Customer)).name == "王芳"
 
@@ -43,9 +57,9 @@ async def test_a_story_that_says_everything_is_filed_in_three_bot_turns(world: W
 async def test_a_wrong_guess_corrected_by_number_and_an_anonymous_filing(world: World) -> None:
     async with running(world) as wx:
         await wx.customer_says(CUSTOMER, TOLD)
-        await wx.customer_says(CUSTOMER, "1")  # Skip: stay anonymous
+        await wx.customer_says(CUSTOMER, TOLD)  # told again: not a name
         summary = wx.api.texts_to(CUSTOMER)[-1]
-        assert "称呼：匿名" in summary
+        assert "称呼：（未留" in summary
         await wx.customer_says(CUSTOMER, number_of(summary, "更正类别"))
         question = wx.api.texts_to(CUSTOMER)[-1]
         await wx.customer_says(CUSTOMER, number_of(question, "产品质量"))
@@ -62,14 +76,13 @@ async def test_a_wrong_guess_corrected_by_number_and_an_anonymous_filing(world: 
 HAZARD = "昨天在你们店买的充电宝，充电的时候鼓包冒烟，差点着火。我要退货。"  # read: safety
 
 
-async def test_a_wrong_guess_corrected_by_its_number_is_filed_in_four_bot_turns(
+async def test_a_wrong_guess_corrected_by_its_number_is_filed_in_three_bot_turns(
     world: World,
 ) -> None:
-    """Name, summary (numbered, the next likely category offered as 改为), the corrected
-    summary after one number, receipt."""
+    """Summary (numbered, the next likely category offered as 改为), the corrected summary
+    after one number, receipt."""
     async with running(world) as wx:
         await wx.customer_says(CUSTOMER, HAZARD)
-        await wx.customer_says(CUSTOMER, "王芳")
         summary = wx.api.texts_to(CUSTOMER)[-1]
         assert "类别：安全（从您的描述判断）" in summary
         assert number_of(summary, "改为：产品质量") == "2"
@@ -79,7 +92,7 @@ async def test_a_wrong_guess_corrected_by_its_number_is_filed_in_four_bot_turns(
         await wx.customer_says(CUSTOMER, number_of(again, "提交"))
         case = await world.only(Case)
         said = wx.api.texts_to(CUSTOMER)
-        assert len(said) == 4 and case.number in said[-1]  # name, summary, corrected, receipt
+        assert len(said) == 3 and case.number in said[-1]  # summary, corrected, receipt
         assert (case.category, case.department) == ("product_quality", "product")
         card = wx.api.sent("/cgi-bin/webhook/send", ROBOTS["product"])[-1]
         assert case.number in card["markdown"]["content"]

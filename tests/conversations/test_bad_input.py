@@ -28,7 +28,12 @@ PATHS: dict[str, list[dict[str, str]]] = {
         {"button": "category:product_quality"},
         {"button": "skip:details"},
     ],
-    "name": [{"button": "file:inquiry"}, {"button": "category:other"}, {"text": "几点开门?"}],
+    "name": [  # asked only from the summary's "Change name" (issue 19)
+        {"button": "file:inquiry"},
+        {"button": "category:other"},
+        {"text": "几点开门?"},
+        {"button": "edit:name"},
+    ],
     "phone": [
         {"text": "水壶漏水"},
         {"button": "category:product_quality"},

@@ -143,7 +143,8 @@ def test_correcting_the_read_date_asks_only_the_date(language: Language) -> None
 
 @ALL
 def test_a_vague_story_gets_todays_questions(language: Language) -> None:
-    """Nothing read surely: category (every one offered), details, wish, name, summary."""
+    """Nothing read surely: category (every one offered), details, wish, summary; a name
+    typed at the summary is taken there (issue 19: the name question moved to the summary)."""
     steps = []
     state = State()
     for inbound in (
@@ -160,30 +161,49 @@ def test_a_vague_story_gets_todays_questions(language: Language) -> None:
         FilingStep.CATEGORY,
         FilingStep.DETAILS,
         FilingStep.WANTED,
-        FilingStep.NAME,
+        FilingStep.CONFIRM,
         FilingStep.CONFIRM,
     ]
     assert steps[0][1] == frozenset(CATEGORIES)
     assert steps[2][1] == frozenset(f"wanted:{w.value}" for w in Wanted)
-    assert steps[3][1] == {"skip:name"}
+    assert "skip:name" not in steps[3][1]
     assert (state.data["category"], state.data["wanted"], state.data["read"]) == (
         "aftersales",
         "repair",
         [],
     )
+    assert state.data["name"] == "Li Na"
     assert "edit:when" not in steps[4][1]  # nothing to correct: all the customer's answers
 
 
 @ALL
-def test_the_name_is_asked_only_without_one_and_can_be_skipped(language: Language) -> None:
-    asked = run(State(), message(TOLD[language]), language=language, name=None)
-    assert (asked.state.step, actions(only(asked))) == (FilingStep.NAME, ("skip:name",))
-    skipped = run(asked.state, press("skip:name"), language=language, name=None)
+def test_the_name_is_never_asked_before_the_summary_and_is_optional(language: Language) -> None:
+    """Issue 19: without a name from the platform the summary comes straight away, saying
+    the name is optional and how to give it; Submit files anonymously."""
+    shown = run(State(), message(TOLD[language]), language=language, name=None)
     t = translation(language).gettext
-    assert t("Name: {name}").format(name=t("anonymous")) in only(skipped).text
-    filed = run(skipped.state, press("confirm:submit"), language=language, name=None)
+    assert shown.state.step == FilingStep.CONFIRM
+    assert t("Name: not given (you can simply reply with your name)") in only(shown).text
+    assert "skip:name" not in actions(only(shown))
+    filed = run(shown.state, press("confirm:submit"), language=language, name=None)
     (case,) = filed.intents
     assert isinstance(case, FileCase) and case.name is None and case.category == "delivery"
+    assert case.anonymous
+
+
+@ALL
+def test_a_name_typed_at_the_summary_is_taken_and_the_story_again_is_not(
+    language: Language,
+) -> None:
+    shown = run(State(), message(TOLD[language]), language=language, name=None)
+    again = run(shown.state, message(TOLD[language]), language=language, name=None)
+    assert again.state.data.get("name") is None and len(again.replies) == 2
+    named = run(again.state, message("Li Na"), language=language, name=None)
+    t = translation(language).gettext
+    assert t("Name: {name}").format(name="Li Na") in only(named).text
+    filed = run(named.state, press("confirm:submit"), language=language, name=None)
+    (case,) = filed.intents
+    assert isinstance(case, FileCase) and case.name == "Li Na" and not case.anonymous
 
 
 @ALL

@@ -85,6 +85,8 @@ def line(msgid: str, /, **fmt: Any) -> SaidWith:
 
 
 ANONYMOUS_SUMMARY = line("Name: {name}", name=said("anonymous"))
+# No name from the platform: the summary says it is optional and how to give it (issue 19).
+NAME_OPTIONAL = says_in("Name: not given (you can simply reply with your name)")
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def after(*steps: str, **data: Any) -> dict[str, Any]:
 
 
 DONE = after(CAT, DESC, DET, WANT, NAME)
+NONAME = after(CAT, DESC, DET, WANT)  # at the summary, no name from the platform (issue 19)
 SUGGESTION = after(CAT, DESC, NAME, kind="suggestion")
 INQUIRY = after(CAT, DESC, NAME, kind="inquiry")
 
@@ -228,8 +231,8 @@ ROWS = [
         (CHOOSE, ASK_CATEGORY)),
     Row("category-other-step-button", at(CAT, kind="complaint"), press("wanted:refund"),
         FILING, CAT, (CHOOSE, ASK_CATEGORY)),
-    Row("category-inquiry-known-name", at(CAT, after(DESC, kind="inquiry")),
-        press("category:other"), FILING, NAME, (ASK_NAME,)),
+    Row("category-inquiry-no-name-summary", at(CAT, after(DESC, kind="inquiry")),
+        press("category:other"), FILING, CONF, (NAME_OPTIONAL,)),
     # -- description ----------------------------------------------------------------------
     Row("description-text", at(DESC, after(CAT)), message(STORY), FILING, DET,
         (ASK_DETAILS,), data={"description": STORY, "media": []}),
@@ -285,9 +288,9 @@ ROWS = [
         wanted="refund"), press("skip:details"), FILING, CONF, (SUMMARY,)),
     # -- wanted ---------------------------------------------------------------------------
     Row("wanted-button", at(WANT, after(CAT, DESC, DET)), press("wanted:refund"), FILING,
-        NAME, (ASK_NAME,), data={"wanted": "refund"}),
-    Row("wanted-typed-number", at(WANT, after(CAT, DESC, DET)), message("2"), FILING, NAME,
-        (ASK_NAME,), data={"wanted": "replacement"}),
+        CONF, (NAME_OPTIONAL,), data={"wanted": "refund"}),
+    Row("wanted-typed-number", at(WANT, after(CAT, DESC, DET)), message("2"), FILING, CONF,
+        (NAME_OPTIONAL,), data={"wanted": "replacement"}),
     Row("wanted-known-name", at(WANT, after(CAT, DESC, DET), known_name="王芳"),
         press("wanted:apology"), FILING, CONF, (SUMMARY,), offers=CONFIRM_COMPLAINT),
     Row("wanted-forged", at(WANT, after(CAT, DESC, DET)), press("wanted:gold"), FILING,
@@ -306,8 +309,56 @@ ROWS = [
     Row("name-bidi-stripped", at(NAME, after(CAT, DESC, DET, WANT)), message("\u202e王芳\u2069"),
         FILING, CONF, (SUMMARY,), data={"name": "王芳"}, offers=CONFIRM_COMPLAINT),
     # issue 19: the name can be skipped; the case is then filed anonymously
-    Row("name-asked-with-skip", at(WANT, after(CAT, DESC, DET)), press("wanted:refund"),
-        FILING, NAME, (ASK_NAME,), offers=("skip:name",)),
+    Row("name-not-asked-the-summary-offers-it", at(WANT, after(CAT, DESC, DET)),
+        press("wanted:refund"), FILING, CONF, (NAME_OPTIONAL,), gone=("name", "anonymous"),
+        offers=CONFIRM_COMPLAINT),
+    # issue 19: no name question before the summary; a name typed at the summary is taken
+    # (plausible, short, not a sentence, not the story, nothing the reader recognises)
+    Row("summary-typed-name-taken", at(CONF, NONAME), message(" 王芳 "), FILING, CONF,
+        (SUMMARY,), data={"name": "王芳", "anonymous": False}, offers=CONFIRM_COMPLAINT),
+    Row("summary-typed-latin-name-taken", at(CONF, NONAME), message("Mary Smith"), FILING,
+        CONF, (line("Name: {name}", name="Mary Smith"),), data={"name": "Mary Smith"}),
+    Row("summary-typed-name-bidi-stripped", at(CONF, NONAME), message("\u202e王芳\u2069"),
+        FILING, CONF, (SUMMARY,), data={"name": "王芳"}),
+    Row("summary-story-again-not-a-name", at(CONF, NONAME), message(STORY), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-other-story-not-a-name", at(CONF, NONAME), message("快递没到"), FILING,
+        CONF, (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-sentence-not-a-name", at(CONF, NONAME), message("太差了"), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-english-sentence-not-a-name", at(CONF, NONAME), message("it is broken"),
+        FILING, CONF, (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-wish-not-a-name", at(CONF, NONAME), message("refund"), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-phone-not-a-name", at(CONF, NONAME), message("13812345678"), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-slash-word-not-a-name", at(CONF, NONAME), message("/王芳"), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-too-long-not-a-name", at(CONF, NONAME), message("名" * 31), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-punctuated-not-a-name", at(CONF, NONAME), message("王芳，谢谢"), FILING,
+        CONF, (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-digit-not-a-name", at(CONF, NONAME), message("1a"), FILING, CONF,
+        (CHOOSE, NAME_OPTIONAL), gone=("name",)),
+    Row("summary-name-given-typed-not-taken", at(CONF, DONE), message("李雷"), FILING, CONF,
+        (CHOOSE, SUMMARY), data={"name": "王芳"}),
+    Row("summary-platform-name-typed-not-taken", at(CONF, NONAME, known_name="王芳"),
+        message("李雷"), FILING, CONF, (CHOOSE, SUMMARY), gone=("name",)),
+    Row("summary-anonymous-chosen-typed-not-taken", at(CONF, NONAME, name=None,
+        anonymous=True), message("李雷"), FILING, CONF, (CHOOSE, ANONYMOUS_SUMMARY),
+        data={"name": None, "anonymous": True}),
+    Row("summary-typed-number-is-the-option", at(CONF, NONAME), message("1"), IDLE,
+        intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY, Wanted.REPLACEMENT,
+                          anonymous=True),)),
+    Row("summary-submit-without-name-anonymous", at(CONF, NONAME), press("confirm:submit"),
+        IDLE, intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY,
+                                Wanted.REPLACEMENT, anonymous=True),)),
+    Row("summary-submit-after-typed-name", at(CONF, NONAME, name="王芳", anonymous=False),
+        press("confirm:submit"), IDLE,
+        intents=(FileCase(CaseKind.COMPLAINT, "product_quality", STORY, Wanted.REPLACEMENT,
+                          name="王芳"),)),
+    Row("summary-change-name-asks-it-with-skip", at(CONF, NONAME), press("edit:name"),
+        FILING, NAME, (ASK_NAME,), data={"editing_name": True}, offers=("skip:name",)),
     Row("name-skip-button", at(NAME, after(CAT, DESC, DET, WANT)), press("skip:name"), FILING,
         CONF, (ANONYMOUS_SUMMARY,), data={"name": None, "anonymous": True},
         offers=CONFIRM_COMPLAINT),
@@ -405,7 +456,7 @@ ROWS = [
         press("wanted:gold"), FILING, WANT, (CHOOSE, ASK_WANTED),
         offers=("wanted:repair", *(w for w in WANTS if w != "wanted:repair"))),
     Row("wanted-likely-typed-number", at(WANT, after(CAT, DESC, DET), likely_wanted="repair"),
-        message("1"), FILING, NAME, (ASK_NAME,), data={"wanted": "repair"}),
+        message("1"), FILING, CONF, (NAME_OPTIONAL,), data={"wanted": "repair"}),
     # -- phone (asked only when the customer edits it) ------------------------------------
     Row("phone", at(PHONE, DONE, editing_phone=True), message("138-1234-5678"), FILING,
         CONF, (SUMMARY,), data={"phone": "13812345678"}, gone=("editing_phone",)),

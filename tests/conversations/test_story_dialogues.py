@@ -55,27 +55,31 @@ async def test_a_wrong_guess_corrected_on_the_summary_routes_where_the_customer_
     assert len(chat.said()) == 4  # summary, the one question, the summary again, receipt
 
 
-async def test_without_a_name_from_the_platform_the_name_is_the_only_question(
+async def test_without_a_name_from_the_platform_the_summary_offers_it(
     world: World,
 ) -> None:
+    """Issue 19: no name question before the summary; a name replied to it is taken."""
     chat = Chat(world, "u1")  # the console and WeChat give no name
-    asked = await chat.send(TOLD)
-    assert actions(asked) == ["skip:name"]
+    shown = await chat.send(TOLD)
+    assert "称呼：（未留，可直接回复您的称呼）" in shown[0].text
+    assert "skip:name" not in actions(shown)
     summary = await chat.send("王芳")
     assert "称呼：王芳" in summary[0].text
     await chat.press("confirm:submit")
     case = await world.only(Case)
     customer = await world.only(Customer)
     assert (case.category, customer.name) == ("delivery", "王芳")
-    assert len(chat.said()) == 3  # name, summary, receipt
+    assert len(chat.said()) == 3  # summary, summary with the name, receipt
 
 
-async def test_a_skipped_name_files_the_case_anonymously(world: World) -> None:
+async def test_a_filing_submitted_without_a_name_is_anonymous(world: World) -> None:
     chat = Chat(world, "u1")
-    await chat.send(TOLD)
-    summary = await chat.press("skip:name")
-    assert "称呼：匿名" in summary[0].text
+    summary = await chat.send(TOLD)
+    assert "称呼：（未留" in summary[0].text
+    again = await chat.send(TOLD)  # the story typed again is not a name
+    assert "称呼：（未留" in again[-1].text
     await chat.press("confirm:submit")
+    assert len(chat.said()) == 4  # summary, please choose + summary, receipt
     case = await world.only(Case)
     customer = await world.only(Customer)
     assert case.customer_id == customer.id and customer.name is None
