@@ -25,7 +25,7 @@ class FileCase:
     source: str | None = None
     complainant_type: str | None = None
     confidential: bool = False
-    anonymous: bool = False  # the name question skipped (issue 19)
+    anonymous: bool = False  # filed without a name (none given, or Skip; issue 19)
 
 
 @dataclass(frozen=True)
