@@ -7,32 +7,17 @@ import asyncio
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from bot.cli import main
 from bot.config import load_config
 from bot.files import FileStore
 from storage.engine import open_database
 from storage.models import Attachment
 from storage.uow import unit_of_work
+from tests.bot.test_cli import invoke, workdir
 from tests.fakes.clock import FakeClock
 from tests.fakes.world import World
 
+__all__ = ["workdir"]  # the fixture, shared with test_cli
 PHOTO = b"\xff\xd8\xff\xe0 a kettle's wet base"
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("COMPLAINTDESK_DATABASE__URL", raising=False)
-    return tmp_path
-
-
-def invoke(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 async def seed(store: FileStore) -> str:
