@@ -9,25 +9,15 @@ from conversations.base.policy import Language
 from conversations.base.values import ActorKind, Role
 from handlers.actors import Actor
 from handlers.desk import Desk
-from storage.models import Identity, OutboxMessage, Staff
-from storage.uow import UnitOfWork, unit_of_work
-from tests.fakes.world import World
+from storage.models import OutboxMessage, Staff
+from storage.uow import UnitOfWork
+from tests.fakes.world import World, enrol
 
 
 async def member(world: World, name: str, department: str, role: Role = Role.STAFF) -> Actor:
     """A staff member with a console chat `staff:<name>` (where private notices go)."""
-    async with unit_of_work(world.db) as uow:
-        person = Staff(name=name, department=department, role=role, created_at=world.clock.now())
-        uow.session.add(person)
-        await uow.session.flush()
-        uow.session.add(
-            Identity(
-                channel="console",
-                external_id=f"staff:{name}",
-                staff_id=person.id,
-                created_at=world.clock.now(),
-            )
-        )
+    await enrol(world, name, department, role.value)
+    person = next(s for s in await world.all(Staff) if s.name == name)
     return Actor(ActorKind.STAFF, person.id, name, role, department)
 
 
