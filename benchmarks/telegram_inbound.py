@@ -13,7 +13,12 @@ updates in order. Measured, in one run:
              PostgreSQL raw `asyncpg`, one transaction per update;
   desk       the same updates through the real adapter (`TelegramChannel` + dispatch);
   filing-*   the filing alone: customers brought to the confirmation first, then every
-             confirmation pressed with BENCH_CONCURRENCY filers at once (p50/p99).
+             confirmation pressed with BENCH_CONCURRENCY filers at once (p50/p99);
+  desk-inline (SQLite, `--ceiling`) an experiment, never the product: the desk again with
+             aiosqlite's hand-off to its thread replaced by a direct call (its private
+             `Connection._execute` patched for this run only), so every statement and
+             commit runs on the event loop with no thread hop: the most a faster driver
+             under SQLAlchemy's async ORM could give.
 Prints updates/s and p50/p99 per update, and the ratios desk/reference and desk/floor;
 asserts nothing. Button answers go to an in-process session, so no network is involved.
 """
@@ -26,12 +31,13 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ and tests/ importable
 
@@ -216,6 +222,28 @@ async def reference(
             await pg.close()
 
 
+@contextmanager
+def without_thread_hops() -> Iterator[None]:
+    """aiosqlite runs each call in place instead of queueing it for its thread (the
+    `--ceiling` experiment; private API, patched for the duration only)."""
+    import aiosqlite.core
+
+    async def in_place(self: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    with mock.patch.object(aiosqlite.core.Connection, "_execute", in_place):
+        yield
+
+
+async def desk_run(backend: str, plans: list[Plan], filers: list[Plan], desk: Desk) -> float:
+    async with fresh_database(backend, pool_size=CONCURRENCY) as db:
+        print(f"desk: {await described(db)}")
+        rate = report("desk", *await run(plans, desk_feed(db, desk)))
+        await filing("filing-desk", filers, desk_feed(db, desk))
+        print(f"desk committed {await counted(db)}")
+    return rate
+
+
 async def described(db: Database) -> str:
     if db.dialect != "sqlite":
         return "SQLAlchemy asyncpg"
@@ -237,6 +265,11 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--quick", action="store_true", help="a few updates: a smoke test")
     parser.add_argument("--customers", type=int, help="customers filing (5 updates each)")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="SQLite: also the desk with no thread hops (an experiment, see above)",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     customers = args.customers or sizes.customers
@@ -250,12 +283,13 @@ async def main(argv: list[str] | None = None) -> None:
         ref = report("reference", *await run(plans, feed))
         await filing("filing-ref", filers, feed)
         print(f"reference committed {await count()}")
-    async with fresh_database(args.backend, pool_size=CONCURRENCY) as db:
-        print(f"desk: {await described(db)}")
-        ours = report("desk", *await run(plans, desk_feed(db, desk)))
-        await filing("filing-desk", filers, desk_feed(db, desk))
-        print(f"desk committed {await counted(db)}")
+    ours = await desk_run(args.backend, plans, filers, desk)
     print(f"desk_to_reference={ours / ref:.3f} desk_to_floor={ours / base:.4f}")
+    if args.ceiling and args.backend == "sqlite":
+        with without_thread_hops():
+            print("desk-inline: no thread hops (experiment)")
+            inline = await desk_run(args.backend, plans, filers, desk)  # a fresh database
+        print(f"desk_inline_to_reference={inline / ref:.3f} inline_to_desk={inline / ours:.2f}")
 
 
 if __name__ == "__main__":
