@@ -14,6 +14,9 @@ updates in order. Measured, in one run:
   desk       the same updates through the real adapter (`TelegramChannel` + dispatch);
   filing-*   the filing alone: customers brought to the confirmation first, then every
              confirmation pressed with BENCH_CONCURRENCY filers at once (p50/p99);
+             on PostgreSQL also `filing-ref-numbers-apart`: the reference with the serial
+             taken in a transaction of its own (gaps possible), to show what holding the
+             month's counter row to commit costs;
   desk-inline (SQLite, `--ceiling`) an experiment, never the product: the desk again with
              aiosqlite's hand-off to its thread replaced by a direct call (its private
              `Connection._execute` patched for this run only), so every statement and
@@ -199,7 +202,7 @@ async def floor(updates: int) -> float:
 
 @asynccontextmanager
 async def reference(
-    backend: str, desk: Desk
+    backend: str, desk: Desk, filers: int
 ) -> AsyncIterator[tuple[str, Feed, Callable[[], Awaitable[str]]]]:
     async with fresh_database(backend) as db:
         if backend == "sqlite":
@@ -220,6 +223,12 @@ async def reference(
             yield "asyncpg, one transaction per update", reference_feed(pg.feed), pg.counted
         finally:
             await pg.close()
+        apart = await AsyncpgReference.open(dsn, schema, CONCURRENCY, desk, numbers_apart=True)
+        try:  # what the gapless numbering costs the filing's latency
+            plans = plans_for(filers, first_id=600_000)
+            await filing("filing-ref-numbers-apart", plans, reference_feed(apart.feed))
+        finally:
+            await apart.close()
 
 
 @contextmanager
@@ -278,7 +287,7 @@ async def main(argv: list[str] | None = None) -> None:
     filers = plans_for(sizes.filers, first_id=500_000)
     base = await floor(sizes.floor_updates)
     desk = Desk.build(load_config(EXAMPLE_CONFIG).policy, SystemClock())
-    async with reference(args.backend, desk) as (how, feed, count):
+    async with reference(args.backend, desk, sizes.filers) as (how, feed, count):
         print(f"reference: {how}")
         ref = report("reference", *await run(plans, feed))
         await filing("filing-ref", filers, feed)
