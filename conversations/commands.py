@@ -15,6 +15,7 @@ from gettext import NullTranslations
 from conversations import intents as i
 from conversations.base.parsing import find_case_number
 from conversations.base.values import ReviewOutcome, Validity
+from conversations.customer import MAX_COMMENT  # a comment as long as the customer's own
 from conversations.state import Context
 from conversations.wording import refusal
 
@@ -132,6 +133,37 @@ def _reply(a: Args, ctx: Context) -> i.Intent:
     return i.ReplyToCustomer(a.number, a.text)
 
 
+SOLVED = {"solved": True, "unsolved": False}  # the survey's first question, as a word
+
+
+def _rated(a: Args, ctx: Context) -> i.Intent | str:
+    """`solved|unsolved SCORE [comment]`: the survey's answers in the order the customer
+    is asked them (conversations/customer.py), the score 1 to 5 as theirs."""
+    parts = a.text.split(maxsplit=2)
+    if len(parts) < 2 or parts[0].casefold() not in SOLVED or not parts[1].isdecimal():
+        return _rated_usage(ctx.t, a.number)
+    score, comment = int(parts[1]), parts[2] if len(parts) > 2 else ""
+    if not 1 <= score <= 5:
+        return refusal(ctx.t, "survey.score_range", {})
+    if len(comment) > MAX_COMMENT:
+        return refusal(ctx.t, "input.too_long", {"limit": MAX_COMMENT})
+    return i.RecordSurvey(a.number, SOLVED[parts[0].casefold()], score, comment)
+
+
+def _rated_usage(t: NullTranslations, number: str) -> str:
+    return t.gettext(
+        "Usage: /rated {number} solved|unsolved SCORE [comment], the score from 1 to 5, "
+        "e.g. /rated {number} solved 5 thank you."
+    ).format(number=number)
+
+
+def _rated_ask(t: NullTranslations) -> str:
+    return t.gettext(
+        "Send the customer's answer: solved or unsolved, the score from 1 to 5, then any "
+        "comment, e.g. solved 5 thank you."
+    )
+
+
 COMMANDS = {
     command.name: command
     for command in [
@@ -207,5 +239,13 @@ COMMANDS = {
         ),
         Command("verify", _verify, ("result",), _result_note),
         Command("outcome", _outcome, ("result",), _result_note),
+        # a customer with no chat answers through staff (first-contact ownership)
+        Command("accepted", lambda a, ctx: i.RecordAccepted(a.number)),
+        Command(
+            "refused",
+            lambda a, ctx: i.RecordRefused(a.number, a.text),
+            ask_text=lambda t: t.gettext("Send the reason the customer gave."),
+        ),
+        Command("rated", _rated, ask_text=_rated_ask),
     ]
 }

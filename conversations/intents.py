@@ -302,6 +302,31 @@ class RecordOutcome(CaseIntent):
     note: str = ""
 
 
+# -- a customer with no chat answers through staff (first-contact ownership) --------
+
+
+@dataclass(frozen=True)
+class RecordAccepted(CaseIntent):
+    """`/accepted N`: the customer, who has no chat with the desk, accepted the proposed
+    solution by phone or in person; staff record it for them."""
+
+
+@dataclass(frozen=True)
+class RecordRefused(CaseIntent):
+    """`/refused N reason`: that customer refused it, for the reason they gave."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecordSurvey(CaseIntent):
+    """`/rated N solved|unsolved SCORE [comment]`: that customer's survey answer."""
+
+    solved: bool = True
+    score: int = 5
+    comment: str = ""
+
+
 StaffIntent = (
     Take
     | AddNote
@@ -329,6 +354,9 @@ StaffIntent = (
     | Assign
     | Away
     | FileOnBehalf
+    | RecordAccepted
+    | RecordRefused
+    | RecordSurvey
 )
 
 Intent = (

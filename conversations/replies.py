@@ -53,3 +53,36 @@ def review_logged(t: NullTranslations, number: str) -> str:
 def language_set(t: NullTranslations) -> str:
     """Said in the language just chosen (each catalog words it in its own language)."""
     return t.gettext("Done. I will speak English with you from now on.")
+
+
+# -- answers staff recorded for a customer with no chat (handlers/on_behalf.py) --------
+
+
+def recorded_accepted(t: NullTranslations, number: str, due: str) -> str:
+    """`due` is already in words, or "-" when no deadline is set."""
+    return t.gettext(
+        "Recorded for the customer: they accepted the solution for case {number}. "
+        "It is to be carried out by {due}."
+    ).format(number=number, due=due)
+
+
+def recorded_refused(t: NullTranslations, number: str) -> str:
+    return t.gettext(
+        "Recorded for the customer: they refused the solution for case {number}. "
+        "Their reason went to the handler, who proposes another."
+    ).format(number=number)
+
+
+def recorded_survey(t: NullTranslations, number: str, score: int, *, closed: bool) -> str:
+    """Satisfied: the case closed. Otherwise it is reopened (a second rectification)."""
+    if closed:
+        text = t.gettext(
+            "Recorded for the customer: their survey answer for case {number}, {score} of 5. "
+            "The case is closed."
+        )
+    else:
+        text = t.gettext(
+            "Recorded for the customer: they are not satisfied with case {number}, "
+            "{score} of 5. It is reopened and back with the handler."
+        )
+    return text.format(number=number, score=score)

@@ -61,7 +61,8 @@ def help_text(t: NullTranslations) -> str:
         "/verify N effective|ineffective note, /badreview, "
         "/outcome N contacted|updated|no_response note, /reply N text (or #key), "
         "/canned [N], /assign N person, /away first-day last-day substitute, /file, "
-        "/signin, /language, /cancel."
+        "for a customer with no chat: /accepted N, /refused N reason, "
+        "/rated N solved|unsolved score comment; /signin, /language, /cancel."
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from gettext import NullTranslations
 from typing import Any
 
-from conversations.base.values import CaseStatus, EventKind, Role
+from conversations.base.values import CaseStatus, EventKind, Role, Via
 
 
 def status_label(t: NullTranslations, status: CaseStatus) -> str:
@@ -49,9 +50,14 @@ def staff_status_label(t: NullTranslations, status: CaseStatus, *, approval: boo
     return labels[status]
 
 
-def event_label(t: NullTranslations, kind: str) -> str:
+def event_label(t: NullTranslations, kind: str, data: Mapping[str, Any] | None = None) -> str:
     """A timeline event as staff read it (the customer's view has its own wording); every
-    EventKind has one (tests/conversations/test_labels.py), a kind unknown here shows as is."""
+    EventKind has one (tests/conversations/test_labels.py), a kind unknown here shows as is.
+    `data`, the event's own: an answer staff recorded for the customer says so."""
+    if data and data.get("recorded_by"):
+        recorded = recorded_label(t, kind, str(data["recorded_by"]), str(data.get("via") or ""))
+        if recorded is not None:
+            return recorded
     g = t.gettext
     labels: dict[str, str] = {
         EventKind.FILED: g("filed"),
@@ -98,6 +104,27 @@ def event_label(t: NullTranslations, kind: str) -> str:
         EventKind.RECEIVED_BY_STAFF: g("taken from the customer by staff"),
     }
     return labels.get(kind, kind)
+
+
+def recorded_label(t: NullTranslations, kind: str, staff: str, via: str) -> str | None:
+    """An answer a customer with no chat gave staff, who recorded it for them, named with
+    who and how it was taken ("韩梅梅代客户确认接受方案（电话）"); None for other events."""
+    g = t.gettext
+    labels: dict[str, str] = {
+        EventKind.SOLUTION_ACCEPTED: g("{staff} recorded the customer's acceptance ({way})"),
+        EventKind.SOLUTION_REFUSED: g("{staff} recorded the customer's refusal ({way})"),
+        EventKind.SURVEY_ANSWERED: g("{staff} recorded the customer's survey answer ({way})"),
+    }
+    ways: dict[str, str] = {
+        Via.PHONE: g("by phone"),
+        Via.COUNTER: g("at the counter"),
+        Via.LETTER: g("by letter"),
+        Via.EMAIL: g("by email"),
+    }
+    label = labels.get(kind)
+    if label is None:
+        return None
+    return label.format(staff=staff, way=ways.get(via) or g("outside the chat"))
 
 
 def role_label(t: NullTranslations, role: Role) -> str:
@@ -184,6 +211,14 @@ def refusal(t: NullTranslations, key: str, params: dict[str, Any], *, staff: boo
         ),
         "canned.unknown": g("There is no canned answer #{wanted} for case {number}. Try: {keys}."),
         "canned.none": g("No canned answers are set up for case {number}."),
+        "on_behalf.has_chat": g(
+            "The customer of case {number} has a chat with the desk and answers there "
+            "themselves (the solution's Accept and Refuse buttons, the survey)."
+        ),
+        "on_behalf.awaiting_approval": g(
+            "The solution for case {number} waits for a manager's approval; the customer "
+            "can answer it once it is approved."
+        ),
         "staff_file.via": g("Say how the complaint came: {ways}."),
         "staff_file.name": g(
             "The customer's name needs a letter and at most 100 characters (- if anonymous)."

@@ -49,11 +49,18 @@ def _offered(desk: Desk, case: Case) -> None:
 
 
 async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case:
+    return await accept_case(uow, desk, actor, await _own_case(uow, actor, number))
+
+
+async def accept_case(
+    uow: UnitOfWork, desk: Desk, actor: Actor, case: Case, **recorded: str
+) -> Case:
+    """`recorded`: on the timeline too (staff who took the answer for a customer with no
+    chat, handlers/on_behalf.py)."""
     session, now = uow.session, desk.clock.now()
-    case = await _own_case(uow, actor, number)
     _offered(desk, case)
     advance(case, Action.ACCEPT)
-    record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True)
+    record(session, case, actor, EventKind.SOLUTION_ACCEPTED, now, visible=True, **recorded)
     await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.IMPLEMENT, now)
     await session.flush()  # the implement deadline, for the handler's notice
@@ -67,8 +74,14 @@ async def accept(uow: UnitOfWork, desk: Desk, actor: Actor, number: str) -> Case
 
 async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason: str) -> Case:
     """The reason goes back to the handler, who revises the solution (POLICY §4)."""
+    return await refuse_case(uow, desk, actor, await _own_case(uow, actor, number), reason)
+
+
+async def refuse_case(
+    uow: UnitOfWork, desk: Desk, actor: Actor, case: Case, reason: str, **recorded: str
+) -> Case:
+    """`recorded`: as for `accept_case`."""
     session, now = uow.session, desk.clock.now()
-    case = await _own_case(uow, actor, number)
     _offered(desk, case)
     advance(case, Action.REFUSE)
     record(
@@ -79,6 +92,7 @@ async def refuse(uow: UnitOfWork, desk: Desk, actor: Actor, number: str, reason:
         now,
         visible=True,
         reason=clean_text(reason),
+        **recorded,
     )
     await deadlines.meet(session, case, now, Step.ACCEPT)
     deadlines.start(session, desk, case, Step.PROPOSE, now)

@@ -17,6 +17,7 @@ from handlers import (  # noqa: F401
     link,
     manage,
     miniapp_signin,
+    on_behalf,
     personal_data,
     relay,
     resolution,

@@ -31,13 +31,25 @@ MAX_COMMENT = 2000
 
 async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.AnswerSurvey) -> Case:
     """Satisfied -> closed; not satisfied -> second rectification with the grade raised."""
+    check_answer(answer)
+    case = await load_case(uow.session, answer.number)
+    require_customer_of(actor, case)
+    return await survey_answered(uow, desk, actor, case, answer)
+
+
+def check_answer(answer: i.AnswerSurvey) -> None:
     if not 1 <= answer.score <= 5:
         raise Refusal("survey.score_range")
     if len(answer.comment) > MAX_COMMENT:
         raise Refusal("input.too_long", limit=MAX_COMMENT)
+
+
+async def survey_answered(
+    uow: UnitOfWork, desk: Desk, actor: Actor, case: Case, answer: i.AnswerSurvey, **recorded: str
+) -> Case:
+    """The checked answer on the open survey, then closed or reopened; `recorded`: on the
+    timeline too (staff who took it for a customer with no chat, handlers/on_behalf.py)."""
     session, now = uow.session, desk.clock.now()
-    case = await load_case(session, answer.number)
-    require_customer_of(actor, case)
     survey = await _open_survey(uow, case)
     survey.answered_at, survey.solved, survey.score = now, answer.solved, answer.score
     survey.comment = answer.comment.strip() or None
@@ -50,6 +62,7 @@ async def answer_survey(uow: UnitOfWork, desk: Desk, actor: Actor, answer: i.Ans
         visible=True,
         solved=answer.solved,
         score=answer.score,
+        **recorded,
     )
     await danger.check_later(session, desk, case, answer.comment)
     await tell_survey_answer(session, desk, case, survey)

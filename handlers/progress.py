@@ -95,7 +95,7 @@ async def _report(session: AsyncSession, desk: Desk, case: Case, events: list[Ca
 async def _line(session: AsyncSession, desk: Desk, t: NullTranslations, event: CaseEvent) -> str:
     who = await staff_name(session, event.actor_id) if event.actor_kind is ActorKind.STAFF else None
     said = str(event.data.get("text") or event.data.get("reason") or "")
-    line = f"· {local_time(desk, event.at)} {event_label(t, event.kind)}"
+    line = f"· {local_time(desk, event.at)} {event_label(t, event.kind, event.data)}"
     if who:
         line += f" ({who})"
     if said:

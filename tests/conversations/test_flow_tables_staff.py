@@ -40,7 +40,8 @@ HELP = said(
     "/verify N effective|ineffective note, /badreview, "
     "/outcome N contacted|updated|no_response note, /reply N text (or #key), "
     "/canned [N], /assign N person, /away first-day last-day substitute, /file, "
-    "/signin, /language, /cancel."
+    "for a customer with no chat: /accepted N, /refused N reason, "
+    "/rated N solved|unsolved score comment; /signin, /language, /cancel."
 )
 PHOTO = (Media("photo", "p1"),)
 PHOTO_HOW = (
@@ -186,6 +187,11 @@ AT_ONCE: list[tuple[str, str, i.Intent]] = [
         i.Away(date(2026, 11, 24), date(2026, 11, 24), "韩梅梅"),
     ),
     ("away-off", "/away off", i.Away(cancel=True)),
+    # a customer with no chat answers through staff (tests/conversations/
+    # test_flow_tables_on_behalf.py has the rest)
+    ("accepted", f"/accepted {N}", i.RecordAccepted(N)),
+    ("refused", f"/refused {N} 想要退款", i.RecordRefused(N, "想要退款")),
+    ("rated", f"/rated {N} solved 5 很满意", i.RecordSurvey(N, True, 5, "很满意")),
 ]
 
 # A command that needs text, given only the number: (command, what it asks for).
