@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.files import FileStore
+from conversations.base.i18n import translation
 from conversations.base.policy import Policy
-from conversations.base.privacy import redact
+from conversations.base.privacy import redact, without
 from conversations.base.values import EventKind, OutboxStatus
 from handlers.actors import Actor
-from handlers.common import local_time
+from handlers.common import customer_shown, local_time, withheld
 from handlers.timeline import record
 from notifications.digests import trend_chart
 from notifications.dispatcher import SENDER_LEASE_PREFIX
@@ -111,7 +112,8 @@ def _chat_shown(app: App, channel: str, chat_id: str) -> str:
 
 
 async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | None:
-    """A confidential filer is shown only with `reveal`, and the reveal is recorded."""
+    """A confidential filer is shown only with `reveal`, and the reveal is recorded; an
+    anonymous filer's name never is (issue 19), her phone as for any case."""
     async with unit_of_work(app.db) as uow:
         found = await CaseRepository(uow.session).by_number(number.strip().upper())
         now = app.desk.clock.now()
@@ -153,11 +155,17 @@ async def case_detail(app: App, number: str, *, reveal: bool = False) -> View | 
     hidden = case.confidential and not reveal
     known = (name, customer.phone if customer else None)
     regions = app.desk.policy.privacy.phone_regions
+    unnamed = withheld(case, name)
 
     def words(value: object) -> object:
-        """Her words without her name and contacts until revealed (issue 15)."""
-        return redact(value, known, regions) if hidden and isinstance(value, str) else value
+        """Her words without her name and contacts until revealed (issue 15), and never
+        with an anonymous filer's name (issue 19)."""
+        if not isinstance(value, str):
+            return value
+        value = without(value, unnamed)
+        return redact(value, known, regions) if hidden else value
 
+    name = customer_shown(translation(app.desk.policy.default_language), case, name)
     if hidden:
         name = "(confidential: --reveal to show; the reveal is recorded)"
     shown = [(label, str(words(value))) for label, value in _fields(case, name)]

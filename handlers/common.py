@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from gettext import NullTranslations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,15 +61,30 @@ def due_words(desk: Desk, language: Language, instant: datetime) -> str:
     return when(translation(language), language, instant, desk.clock.now(), desk.calendar.zone)
 
 
+def customer_shown(t: NullTranslations, case: Case, name: str | None) -> str:
+    """The customer's name as staff read it: "anonymous" on a case filed without one,
+    whoever reads it, managers too (issue 19: a platform's display name is stored
+    anyway); "-" when none is known."""
+    return t.gettext("anonymous") if case.anonymous else name or "-"
+
+
+def withheld(case: Case, name: str | None) -> tuple[str | None, ...]:
+    """What staff never read in the customer's words: an anonymous filer's stored name."""
+    return (name,) if case.anonymous else ()
+
+
 async def summary(session: AsyncSession, desk: Desk, case: Case) -> CaseSummary:
     """What staff alerts show about a case, with the contact masked (POLICY §8)."""
     customer = await PeopleRepository(session).customer(case.customer_id)
-    phone = customer.phone if customer else None
-    return summary_of(desk, case, phone, await next_due_text(session, desk, case))
+    phone, name = (customer.phone, customer.name) if customer else (None, None)
+    return summary_of(desk, case, phone, await next_due_text(session, desk, case), name)
 
 
-def summary_of(desk: Desk, case: Case, phone: str | None, due: str) -> CaseSummary:
-    """`summary` from what the caller holds: the customer's phone and the next due time."""
+def summary_of(
+    desk: Desk, case: Case, phone: str | None, due: str, name: str | None = None
+) -> CaseSummary:
+    """`summary` from what the caller holds: the customer's phone, the next due time and
+    her stored name (withheld on an anonymous filing)."""
     language, regions = desk.policy.default_language, desk.policy.privacy.phone_regions
     return CaseSummary(
         number=case.number,
@@ -77,7 +93,11 @@ def summary_of(desk: Desk, case: Case, phone: str | None, due: str) -> CaseSumma
         severity=desk.policy.grading.label(case.severity, language),
         department=case.department,
         description=for_staff(
-            case.description, confidential=case.confidential, known=(phone,), regions=regions
+            case.description,
+            confidential=case.confidential,
+            known=(phone,),
+            regions=regions,
+            withheld=withheld(case, name),
         ),
         # A confidential filer is not even hinted at in group chats (seed 002, 举报人保密).
         masked_phone="" if case.confidential else mask_phone(phone, regions),

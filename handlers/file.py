@@ -50,7 +50,7 @@ class NewCase:
     source: str | None = None
     complainant_type: str | None = None
     confidential: bool = False
-    anonymous: bool = False  # no name given: the filed event says so (issue 19)
+    anonymous: bool = False  # no name given: staff never see one on it (issue 19)
 
 
 def subject_key(new: NewCase) -> str | None:
@@ -137,6 +137,7 @@ def _build(desk: Desk, customer_id: int, new: NewCase, repeat: bool, now: dateti
         is_repeat=repeat,
         complainant_type=new.complainant_type or next(iter(policy.complainant_types)),
         confidential=new.confidential,
+        anonymous=new.anonymous,
         created_at=now,
         updated_at=now,
         version=1,
@@ -228,13 +229,13 @@ async def _announce(
     """The receipt to the customer (first: they just pressed Submit and wait for it), the
     card to the department and the managers' alert for a serious grade or danger words;
     all from what the filing read before."""
-    case, words = filing.case, filing.words
+    case, words, customer = filing.case, filing.words, facts.customer
     notifier = Notifier(session, desk.policy, desk.clock.now())
-    code = language_of(facts.language, desk.policy.default_language)
+    code = language_of(customer.language, desk.policy.default_language)
     receipt = notices.case_received(translation(code), case.number, due_words(desk, code, due))
     address = (case.channel, facts.chat_id) if facts.chat_id is not None else None
     await notifier.customer_at(address, case, receipt, template="received", language=code)
-    shown = summary_of(desk, case, facts.phone, local_time(desk, due))
+    shown = summary_of(desk, case, customer.phone, local_time(desk, due), customer.name)
     await post_card(session, desk, case, shown)
     policy = desk.policy
     grading = policy.grading

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
-from conversations.base.privacy import for_staff, mask_phone
+from conversations.base.privacy import for_staff, mask_phone, without
 from conversations.base.steps import step_label
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
 from conversations.filing import wanted_labels
 from conversations.wording import event_label, staff_status_label
 from handlers.access import require_department, require_owner, require_role
 from handlers.actors import Actor
-from handlers.common import load_case, local_time, staff_name
+from handlers.common import customer_shown, load_case, local_time, staff_name, withheld
 from handlers.desk import Desk
 from handlers.lifecycle import Action, check
 from handlers.refusals import Refusal
@@ -96,7 +96,8 @@ async def case_page(
     *,
     reveal: bool = False,
 ) -> CasePage:
-    """The page for those allowed to open the case; `reveal` shows the contact (managers)."""
+    """The page for those allowed to open the case; `reveal` shows the contact (managers),
+    never the name of a customer who filed anonymously (issue 19)."""
     case = await load_case(session, number)
     require_department(actor, case, await CaseRepository(session).supporting(case.id))
     now = desk.clock.now()
@@ -108,16 +109,18 @@ async def case_page(
     customer = await PeopleRepository(session).customer(case.customer_id)
     hidden = case.confidential and not reveal
     secret = t.gettext("(confidential)")
-    phone = customer.phone if customer else None
-    known = (customer.name, phone) if customer else ()
+    name, phone = (customer.name, customer.phone) if customer else (None, None)
+    unnamed = withheld(case, name)
     regions = desk.policy.privacy.phone_regions
 
     def shown(words: str) -> str:
         """The customer's words, numbers masked as in chat (her name and contacts removed
-        for a confidential filer); as written when a manager reveals."""
-        return (
-            words if reveal else for_staff(words, confidential=hidden, known=known, regions=regions)
-        )
+        for a confidential filer, her name for an anonymous one); as written when a
+        manager reveals, but for an anonymous filer's name."""
+        if reveal:
+            return without(words, unnamed)
+        known = (name, phone)
+        return for_staff(words, confidential=hidden, known=known, regions=regions, withheld=unnamed)
 
     return CasePage(
         number=case.number,
@@ -126,7 +129,7 @@ async def case_page(
         category=desk.policy.category(case.category).names.get(language, case.category),
         department=desk.policy.department(case.department).names.get(language, case.department),
         handler=await staff_name(session, case.handler_id) or "-",
-        customer=secret if hidden else (customer.name if customer else None) or "-",
+        customer=secret if hidden else customer_shown(t, case, name),
         phone=secret if hidden else (phone if reveal else mask_phone(phone, regions)) or "-",
         order=case.order_ref or "-",
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",

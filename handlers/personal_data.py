@@ -98,6 +98,7 @@ async def export_customer(
                 "description": case.description,
                 "order": case.order_ref,
                 "wanted": case.wanted.value if case.wanted else None,
+                "anonymous": case.anonymous,  # filed without her name: staff never see it
                 "filed": case.created_at.isoformat(),
                 "closed": case.closed_at.isoformat() if case.closed_at else None,
                 "timeline": [{"at": e.at.isoformat(), "what": e.kind} for e in seen],

@@ -11,13 +11,13 @@ from conversations import intents as i
 from conversations.actions import CaseVerb, case_button
 from conversations.base.i18n import translation
 from conversations.base.messages import Option, Reply
-from conversations.base.privacy import mask_phone, redact
+from conversations.base.privacy import mask_phone, redact, without
 from conversations.base.values import CaseStatus, EventKind
 from conversations.filing import wanted_labels
 from conversations.wording import staff_status_label, status_label
 from handlers.access import require_customer_of, require_department, require_staff
 from handlers.case_files import attachment_lines
-from handlers.common import due_words, load_case, local_time
+from handlers.common import customer_shown, due_words, load_case, local_time, withheld
 from handlers.desk import Desk
 from handlers.identify import Person
 from handlers.mine import staff_cases
@@ -159,7 +159,9 @@ async def staff_case(
             visible=False,
         )
     secret = t.gettext("(confidential)")
-    known = (customer.name, customer.phone) if customer else ()
+    name, phone = (customer.name, customer.phone) if customer else (None, None)
+    unnamed = without(case.description, withheld(case, name))  # anonymous (issue 19)
+    regions = desk.policy.privacy.phone_regions
     text = t.gettext(
         "Case {number} · {severity} · {status}\nCategory: {category}\nCustomer: {name}, "
         "{phone}\nOrder: {order}\nWants: {wanted}\n{description}"
@@ -168,13 +170,11 @@ async def staff_case(
         severity=desk.policy.grading.label(case.severity, person.language),
         status=staff_status_label(t, case.status, approval=needs_approval(desk, case)),
         category=desk.policy.category(case.category).names.get(person.language, case.category),
-        name=secret if hidden else (customer.name if customer else None) or "-",
-        phone=secret if hidden else (customer.phone if customer else None) or "-",
+        name=secret if hidden else customer_shown(t, case, name),
+        phone=secret if hidden else phone or "-",
         order=case.order_ref or "-",
         wanted=wanted_labels(t)[case.wanted] if case.wanted else "-",
-        description=redact(case.description, known, desk.policy.privacy.phone_regions)
-        if hidden
-        else case.description,
+        description=redact(unnamed, (name, phone), regions) if hidden else unnamed,
     )
     if customer is not None and customer.unreachable_since is not None:
         text += "\n" + t.gettext(

@@ -176,13 +176,19 @@ class Notifier:
     async def shown_to_staff(self, case: Case, text: str) -> str:
         """Every message to staff about a case (cards, relays of the customer's words,
         reports) with numbers and addresses masked; a confidential filer's name and contacts
-        removed (POLICY §8, issue 15). Her row is usually in the session already."""
-        known: tuple[str | None, ...] = ()
-        if case.confidential:
+        removed (POLICY §8, issue 15), an anonymous filer's name (issue 19). Her row is
+        usually in the session already."""
+        name = phone = None
+        if case.confidential or case.anonymous:
             customer = await PeopleRepository(self.session).customer(case.customer_id)
-            known = (customer.name, customer.phone) if customer else ()
-        regions = self.policy.privacy.phone_regions
-        return for_staff(text, confidential=case.confidential, known=known, regions=regions)
+            name, phone = (customer.name, customer.phone) if customer else (None, None)
+        return for_staff(
+            text,
+            confidential=case.confidential,
+            known=(name, phone),
+            regions=self.policy.privacy.phone_regions,
+            withheld=(name,) if case.anonymous else (),
+        )
 
     async def managers(self, case: Case, text: str, choices: Sequence[Option] = ()) -> None:
         await self.department(case, self.policy.manager_department, text, choices)

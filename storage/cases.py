@@ -50,12 +50,14 @@ class CaseFilter:
 
 @dataclass(frozen=True)
 class FilingFacts:
-    """What filing a case reads, in one query: the customer's language, phone and chat
-    on the case's channel; whether they raised this issue before (a repeat); how many
-    other customers raised the same category and subject (the collective rule)."""
+    """What filing a case reads, in one query: the customer's row (her language, phone
+    and name), her chat on the case's channel; whether they raised this issue before (a
+    repeat); how many other customers raised the same category and subject (the
+    collective rule). Her row is held here so that the filing's notices find it in the
+    session: staff are told without her name on an anonymous filing (issue 19) and
+    without another read."""
 
-    language: str | None
-    phone: str | None
+    customer: Customer
     chat_id: str | None
     repeat: bool
     others_on_subject: int
@@ -118,13 +120,14 @@ class CaseRepository:
         since: datetime,
     ) -> FilingFacts:
         """What a filing needs to know before it takes a serial (see `FilingFacts`);
-        the repeat and collective checks look back to `since`. The ORM columns make it
-        flush first, so a phone set in this transaction is the one read."""
+        the repeat and collective checks look back to `since`. The ORM entity makes it
+        flush first and is read afresh, so a phone set in this transaction is the one
+        read."""
         values = {"customer": customer_id, "channel": channel, "category": category}
         values |= {"subject": subject_key, "since": since}
         query = _FACTS[subject_key is not None]
         row = (await self.session.execute(query, values)).one()
-        return FilingFacts(row.language, row.phone, row.chat, bool(row.repeat), int(row.others))
+        return FilingFacts(row[0], row.chat, bool(row.repeat), int(row.others))
 
     async def open_on_subject(self, category: str, subject_key: str) -> Sequence[Case]:
         """The subject's open cases, locked in id order until commit: concurrent filings
@@ -216,9 +219,10 @@ class CaseRepository:
         """Newest cases whose number or order number contains `text`, or whose customer's
         phone or name does. `department` limits them to that department's cases (lead or
         supporting; None: all); without `identities`, confidential filers are never matched
-        by phone or name, so a search cannot confirm who filed."""
+        by phone or name, so a search cannot confirm who filed; an anonymous filing is never
+        matched by name, whoever searches (issue 19: staff see her phone, not her name)."""
         phone = "".join(ch for ch in text if ch.isdigit())
-        by_person = Customer.name.contains(text, autoescape=True)
+        by_person = Customer.name.contains(text, autoescape=True) & Case.anonymous.is_(False)
         if len(phone) >= MIN_PHONE_DIGITS:
             by_person = by_person | Customer.phone.contains(phone, autoescape=True)
         if not identities:
@@ -291,13 +295,16 @@ def _facts(by_subject: bool) -> Select[Any]:
         others = (
             select(func.count(func.distinct(other_customer))).where(recent, subject)
         ).scalar_subquery()
-    return select(
-        Customer.language,
-        Customer.phone,
-        chat.label("chat"),
-        exists().where(mine).label("repeat"),
-        others.label("others"),
-    ).where(Customer.id == customer)
+    return (
+        select(
+            Customer,
+            chat.label("chat"),
+            exists().where(mine).label("repeat"),
+            others.label("others"),
+        )
+        .where(Customer.id == customer)
+        .execution_options(populate_existing=True)
+    )
 
 
 def _counter(dialect_insert: Any) -> Any:

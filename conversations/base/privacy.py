@@ -4,7 +4,9 @@
 addresses, however the digits are written (conversations/base/numbers.py).
 
 `mask` keeps the text readable (138****5678); `redact` removes what it finds, and the
-names given, for a confidential filer's words.
+names given, for a confidential filer's words. An anonymous filer's stored name (a
+platform's display name, a name from an earlier filing) is removed from what staff read
+either way (`for_staff`'s `withheld`, issue 19); her phone stays, masked.
 """
 
 from __future__ import annotations
@@ -68,11 +70,18 @@ def redact(
 ) -> str:
     """The text with those details removed, and the `known` strings (a confidential
     filer's name, phone) too, wherever she wrote them."""
+    text = without(text, known)
+    return _replace(text, findings(text, regions), HIDDEN)
+
+
+def without(text: str, known: Iterable[str | None]) -> str:
+    """The text with each of the `known` strings (longer than one character) replaced by
+    HIDDEN, the longest first, wherever they stand."""
     for secret in sorted(
         {s.strip() for s in known if s and len(s.strip()) > 1}, key=len, reverse=True
     ):
         text = text.replace(secret, HIDDEN)
-    return _replace(text, findings(text, regions), HIDDEN)
+    return text
 
 
 def for_staff(
@@ -81,10 +90,14 @@ def for_staff(
     confidential: bool,
     known: Iterable[str | None] = (),
     regions: Sequence[str] = DEFAULT_REGIONS,
+    withheld: Iterable[str | None] = (),
 ) -> str:
     """A customer's words as staff read them: masked, or for a confidential filer (seed 002,
-    举报人保密) without her name and contacts."""
-    return redact(text, known, regions) if confidential else mask(text, regions)
+    举报人保密) without her name and contacts; `withheld` (an anonymous filer's stored
+    name, issue 19) is removed either way."""
+    if confidential:
+        return redact(text, [*known, *withheld], regions)
+    return mask(without(text, withheld), regions)
 
 
 def mask_phone(phone: str | None, regions: Sequence[str] = DEFAULT_REGIONS) -> str:

@@ -55,6 +55,9 @@ class Case(Base):
         String(32), default="customer", server_default="customer"
     )
     confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Filed without a name (issue 19): staff never see the customer's stored name on it,
+    # managers included; set once at filing, read by every staff view (migration 0013).
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     reopen_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
