@@ -8,7 +8,7 @@ a summary, and FileOnBehalf. Who may file, and the customer record, are the use 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -16,6 +16,7 @@ from gettext import NullTranslations
 from typing import Any
 
 from conversations import filing
+from conversations.actions import CaseButton, CaseVerb, SolvedButton, decode
 from conversations.base.messages import Inbound, Option, Reply
 from conversations.base.parsing import clean, find_phone, plausible_name
 from conversations.base.values import CaseKind, Via, Wanted
@@ -300,10 +301,29 @@ def handed_over(t: NullTranslations, number: str, handler: str) -> str:
     ).format(number=number, handler=handler)
 
 
-def call_customer(t: NullTranslations, number: str, message: str) -> str:
+def call_customer(
+    t: NullTranslations, number: str, message: str, choices: Sequence[Option] = ()
+) -> str:
     """To whoever owns a case staff filed for a customer who has no chat with the desk:
-    what the customer would have been sent, to tell them by phone or in writing."""
-    return t.gettext(
+    what the customer would have been sent, to tell them by phone or in writing; when it
+    asks for an answer (its buttons), how to record the answer they give."""
+    told = t.gettext(
         "The customer of case {number} has no chat with us and could not be sent this; "
         "please call or write to them:\n{message}"
     ).format(number=number, message=message)
+    record = _how_to_record(t, number, choices)
+    return f"{told}\n\n{record}" if record else told
+
+
+def _how_to_record(t: NullTranslations, number: str, choices: Sequence[Option]) -> str | None:
+    actions = [decode(option.action) for option in choices]
+    verbs = {action.verb for action in actions if isinstance(action, CaseButton)}
+    if CaseVerb.ACCEPT in verbs or CaseVerb.REFUSE in verbs:
+        return t.gettext(
+            "Record their answer with /accepted {number} or /refused {number} and their reason."
+        ).format(number=number)
+    if any(isinstance(action, SolvedButton) for action in actions):
+        return t.gettext(
+            "Record their answer with /rated {number} solved|unsolved SCORE (1-5) [comment]."
+        ).format(number=number)
+    return None

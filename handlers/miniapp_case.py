@@ -153,7 +153,7 @@ async def _timeline(
     return [
         Entry(
             at=local_time(desk, event.at),
-            label=event_label(t, event.kind),
+            label=event_label(t, event.kind, event.data),
             who=_who(event, names),
             text=words(_words(event)),
             internal=not event.customer_visible,

@@ -65,6 +65,7 @@ async def file_on_behalf(
         order_ref=filing.order_ref,
         occurred_on=filing.occurred_on,
         source=via,
+        anonymous=name is None,  # "-" for the name: no stored name shown to staff
         urgency=danger.urgency_of(filing.description, desk.policy.grading),
     )
     case = await file_case(uow, desk, known.customer.id, new)

@@ -72,7 +72,7 @@ class Notifier:
             address, case, text, choices, template, extra=extra, brief=brief
         )
         if not sent and case.channel in set(Via):
-            await self._tell_by_hand(case, text)
+            await self._tell_by_hand(case, text, choices)
         return sent
 
     async def customer_address(self, case: Case) -> tuple[str, str] | None:
@@ -88,10 +88,10 @@ class Notifier:
             return newest.channel, newest.external_id
         return None
 
-    async def _tell_by_hand(self, case: Case, text: str) -> None:
+    async def _tell_by_hand(self, case: Case, text: str, choices: Sequence[Option]) -> None:
         """A customer staff filed for who has no chat: the case's owner (the department
         while nobody has it) is asked to pass the message on (issue 13)."""
-        told = call_customer(self.staff_language, case.number, text)
+        told = call_customer(self.staff_language, case.number, text, choices)
         if case.handler_id is not None:
             await self.staff(case, case.handler_id, told)
         else:

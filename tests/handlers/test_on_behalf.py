@@ -30,7 +30,9 @@ from conversations.wording import event_label, refusal
 from handlers import customer, investigate, on_behalf, resolution, solution
 from handlers.actors import Actor
 from handlers.common import due_words
+from handlers.desk import Desk
 from handlers.manage import regrade
+from handlers.miniapp_case import CasePage, case_page
 from handlers.progress import report_progress
 from handlers.refusals import Refusal
 from handlers.staff_file import file_on_behalf
@@ -180,6 +182,17 @@ async def test_the_timeline_names_who_took_the_answer_and_how_in_each_language(
     )
 
 
+async def test_the_mini_app_timeline_names_who_took_the_answer(world: World) -> None:
+    case, han, li = await proposed(world)
+    await world.act(on_behalf.accepted, han, case.number)
+
+    async def opened(uow: UnitOfWork, desk: Desk) -> CasePage:
+        return await case_page(uow.session, desk, li, Language.ZH_HANT, case.number)
+
+    entries = [(entry.label, entry.who) for entry in (await world.act(opened)).timeline]
+    assert ("韩梅梅代客戶確認接受方案（電話）", "韩梅梅") in entries
+
+
 async def test_the_progress_report_shows_who_took_the_answer(world: World) -> None:
     case, han, li = await phone_case(world)
     boss = await member(world, "张总", "management", Role.MANAGER)
@@ -224,6 +237,21 @@ async def test_rated_closes_the_case_and_counts_in_the_measures(world: World) ->
     # the closing notice goes to whoever owns the case, to pass on by phone
     closed = call_customer(ZH, case.number, notices.closed(ZH, case.number))
     assert closed in await world.queued_texts(f"staff:{li.name}")
+
+
+async def test_the_owner_is_told_how_to_record_the_answer_the_message_asks_for(
+    world: World,
+) -> None:
+    """The proposal's Accept/Refuse and the survey's buttons cannot reach a customer with
+    no chat: the relay to whoever owns the case names the command that records the
+    answer; a notice that asks nothing (the closing one) names none."""
+    case, _, li = await in_follow_up(world)
+    relayed = await world.queued_texts(f"staff:{li.name}")
+    accept = [text for text in relayed if f"/accepted {case.number}" in text]
+    assert accept and all(f"/refused {case.number}" in text for text in accept)
+    assert any(f"/rated {case.number} solved|unsolved" in text for text in relayed)
+    closed = notices.closed(ZH, case.number)
+    assert call_customer(ZH, case.number, closed).endswith(closed)  # no buttons: no hint
 
 
 async def test_an_unsatisfied_answer_reopens_the_case_with_the_grade_raised(

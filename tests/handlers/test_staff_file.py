@@ -238,6 +238,20 @@ async def test_an_email_complaint_keeps_the_address_and_an_anonymous_letter_no_c
     assert (by_email.case.channel, letter.case.channel) == ("email", "letter")
 
 
+async def test_a_customer_known_by_phone_who_stays_anonymous_is_named_to_no_staff(
+    world: World,
+) -> None:
+    """A name of "-" files the case anonymously: her stored name from an earlier call
+    stays on her record (her own data) but this case shows it to nobody."""
+    actor, _ = await receiver(world)
+    named = await file(world, actor)
+    unnamed = await file(world, actor, name="-", description="又打来电话：底座也烫手")
+    assert unnamed.case.customer_id == named.case.customer_id
+    assert (named.case.anonymous, unnamed.case.anonymous) == (False, True)
+    customer = await world.only(Customer)
+    assert customer.name == "王芳"  # kept for her, not shown on the anonymous case
+
+
 # -- through dispatch, as a staff member's chat ---------------------------------------
 
 
