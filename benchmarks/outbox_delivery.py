@@ -2,6 +2,7 @@
 and the bursts of issue 18 through the real aiogram client and the fake Bot API.
 
     .venv/bin/python benchmarks/outbox_delivery.py [--messages 10000] [--backend sqlite|postgresql]
+        [--sent 0]   (rows already sent, older: what the claim query must read past)
     .venv/bin/python benchmarks/outbox_delivery.py --burst [--backend sqlite|postgresql]
 
 The channel enforces the limits itself (1/s per chat, 20/min per group, 25/s overall) and
@@ -9,6 +10,8 @@ answers 429 with retry_after to any send that breaks one, like Telegram. Time is
 the dispatcher runs on a clock the benchmark moves forward whenever nothing may go yet, so
 the minutes the limits impose take seconds. Printed: the achieved rate against the
 limit-allowed rate (simulated time), 429s, messages lost, and the wall-clock cost.
+`--sent N` first adds N rows sent a day before (a desk's outbox keeps them until
+retention deletes them): the claim query must find the pending rows past them.
 
 `--burst`: 25 and 200 customers filing at once (a receipt, two follow-ups and the cards
 each), then 60 deadlines firing at once into a group with 40 new cards and their edits
@@ -38,6 +41,7 @@ from sqlalchemy import insert
 from benchmarks.backends import fresh_database
 from notifications.dispatcher import Dispatcher
 from notifications.senders import ChannelLimits, Delivered, Outgoing, SendFailed
+from storage.engine import Database
 from storage.models import OutboxMessage
 from storage.outbox import OutboxRepository
 from storage.uow import unit_of_work
@@ -211,6 +215,28 @@ async def busy(backend: str) -> None:
     )
 
 
+async def load(db: Database, chats: list[str], now: datetime, sent: bool) -> None:
+    """One row per entry of `chats`: pending now, or sent a day before (an outbox keeps
+    its sent rows until retention deletes them; the claim reads past them)."""
+    day_before = now - timedelta(days=1)
+    rows = [
+        {
+            "channel": "telegram",
+            "chat_id": chat,
+            "payload": {"text": str(i)},
+            "not_before": day_before if sent else now,
+            "created_at": day_before if sent else now,
+            "status": "sent" if sent else "pending",
+            "sent_at": day_before if sent else None,
+            "attempts": 1 if sent else 0,
+        }
+        for i, chat in enumerate(chats)
+    ]
+    for start in range(0, len(rows), 10_000):
+        async with unit_of_work(db) as uow:
+            await uow.session.execute(insert(OutboxMessage), rows[start : start + 10_000])
+
+
 BURST_CATEGORIES = ["product_quality", "service_attitude", "delivery", "aftersales", "billing"]
 
 
@@ -218,6 +244,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--sent", type=int, default=0, help="rows sent a day before, kept until retention"
+    )
     parser.add_argument("--burst", action="store_true", help="issue 18's bursts instead")
     parser.add_argument(
         "--real-time", action="store_true", help="with --burst: the bursts on the wall clock"
@@ -232,22 +261,8 @@ async def main() -> None:
     chats = workload(args.messages, random.Random(11))
     clock = SimulatedClock()
     async with fresh_database(args.backend) as db:
-        async with unit_of_work(db) as uow:
-            await uow.session.execute(
-                insert(OutboxMessage),
-                [
-                    {
-                        "channel": "telegram",
-                        "chat_id": chat,
-                        "payload": {"text": str(i)},
-                        "not_before": clock.now(),
-                        "created_at": clock.now(),
-                        "status": "pending",
-                        "attempts": 0,
-                    }
-                    for i, chat in enumerate(chats)
-                ],
-            )
+        await load(db, workload(args.sent, random.Random(5)), clock.now(), sent=True)
+        await load(db, chats, clock.now(), sent=False)
         channel = StrictChannel(clock)
         dispatcher = Dispatcher(db, {"telegram": channel}, clock)
         began_wall, began_sim = time.perf_counter(), clock.now()
@@ -255,7 +270,10 @@ async def main() -> None:
         wall = time.perf_counter() - began_wall
         simulated = (clock.now() - began_sim).total_seconds()
     allowed = allowed_seconds(chats)
-    print(f"backend={args.backend} messages={len(chats)} groups=50 private_chats=2000")
+    print(
+        f"backend={args.backend} messages={len(chats)} groups=50 private_chats=2000 "
+        f"sent_before={args.sent}"
+    )
     print(
         f"simulated_seconds={simulated:.0f} limit_allowed_seconds={allowed:.0f} "
         f"achieved_rate={len(chats) / simulated:.2f}/s allowed_rate={len(chats) / allowed:.2f}/s "

@@ -36,6 +36,9 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_pending", "status", "not_before", "id"),
+        # The dispatcher's claim query reads each chat's and case's oldest pending row
+        # from this index alone, in its order (storage/outbox.py `candidates`, issue 18).
+        Index("ix_outbox_claim", "status", "channel", "chat_id", "case_id", "id"),
         # A staff member's Telegram reply to one of the bot's messages names the case
         # that message was about (issue 13).
         Index("ix_outbox_sent_message", "channel", "chat_id", "platform_message_id"),
