@@ -10,6 +10,7 @@ fails unexpectedly has its writes undone and the deadline stamped failed with th
 name, and the batch goes on (DESIGN §2.5); a conflict with another transaction (a staff
 change to the same case, a deadlock victim) is no fault of the deadline: the batch is
 rolled back and fired again at the next tick. The outbox is woken after each commit.
+A tick first asks, in a read, whether anything is due: an idle tick writes nothing.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class Watcher:
         fired = 0
         self._conflicted = False
         try:
+            if not await self._anything_due(self.clock.now()):
+                return 0  # asked in a read: no write transaction, no lock
             while fired < limit:
                 size = min(self.batch_size, limit - fired)
                 count = await self._fire_batch(size)
@@ -107,6 +110,12 @@ class Watcher:
             if fired:
                 uow.after_commit.append(self.after_commit)
         return fired
+
+    async def _anything_due(self, now: datetime) -> bool:
+        """Asked in a read: a tick with nothing due takes no write lock (on SQLite a write
+        transaction begins IMMEDIATE and queues behind the inbound updates)."""
+        async with unit_of_work(self.db, readonly=True) as uow:
+            return await DeadlineRepository(uow.session).any_due(now)
 
     async def _fire_one(self, uow: UnitOfWork, deadline: Deadline, now: datetime) -> None:
         try:

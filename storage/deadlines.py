@@ -68,6 +68,18 @@ class DeadlineRepository:
         )
         return rows.all()
 
+    async def any_due(self, now: datetime) -> bool:
+        """Whether a deadline is due to fire: one probe of an index, read without a lock
+        (the watcher's idle tick opens no write transaction). Ordered by due time, so
+        PostgreSQL walks the partial index instead of guessing a scan finds one soon."""
+        first = (
+            select(Deadline.id)
+            .where(*_FIRABLE, Deadline.due_at <= now)
+            .order_by(Deadline.due_at)
+            .limit(1)
+        )
+        return await self.session.scalar(first) is not None
+
     async def due_batch(self, now: datetime, limit: int) -> Sequence[Deadline]:
         """Up to `limit` deadlines to fire, as `due_to_fire`, their cases read by the same
         query into the session (so the handler's `session.get(Case, id)` reads no row).
