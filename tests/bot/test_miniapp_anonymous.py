@@ -4,39 +4,19 @@ phone as for any case. Her named case still shows her name. Through the HTTP API
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.miniapp.routes import routes
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
 from handlers.actors import Actor
 from storage.models import Case
-from tests.fakes.miniapp import MANAGER, STAFF, MiniDesk, init_data, mini_desk
-from tests.fakes.world import World
+from tests.bot.test_miniapp import client, desk, signed
+from tests.fakes.miniapp import MANAGER, STAFF, MiniDesk
 
 NAME = "王芳"  # the customer World makes, with phone 13812345678
 ANONYMOUS = translation(Language.EN).gettext("anonymous")  # initData says English
-
-
-@pytest.fixture
-async def desk(world: World) -> MiniDesk:
-    return await mini_desk(world)
-
-
-@pytest.fixture
-async def client(desk: MiniDesk) -> AsyncIterator[TestClient[web.Request, web.Application]]:
-    server = web.Application()
-    server.add_routes(routes(desk.mini))
-    async with TestClient(TestServer(server, host="127.0.0.1")) as client:
-        yield client
-
-
-def signed(desk: MiniDesk, user: int) -> dict[str, str]:
-    return {"Authorization": "tma " + init_data(user, desk.world.clock.now())}
+__all__ = ["client", "desk"]  # the fixtures, shared with test_miniapp
 
 
 async def test_the_page_of_an_anonymous_filing_names_nobody_even_revealed(

@@ -6,19 +6,16 @@ customer's own answer. Another department's staff and a bad score are refused.""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from conversations import relays, replies
 from conversations.base.i18n import translation
 from conversations.base.policy import Language
 from conversations.base.values import CaseStatus, EventKind
 from conversations.wording import refusal
-from storage.measures import Dimension, Measures, Period, compute
 from storage.models import Case, CaseEvent, Survey
-from storage.uow import UnitOfWork
 from tests.bot.telegram_harness import GROUPS, Telegram, running
 from tests.fakes.telegram_api import button_update, message_update, user
 from tests.fakes.world import World
+from tests.handlers.test_on_behalf import overall
 
 HAN, LI, LIU = user(2002, "韩梅梅"), user(2001, "李雷"), user(2003, "物流小刘")
 ZH = translation(Language.ZH_HANS)
@@ -48,17 +45,6 @@ DUE = "\0"  # where a due time goes in a sentence
 
 def before_due(text: str) -> str:
     return text.split(DUE)[0]
-
-
-async def overall(world: World) -> Measures:
-    now = world.clock.now()
-    period = Period(now - timedelta(days=30), now + timedelta(days=1))
-
-    async def query(uow: UnitOfWork) -> Measures:
-        (record,) = await compute(uow.session, period, Dimension.OVERALL, now, 4)
-        return record
-
-    return await world.read(query)
 
 
 async def test_a_phone_customers_answers_recorded_by_staff_on_telegram(world: World) -> None:
