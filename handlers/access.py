@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import NoReturn
 
+from conversations.base.policy import Policy
 from conversations.base.values import ActorKind, Role
 from handlers.actors import Actor
 from handlers.identify import Person
@@ -36,6 +38,13 @@ def require_department(actor: Actor, case: Case, supporting: Collection[str] = (
     if actor.department in supporting:
         return
     raise Refusal("access.department", number=case.number, department=case.department)
+
+
+def refuse_other_department(policy: Policy, case: Case) -> NoReturn:
+    """The case belongs to another department, named in the desk's language."""
+    names = policy.department(case.department).names
+    department = names.get(policy.default_language, case.department)
+    raise Refusal("access.department", number=case.number, department=department)
 
 
 def require_owner(actor: Actor, case: Case) -> None:

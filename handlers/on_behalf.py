@@ -15,7 +15,7 @@ from conversations.base.i18n import translation
 from conversations.base.messages import Reply
 from conversations.base.policy import Policy
 from conversations.base.values import CaseStatus, Role
-from handlers.access import require_staff
+from handlers.access import refuse_other_department, require_staff
 from handlers.actors import Actor
 from handlers.approval import needs_approval
 from handlers.common import due_words, load_case
@@ -43,9 +43,7 @@ def require_recorder(actor: Actor, case: Case, policy: Policy, *, survey: bool =
         if actor.role is Role.LEAD:
             return
         raise Refusal("access.not_handler", number=case.number)
-    names = policy.department(case.department).names
-    department = names.get(policy.default_language, case.department)
-    raise Refusal("access.department", number=case.number, department=department)
+    refuse_other_department(policy, case)
 
 
 async def recordable(

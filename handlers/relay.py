@@ -16,7 +16,7 @@ from conversations.base.i18n import translation
 from conversations.base.messages import Media, Reply
 from conversations.base.policy import CannedAnswer, Language, Policy
 from conversations.base.values import ActorKind, CaseStatus, EventKind, Role
-from handlers.access import require_staff
+from handlers.access import refuse_other_department, require_staff
 from handlers.actors import Actor
 from handlers.common import clean_text, due_words, load_case
 from handlers.customer import attach
@@ -60,9 +60,7 @@ def require_writer(actor: Actor, case: Case, policy: Policy) -> None:
         if actor.role is Role.LEAD or case.handler_id is None:
             return
         raise Refusal("access.not_handler", number=case.number)
-    names = policy.department(case.department).names
-    department = names.get(policy.default_language, case.department)
-    raise Refusal("access.department", number=case.number, department=department)
+    refuse_other_department(policy, case)
 
 
 async def reply_to_customer(
